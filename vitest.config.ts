@@ -1,0 +1,47 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+
+const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Three suites: unit (pure logic, Dexie on fake-indexeddb), server (SQLite and a real
+// PostgreSQL started by the global setup) and pipeline (trains the `ci` model for real once).
+export default defineConfig({
+	plugins: [svelte({ compilerOptions: { runes: true } })],
+	resolve: { alias: { $lib: path('./src/lib'), $workers: path('./workers') } },
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts'],
+					environment: 'node'
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'server',
+					include: ['tests/server/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['tests/server/postgres.global-setup.ts'],
+					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'pipeline',
+					include: ['tests/pipeline/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['tests/pipeline/ci-run.global-setup.ts'],
+					testTimeout: 300_000,
+					hookTimeout: 900_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
