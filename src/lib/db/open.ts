@@ -1,0 +1,37 @@
+import { HearthDatabase } from './database';
+import { PersistenceRequest } from './persistence';
+import { ConversationsRepository } from './conversations';
+import { MessagesRepository } from './messages';
+import { DraftsRepository } from './drafts';
+import { TasksRepository } from './tasks';
+import { OutboxRepository } from './outbox';
+import { SettingsRepository } from './settings';
+import { ModelBlobsRepository } from './model-blobs';
+
+/** The database and one repository per table. `db` is for transactions spanning tables. */
+export interface HearthStorage {
+	db: HearthDatabase;
+	conversations: ConversationsRepository;
+	messages: MessagesRepository;
+	drafts: DraftsRepository;
+	tasks: TasksRepository;
+	outbox: OutboxRepository;
+	settings: SettingsRepository;
+	modelBlobs: ModelBlobsRepository;
+}
+
+export function openHearthStorage(
+	db: HearthDatabase = new HearthDatabase(),
+	persistence: PersistenceRequest = new PersistenceRequest(globalThis.navigator?.storage)
+): HearthStorage {
+	return {
+		db,
+		conversations: new ConversationsRepository(db),
+		messages: new MessagesRepository(db, persistence),
+		drafts: new DraftsRepository(db, persistence),
+		tasks: new TasksRepository(db),
+		outbox: new OutboxRepository(db, persistence),
+		settings: new SettingsRepository(db),
+		modelBlobs: new ModelBlobsRepository(db)
+	};
+}

@@ -1,0 +1,11 @@
+/** A chat conversation as stored on the device. Its messages live in their own table. */
+export interface StoredConversation {
+	id: string;
+	title: string;
+	createdAt: number;
+	/** Last change to the conversation or any of its messages; the list is ordered by it. */
+	updatedAt: number;
+	/** The leaf of the branch the user sees; null until the first message. */
+	currentLeafId: string | null;
+	systemPrompt?: string;
+}

@@ -1,0 +1,13 @@
+/**
+ * A contribution task the server leased to this device for offline work. `task` is the wire
+ * shape from the sync protocol, kept as received; the sync client validates it before use.
+ */
+export interface LeasedTask<T = unknown> {
+	id: string;
+	type: string;
+	lang: string;
+	leasedAt: number;
+	/** Work submitted after this is still accepted while its target is valid. */
+	expiresAt: number;
+	task: T;
+}

@@ -1,0 +1,27 @@
+export type MessageRole = 'user' | 'assistant';
+
+/** Measured while the reply was generated; shown under the reply. */
+export interface GenerationStats {
+	promptTokens: number;
+	completionTokens: number;
+	prefillTokensPerSecond: number;
+	decodeTokensPerSecond: number;
+	timeToFirstTokenMs: number;
+}
+
+/**
+ * One node of a conversation tree. Regenerating adds a sibling assistant message, editing a
+ * user message adds a sibling user message; the visible thread is root → current leaf.
+ */
+export interface StoredMessage {
+	id: string;
+	conversationId: string;
+	/** null for a root: the first user message or an edit of it. */
+	parentId: string | null;
+	role: MessageRole;
+	content: string;
+	createdAt: number;
+	/** The model that wrote an assistant reply; null for the user's own messages. */
+	model: string | null;
+	stats: GenerationStats | null;
+}

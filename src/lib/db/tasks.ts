@@ -1,0 +1,26 @@
+import type { HearthDatabase } from './database';
+import type { LeasedTask } from './records/leased-task';
+import { toStorable } from './snapshot.svelte';
+
+export class TasksRepository {
+	constructor(private readonly db: HearthDatabase) {}
+
+	/** Stores tasks the server leased, replacing earlier copies of the same tasks. */
+	async saveLeased(tasks: readonly LeasedTask[]): Promise<void> {
+		await this.db.tasks.bulkPut(toStorable([...tasks]));
+	}
+
+	get(id: string): Promise<LeasedTask | undefined> {
+		return this.db.tasks.get(id);
+	}
+
+	/** Held tasks, the one whose lease ends first first. */
+	held(): Promise<LeasedTask[]> {
+		return this.db.tasks.orderBy('expiresAt').toArray();
+	}
+
+	/** Drops a task that was done or skipped (its result is in the outbox by then). */
+	release(id: string): Promise<void> {
+		return this.db.tasks.delete(id);
+	}
+}
