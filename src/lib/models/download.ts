@@ -1,0 +1,191 @@
+// Downloads a model's files one after another into Cache Storage, verifying each before it is
+// stored. A file is in the cache only once verified, so "in the cache" means "good": after a
+// closed tab or a lost network the next run skips what is there and resumes at the first
+// missing file, and a new version only fetches files (content-addressed URLs) not yet held.
+import { badStatus, fetchFailed, isQuotaError, ModelError, quotaExceeded } from './errors';
+import { RateMeter } from './rate-meter';
+import { sha256Hex } from './sha256';
+
+export interface PlannedFile {
+	/** Path inside the model layout, e.g. `onnx/model.onnx_data_3`. */
+	path: string;
+	/** Absolute URL; also the Cache Storage key. */
+	url: string;
+	size: number;
+	/** Expected digest; null only for third-party files whose record gives none (size is still checked). */
+	sha256: string | null;
+}
+
+export interface DownloadProgress {
+	/** Bytes of the whole model, and how many are held (including files held before this run). */
+	totalBytes: number;
+	doneBytes: number;
+	fileCount: number;
+	/** Files held so far. */
+	filesDone: number;
+	/** The file being fetched now; null before the first and after the last. */
+	path: string | null;
+	bytesPerSecond: number | null;
+	secondsLeft: number | null;
+}
+
+/** The part of the Cache interface the downloader needs. */
+export type BlobCache = Pick<Cache, 'match' | 'put' | 'delete'>;
+
+export interface DownloadOptions {
+	cache: BlobCache;
+	fetch?: typeof globalThis.fetch;
+	signal?: AbortSignal;
+	onProgress?: (progress: DownloadProgress) => void;
+	/** Called once a verified file is in the cache, with its actual digest (for the index). */
+	onStored?: (file: PlannedFile, sha256: string) => Promise<void> | void;
+	storage?: StorageManager;
+	rate?: RateMeter;
+}
+
+export interface DownloadSummary {
+	fetchedFiles: number;
+	fetchedBytes: number;
+	reusedFiles: number;
+	/** Files that arrived corrupted and were fetched again successfully. */
+	refetchedFiles: number;
+}
+
+class CorruptFile extends Error {}
+
+async function readBody(
+	response: Response,
+	file: PlannedFile,
+	onBytes: (n: number) => void
+): Promise<Blob> {
+	if (!response.body) return response.blob();
+	const reader = response.body.getReader();
+	const chunks: Uint8Array<ArrayBuffer>[] = [];
+	let received = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		received += value.byteLength;
+		// A server that keeps sending past the expected size is wrong; stop reading it.
+		if (received > file.size) {
+			await reader.cancel();
+			throw new CorruptFile(`it is larger than the ${file.size} bytes the manifest lists`);
+		}
+		chunks.push(value as Uint8Array<ArrayBuffer>);
+		onBytes(value.byteLength);
+	}
+	if (received !== file.size)
+		throw new CorruptFile(`it has ${received} bytes where the manifest lists ${file.size}`);
+	return new Blob(chunks);
+}
+
+/** One attempt: the verified file and its digest, or CorruptFile when the bytes are wrong. */
+async function fetchVerified(
+	file: PlannedFile,
+	fetchFn: typeof globalThis.fetch,
+	signal: AbortSignal | undefined,
+	onBytes: (n: number) => void
+): Promise<{ blob: Blob; sha256: string }> {
+	let response: Response;
+	try {
+		// Cache Storage is where verified files live; the HTTP cache would hold a second copy
+		// and, worse, could hand a corrupted immutable response back on the retry.
+		response = await fetchFn(file.url, { signal, cache: 'no-store' });
+	} catch (error) {
+		throw fetchFailed(file.url, error);
+	}
+	if (!response.ok) throw badStatus(file.url, response.status);
+	let blob: Blob;
+	try {
+		blob = await readBody(response, file, onBytes);
+	} catch (error) {
+		if (error instanceof CorruptFile) throw error;
+		throw fetchFailed(file.url, error);
+	}
+	const sha256 = await sha256Hex(blob);
+	if (file.sha256 !== null && sha256 !== file.sha256)
+		throw new CorruptFile(`its SHA-256 is ${sha256} where the manifest lists ${file.sha256}`);
+	return { blob, sha256 };
+}
+
+export async function downloadFiles(
+	files: readonly PlannedFile[],
+	options: DownloadOptions
+): Promise<DownloadSummary> {
+	const { cache, signal, onProgress, onStored } = options;
+	const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+	const rate = options.rate ?? new RateMeter();
+	const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
+	const summary: DownloadSummary = {
+		fetchedFiles: 0,
+		fetchedBytes: 0,
+		reusedFiles: 0,
+		refetchedFiles: 0
+	};
+	let doneBytes = 0;
+	let filesDone = 0;
+	const report = (path: string | null) =>
+		onProgress?.({
+			totalBytes,
+			doneBytes,
+			fileCount: files.length,
+			filesDone,
+			path,
+			bytesPerSecond: rate.bytesPerSecond(),
+			secondsLeft: rate.secondsLeft(totalBytes - doneBytes)
+		});
+
+	for (const file of files) {
+		if (signal?.aborted)
+			throw fetchFailed(file.url, signal.reason ?? new DOMException('', 'AbortError'));
+		if (await cache.match(file.url)) {
+			doneBytes += file.size;
+			filesDone++;
+			summary.reusedFiles++;
+			report(null);
+			continue;
+		}
+		report(file.path);
+		let verified: { blob: Blob; sha256: string } | null = null;
+		for (let attempt = 1; verified === null; attempt++) {
+			const before = doneBytes;
+			try {
+				verified = await fetchVerified(file, fetchFn, signal, (n) => {
+					doneBytes += n;
+					rate.add(n);
+					report(file.path);
+				});
+			} catch (error) {
+				doneBytes = before;
+				if (!(error instanceof CorruptFile)) throw error;
+				if (attempt === 2)
+					throw new ModelError(
+						'integrity',
+						`The model file ${file.path} arrived corrupted twice (${error.message}), so it was discarded and not used. The server may hold a damaged or tampered copy; try again later.`
+					);
+				summary.refetchedFiles++;
+			}
+		}
+		try {
+			await cache.put(
+				file.url,
+				new Response(verified.blob, {
+					headers: {
+						'Content-Type': 'application/octet-stream',
+						'Content-Length': String(file.size)
+					}
+				})
+			);
+		} catch (error) {
+			if (isQuotaError(error))
+				throw await quotaExceeded(totalBytes - doneBytes + file.size, error, options.storage);
+			throw error;
+		}
+		await onStored?.(file, verified.sha256);
+		filesDone++;
+		summary.fetchedFiles++;
+		summary.fetchedBytes += file.size;
+		report(null);
+	}
+	return summary;
+}
