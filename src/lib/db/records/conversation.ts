@@ -1,3 +1,5 @@
+import type { GenerationParamsInput } from '$lib/protocol/inference';
+
 /** A chat conversation as stored on the device. Its messages live in their own table. */
 export interface StoredConversation {
 	id: string;
@@ -8,4 +10,6 @@ export interface StoredConversation {
 	/** The leaf of the branch the user sees; null until the first message. */
 	currentLeafId: string | null;
 	systemPrompt?: string;
+	/** This conversation's sampling settings; absent fields take the engine's defaults. */
+	sampling?: Omit<GenerationParamsInput, 'stop'>;
 }

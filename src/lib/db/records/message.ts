@@ -1,3 +1,5 @@
+import type { FinishReason } from '$lib/protocol/inference';
+
 export type MessageRole = 'user' | 'assistant';
 
 /** Measured while the reply was generated; shown under the reply. */
@@ -24,4 +26,10 @@ export interface StoredMessage {
 	/** The model that wrote an assistant reply; null for the user's own messages. */
 	model: string | null;
 	stats: GenerationStats | null;
+	/** Why a reply ended; 'length' and 'interrupted' replies can be continued. Absent while streaming. */
+	finishReason?: FinishReason | 'error';
+	/** What went wrong when finishReason is 'error', in words for the user. */
+	error?: string;
+	/** The user's thumbs on a reply, kept for the contribution loop. */
+	feedback?: 'up' | 'down' | null;
 }
