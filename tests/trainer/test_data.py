@@ -1,0 +1,68 @@
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+from training.trainer.data import batches, read_jsonl
+
+class ReadJsonlTest(unittest.TestCase):
+    def setUp(self):
+        self.directory = Path(tempfile.mkdtemp())
+
+    def read(self, lines: list[str], kind: str = "sft"):
+        path = self.directory / f"{kind}.train.jsonl"
+        path.write_text("\n".join(lines) + "\n")
+        return read_jsonl(path, kind, vocab_size=259, max_positions=16)
+
+    def test_reads_valid_lines_and_skips_blank_ones(self):
+        good = json.dumps({"tree_id": "a", "input_ids": [1, 2, 3], "loss_mask": [0, 1, 1]})
+        self.assertEqual(len(self.read([good, "", good])), 2)
+
+    def test_malformed_line_names_file_and_line(self):
+        good = json.dumps({"tree_id": "a", "input_ids": [1, 2, 3], "loss_mask": [0, 1, 1]})
+        with self.assertRaisesRegex(ValueError, r"sft\.train\.jsonl:3: not valid JSON"):
+            self.read([good, good, '{"tree_id": "a", "input_ids": [1, 2'])
+
+    def test_bad_fields_name_file_line_and_field(self):
+        cases = [
+            ({"tree_id": "a", "input_ids": [1, 2], "loss_mask": [0, 1, 1]}, "sft", r"sft\.train\.jsonl:1: loss_mask"),
+            ({"tree_id": "a", "input_ids": [1, 999], "loss_mask": [0, 1]}, "sft", r":1: input_ids holds 999"),
+            ({"input_ids": [1, 2], "loss_mask": [0, 1]}, "sft", r":1: tree_id is missing"),
+            ({"tree_id": "a", "prefix_ids": [1], "replies": [[2]]}, "rm", r"rm\.train\.jsonl:1: replies must be"),
+            ({"tree_id": "a", "prompt_ids": [1], "chosen_ids": [], "rejected_ids": [2]}, "dpo", r":1: chosen_ids"),
+            ({"tree_id": "a", "input_ids": list(range(17)), "loss_mask": [1] * 17}, "sft", r":1: 17 tokens exceed"),
+        ]
+        for line, kind, message in cases:
+            with self.subTest(message), self.assertRaisesRegex(ValueError, message):
+                self.read([json.dumps(line)], kind)
+
+    def test_empty_file_is_an_error(self):
+        with self.assertRaisesRegex(ValueError, r"sft\.train\.jsonl: no examples"):
+            self.read([""])
+
+
+class BatchesTest(unittest.TestCase):
+    def test_same_seed_same_order_and_every_example_once_per_epoch(self):
+        examples = list(range(10))
+        first = batches(examples, 3, seed=5)
+        epoch = [next(first) for _ in range(3)]
+        again = batches(examples, 3, seed=5)
+        self.assertEqual([next(again) for _ in range(3)], epoch)
+        flat = [item for batch in epoch for item in batch]
+        self.assertEqual(len(set(flat)), 9)
+        self.assertNotEqual([next(first) for _ in range(3)], epoch)  # the next epoch is reshuffled
+
+    def test_ranks_get_disjoint_shards_of_equal_size(self):
+        examples = list(range(11))
+        shards = [batches(examples, 2, seed=5, rank=rank, world_size=2) for rank in range(2)]
+        seen = [[item for _ in range(2) for item in next(shard)] for shard in shards]
+        self.assertEqual(len(seen[0]), len(seen[1]))
+        self.assertFalse(set(seen[0]) & set(seen[1]))
+
+    def test_too_few_examples_for_a_batch(self):
+        with self.assertRaisesRegex(ValueError, "3 examples cannot fill a batch of 4"):
+            next(batches([1, 2, 3], 4, seed=0))
+
+
+if __name__ == "__main__":
+    unittest.main()

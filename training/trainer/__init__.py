@@ -1,0 +1,1 @@
+"""Hearth's trainer: a compact Llama-family model, its SFT / reward / DPO objectives, and evaluation."""

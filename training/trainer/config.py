@@ -1,0 +1,102 @@
+"""The run configuration (`training/configs/<name>.json`), checked field by field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import ModelConfig
+from .tokenizer import Tokenizer
+
+STAGES = ("sft", "rm", "dpo")
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    steps: int
+    batch_size: int  # sequences (rm: ranked lists, dpo: pairs) per micro-batch per process
+    grad_accum: int  # micro-batches per optimizer step
+    lr: float
+    warmup: int
+    weight_decay: float
+    beta: float = 0.1  # dpo only
+    min_lr_ratio: float = 0.1  # where the cosine decay ends, as a fraction of lr
+    grad_clip: float = 1.0
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    name: str
+    seed: int
+    threads: int
+    model: dict  # Hugging Face config.json fields except those the tokenizer decides
+    stages: dict[str, StageConfig]
+    max_new_tokens: int
+
+    def model_config(self, tokenizer: Tokenizer) -> ModelConfig:
+        fields = {
+            **self.model,
+            "vocab_size": tokenizer.vocab_size,
+            "bos_token_id": tokenizer.bos_id,
+            "eos_token_id": tokenizer.eos_id,
+            "pad_token_id": tokenizer.eos_id,
+        }
+        return ModelConfig.from_hf(fields, "model")
+
+
+def load_run_config(path: Path) -> RunConfig:
+    try:
+        raw = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: config not found") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON ({error})") from None
+
+    def fail(field: str, problem: str) -> ValueError:
+        return ValueError(f"{path}: {field} {problem}")
+
+    def number(section: dict, field: str, prefix: str, integer: bool, minimum: float, default=None):
+        value = section.get(field, default)
+        kind = int if integer else (int, float)
+        if not isinstance(value, kind) or isinstance(value, bool) or value < minimum:
+            what = "an integer" if integer else "a number"
+            raise fail(prefix + field, f"must be {what} ≥ {minimum}, got {value!r}")
+        return value if integer else float(value)
+
+    if not isinstance(raw.get("model"), dict):
+        raise fail("model", "must be an object of Hugging Face config fields")
+    try:
+        ModelConfig.from_hf({**raw["model"], "vocab_size": 1}, "model")
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+
+    stages = {}
+    for stage in STAGES:
+        section = raw.get(stage)
+        if not isinstance(section, dict):
+            raise fail(stage, "must be an object with steps, batch_size, grad_accum, lr, warmup, weight_decay")
+        prefix = stage + "."
+        defaults = StageConfig(0, 0, 0, 0.0, 0, 0.0)
+        stages[stage] = StageConfig(
+            steps=number(section, "steps", prefix, True, 1),
+            batch_size=number(section, "batch_size", prefix, True, 1),
+            grad_accum=number(section, "grad_accum", prefix, True, 1, 1),
+            lr=number(section, "lr", prefix, False, 0),
+            warmup=number(section, "warmup", prefix, True, 0, 0),
+            weight_decay=number(section, "weight_decay", prefix, False, 0, 0.0),
+            beta=number(section, "beta", prefix, False, 0, defaults.beta),
+            min_lr_ratio=number(section, "min_lr_ratio", prefix, False, 0, defaults.min_lr_ratio),
+            grad_clip=number(section, "grad_clip", prefix, False, 0, defaults.grad_clip),
+        )
+        if stages[stage].warmup >= stages[stage].steps:
+            raise fail(prefix + "warmup", f"must be smaller than {prefix}steps ({stages[stage].steps})")
+
+    return RunConfig(
+        name=str(raw.get("name", Path(path).stem)),
+        seed=number(raw, "seed", "", True, 0),
+        threads=number(raw, "threads", "", True, 1, 1),
+        model=raw["model"],
+        stages=stages,
+        max_new_tokens=number(raw.get("eval", {}), "max_new_tokens", "eval.", True, 1, 64),
+    )

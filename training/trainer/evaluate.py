@@ -1,0 +1,210 @@
+"""Evaluate the trained checkpoints on held-out data and merge the figures into report.json.
+
+`python3 -m training.trainer.evaluate --config C --data D --checkpoints K --out R [--parent P]`
+reads K/{sft,rm,dpo}, writes R (keeping figures other stages already put there) and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+
+from . import dpo, reward, sft
+from .checkpoint import load_causal_lm, load_reward_model, write_atomically
+from .config import load_run_config
+from .data import pad, read_jsonl
+from .generate import greedy
+from .model import CausalLM, RewardModel
+from .tokenizer import Tokenizer, find_tokenizer_dir
+from .train import DEFAULT_TOKENIZER, initial_policy, make_deterministic
+
+BATCH_SIZE = 16
+
+
+def in_batches(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def on(device: torch.device, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {name: tensor.to(device) for name, tensor in batch.items()}
+
+
+@torch.no_grad()
+def perplexity(model: CausalLM, examples: list[dict], device: torch.device) -> float:
+    """exp of the mean negative log-likelihood over all target (assistant) tokens."""
+    total = count = 0.0
+    for chunk in in_batches(examples):
+        batch = on(device, sft.collate(chunk))
+        logits, _ = model(batch["input_ids"], batch["attention_mask"])
+        chunk_total, chunk_count = sft.masked_nll(logits, batch["input_ids"], batch["loss_mask"])
+        total, count = total + float(chunk_total), count + float(chunk_count)
+    return math.exp(total / count)
+
+
+@torch.no_grad()
+def pairwise_accuracy(model: RewardModel, lists: list[dict], device: torch.device) -> float:
+    correct = total = 0
+    for chunk in in_batches(lists):
+        batch = on(device, reward.collate(chunk))
+        chunk_correct, chunk_total = reward.correct_pairs(model(batch["input_ids"], batch["attention_mask"]), batch["list_sizes"])
+        correct, total = correct + chunk_correct, total + chunk_total
+    return correct / total
+
+
+@torch.no_grad()
+def reply_logprobs(model: CausalLM, pairs: list[dict], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """log π(chosen | prompt) and log π(rejected | prompt), each [N]."""
+    chosen, rejected = [], []
+    for chunk in in_batches(pairs):
+        chunk_chosen, chunk_rejected = dpo.sequence_logprobs(model, on(device, dpo.collate(chunk))).chunk(2)
+        chosen.append(chunk_chosen.cpu())
+        rejected.append(chunk_rejected.cpu())
+    return torch.cat(chosen), torch.cat(rejected)
+
+
+def fraction(flags: torch.Tensor) -> float:
+    return float(flags.float().mean())
+
+
+@torch.no_grad()
+def win_rate(judge: RewardModel, prompts: list[list[int]], new: list[list[int]], parent: list[list[int]], device: torch.device) -> float:
+    """How often the judge scores the new reply above the parent's: a win 1, a tie ½, a loss 0."""
+    points = 0.0
+    for start in range(0, len(prompts), BATCH_SIZE):
+        rows = []
+        for prompt, a, b in zip(prompts[start : start + BATCH_SIZE], new[start:], parent[start:]):
+            rows += [prompt + a, prompt + b]
+        input_ids, attention_mask = pad(rows)
+        scores = judge(input_ids.to(device), attention_mask.to(device)).view(-1, 2).cpu()
+        for offset, (score_new, score_parent) in enumerate(scores.tolist()):
+            index = start + offset
+            # Identical replies tie exactly, whatever rounding the batch padding introduces.
+            if new[index] == parent[index] or score_new == score_parent:
+                points += 0.5
+            elif score_new > score_parent:
+                points += 1.0
+    return points / len(prompts)
+
+
+def greedy_replies(model: CausalLM, examples: list[dict], max_new_tokens: int, stop_id: int) -> list[list[int]]:
+    return [greedy(model, example["prompt_ids"], max_new_tokens, stop_id) for example in examples]
+
+
+def reply_text(reply: list[int], tokenizer: Tokenizer) -> str:
+    content = reply[:-1] if reply and reply[-1] == tokenizer.end_of_turn_id else reply
+    return tokenizer.decode(content)
+
+
+def is_correct(output: str, answer: str) -> bool:
+    return output.strip() == answer.strip()
+
+
+def exact_match(replies: list[list[int]], examples: list[dict], tokenizer: Tokenizer) -> float:
+    hits = [is_correct(reply_text(reply, tokenizer), example["answer"]) for reply, example in zip(replies, examples)]
+    return sum(hits) / len(hits)
+
+
+def evaluate(args: argparse.Namespace) -> dict:
+    run = load_run_config(args.config)
+    make_deterministic(run.threads)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    tokenizer = Tokenizer.load(find_tokenizer_dir(args.data, args.tokenizer))
+    stop_id = tokenizer.end_of_turn_id
+
+    def policy(directory: Path) -> CausalLM:
+        return load_causal_lm(directory).to(device).eval()
+
+    sft_model, dpo_model = policy(args.checkpoints / "sft"), policy(args.checkpoints / "dpo")
+    judge = load_reward_model(args.checkpoints / "rm").to(device).eval()
+    before = initial_policy(sft_model.config, run.seed).to(device).eval()
+    config = sft_model.config
+
+    def data(name: str, kind: str) -> list[dict]:
+        return read_jsonl(args.data / name, kind, config.vocab_size, config.max_position_embeddings)
+
+    sft_val, rm_val, dpo_val, prompts = data("sft.val.jsonl", "sft"), data("rm.val.jsonl", "rm"), data("dpo.val.jsonl", "dpo"), data("eval.jsonl", "eval")
+    beta = run.stages["dpo"].beta
+    figures: dict = {
+        "sft.val_ppl_before": perplexity(before, sft_val, device),
+        "sft.val_ppl": perplexity(sft_model, sft_val, device),
+        "rm.pairwise_accuracy": pairwise_accuracy(judge, rm_val, device),
+    }
+
+    sft_chosen, sft_rejected = reply_logprobs(sft_model, dpo_val, device)
+    dpo_chosen, dpo_rejected = reply_logprobs(dpo_model, dpo_val, device)
+    figures["dpo.implicit_reward_accuracy"] = fraction(beta * (dpo_chosen - sft_chosen) > beta * (dpo_rejected - sft_rejected))
+    figures["sft.preference_accuracy"] = fraction(sft_chosen > sft_rejected)
+    figures["dpo.preference_accuracy"] = fraction(dpo_chosen > dpo_rejected)
+
+    replies = {name: greedy_replies(model, prompts, run.max_new_tokens, stop_id) for name, model in (("before", before), ("sft", sft_model), ("dpo", dpo_model))}
+    for name, generated in replies.items():
+        figures[f"exact_match.{name}"] = exact_match(generated, prompts, tokenizer)
+
+    parent_dir = args.parent or args.checkpoints / "sft"
+    same_as_sft = parent_dir.resolve() == (args.checkpoints / "sft").resolve()
+    parent_replies = replies["sft"] if same_as_sft else greedy_replies(policy(parent_dir), prompts, run.max_new_tokens, stop_id)
+    figures["win_rate.dpo_vs_parent"] = win_rate(judge, [example["prompt_ids"] for example in prompts], replies["dpo"], parent_replies, device)
+
+    greedy_records = []
+    for example, reply in zip(prompts, replies["dpo"]):
+        output = reply_text(reply, tokenizer)
+        greedy_records.append({"tree_id": example["tree_id"], "output": output, "output_ids": reply, "answer": example["answer"], "correct": is_correct(output, example["answer"])})
+    figures["greedy"] = greedy_records
+    return figures
+
+
+def merge_report(path: Path, figures: dict) -> dict:
+    """The existing report with `figures` replacing same-named entries, written atomically."""
+    report = {}
+    if path.exists():
+        try:
+            report = json.loads(path.read_text())
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}: existing report is not valid JSON ({error})") from None
+        if not isinstance(report, dict):
+            raise ValueError(f"{path}: existing report is not a JSON object")
+    report.update(figures)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode())
+    return report
+
+
+def table(figures: dict) -> str:
+    rows = [(name, f"{value:.4f}") for name, value in figures.items() if isinstance(value, (int, float))]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{'figure':<{width}}  value", f"{'-' * width}  ------"]
+    lines += [f"{name:<{width}}  {value}" for name, value in rows]
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python3 -m training.trainer.evaluate", description=__doc__.split("\n")[0])
+    parser.add_argument("--config", type=Path, required=True, help="training/configs/<name>.json")
+    parser.add_argument("--data", type=Path, required=True, help="the datasets stage's output directory")
+    parser.add_argument("--checkpoints", type=Path, required=True, help="directory holding sft/, rm/ and dpo/")
+    parser.add_argument("--out", type=Path, required=True, help="report.json to create or update")
+    parser.add_argument("--parent", type=Path, help="policy the win rate compares against (default: the sft checkpoint)")
+    parser.add_argument("--tokenizer", type=Path, default=DEFAULT_TOKENIZER, help="tokenizer directory when the data manifest names none")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    figures = evaluate(args)
+    merge_report(args.out, figures)
+    print(table(figures))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (ValueError, FileNotFoundError) as error:
+        sys.exit(f"error: {error}")

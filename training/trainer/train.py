@@ -1,0 +1,194 @@
+"""Train one stage: `python3 -m training.trainer.train --config C --stage sft|rm|dpo --data D --out O [--init I]`.
+
+sft starts from a fresh model unless --init is given; rm and dpo start from --init, by default
+the sft checkpoint next to --out (dpo also uses it, frozen, as its reference). The same
+command runs on CPU, on a GPU, and under `torchrun` (one process per GPU, DDP).
+Runs are deterministic: the same config and data give a byte-identical checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import sys
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from tqdm import tqdm
+
+from . import dpo, reward, sft
+from .checkpoint import load_weights, read_config, read_weights, save_checkpoint, weights_path
+from .config import STAGES, RunConfig, StageConfig, load_run_config
+from .data import batches, read_jsonl
+from .model import CausalLM, ModelConfig, RewardModel
+from .optim import learning_rate, make_optimizer
+from .tokenizer import Tokenizer, find_tokenizer_dir
+
+DEFAULT_TOKENIZER = Path("training/demo-tokenizer")
+
+
+@dataclass(frozen=True)
+class Objective:
+    collate: Callable[[list], dict[str, torch.Tensor]]
+    loss: Callable[[nn.Module, dict[str, torch.Tensor]], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class World:
+    """This process's place among the `torchrun` processes (rank 0 of 1 without torchrun)."""
+
+    rank: int = 0
+    size: int = 1
+    local_rank: int = 0
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+    @property
+    def device(self) -> torch.device:
+        return torch.device(f"cuda:{self.local_rank}") if torch.cuda.is_available() else torch.device("cpu")
+
+
+def join_world() -> World:
+    if "WORLD_SIZE" not in os.environ:
+        return World()
+    world = World(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), int(os.environ.get("LOCAL_RANK", 0)))
+    if torch.cuda.is_available():
+        torch.cuda.set_device(world.local_rank)
+    dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return world
+
+
+def make_deterministic(threads: int) -> None:
+    # cuBLAS needs a fixed workspace to be deterministic; it must be set before its first use.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(threads)
+
+
+def initial_policy(config: ModelConfig, seed: int) -> CausalLM:
+    """The untrained model an sft run starts from (evaluate rebuilds it as the 'before' baseline)."""
+    torch.manual_seed(seed)
+    return CausalLM(config)
+
+
+def train(
+    model: nn.Module,
+    objective: Objective,
+    examples: list[dict],
+    stage: StageConfig,
+    seed: int,
+    world: World = World(),
+    label: str = "train",
+) -> list[float]:
+    """Runs `stage.steps` optimizer steps on `model` in place; returns each step's loss."""
+    device = world.device
+    model.to(device).train()
+    net = model
+    if world.size > 1:
+        net = DistributedDataParallel(model, device_ids=[world.local_rank] if device.type == "cuda" else None)
+    optimizer = make_optimizer(model, stage)
+    stream = batches(examples, stage.batch_size, seed, world.rank, world.size)
+
+    losses: list[float] = []
+    tokens = 0
+    started = time.perf_counter()
+    progress = tqdm(range(stage.steps), desc=label, disable=not world.is_main, mininterval=0.5, file=sys.stdout)
+    for step in progress:
+        lr = learning_rate(step, stage)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        step_loss = 0.0
+        for micro_step in range(stage.grad_accum):
+            batch = {name: tensor.to(device) for name, tensor in objective.collate(next(stream)).items()}
+            # DDP averages gradients across processes only on the last micro-batch of a step.
+            last = micro_step == stage.grad_accum - 1
+            with nullcontext() if last or net is model else net.no_sync():
+                loss = objective.loss(net, batch) / stage.grad_accum
+                loss.backward()
+            step_loss += loss.item()
+            tokens += int(batch["attention_mask"].sum()) * world.size
+        if stage.grad_clip:
+            nn.utils.clip_grad_norm_(model.parameters(), stage.grad_clip)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        losses.append(step_loss)
+        tokens_per_second = tokens / max(time.perf_counter() - started, 1e-9)
+        progress.set_postfix(loss=f"{step_loss:.4f}", tok_s=f"{tokens_per_second:.0f}", lr=f"{lr:.2e}", refresh=False)
+    progress.close()
+    return losses
+
+
+def prepare(args: argparse.Namespace, run: RunConfig, world: World) -> tuple[nn.Module, Objective]:
+    """The model to train (fresh or from --init) and the stage's objective."""
+    init = args.init or (None if args.stage == "sft" else args.out.parent / "sft")
+    if init is None:
+        tokenizer = Tokenizer.load(find_tokenizer_dir(args.data, args.tokenizer))
+        return initial_policy(run.model_config(tokenizer), run.seed), Objective(sft.collate, sft.loss)
+
+    config = read_config(init)
+    weights, source = read_weights(init), weights_path(init)
+    torch.manual_seed(run.seed)  # the reward head is the only part not loaded
+    if args.stage == "rm":
+        model = RewardModel(config)
+        load_weights(model, weights, source, may_be_missing=("score.weight",), may_be_extra=("lm_head.weight",))
+        return model, Objective(reward.collate, reward.loss)
+    model = CausalLM(config)
+    load_weights(model, weights, source)
+    if args.stage == "sft":
+        return model, Objective(sft.collate, sft.loss)
+    reference = copy.deepcopy(model).to(world.device)
+    return model, Objective(dpo.collate, dpo.make_loss(reference, run.stages["dpo"].beta))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python3 -m training.trainer.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--config", type=Path, required=True, help="training/configs/<name>.json")
+    parser.add_argument("--stage", choices=STAGES, required=True)
+    parser.add_argument("--data", type=Path, required=True, help="the datasets stage's output directory")
+    parser.add_argument("--out", type=Path, required=True, help="checkpoint directory to write")
+    parser.add_argument("--init", type=Path, help="checkpoint to start from (ours or Hugging Face Llama/Qwen2)")
+    parser.add_argument(
+        "--tokenizer",
+        type=Path,
+        default=DEFAULT_TOKENIZER,
+        help="tokenizer directory when the data manifest names none (fresh sft only)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    run = load_run_config(args.config)
+    stage = run.stages[args.stage]
+    make_deterministic(run.threads)
+    world = join_world()
+    try:
+        model, objective = prepare(args, run, world)
+        config = model.config
+        examples = read_jsonl(
+            args.data / f"{args.stage}.train.jsonl", args.stage, config.vocab_size, config.max_position_embeddings
+        )
+        losses = train(model, objective, examples, stage, run.seed, world, label=f"{run.name} {args.stage}")
+        if world.is_main:
+            save_checkpoint(args.out, model.cpu())
+            print(f"{args.stage}: {stage.steps} steps, loss {losses[0]:.4f} → {losses[-1]:.4f}, wrote {args.out}")
+    finally:
+        if world.size > 1:
+            dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (ValueError, FileNotFoundError) as error:
+        sys.exit(f"error: {error}")
