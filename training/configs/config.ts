@@ -1,0 +1,65 @@
+// The shape of training/configs/<name>.json, shared by every TypeScript stage. The Python
+// trainer reads the same file; a key added here must be added there (and the reverse).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+const optimizerStep = z.strictObject({
+	steps: positiveInt,
+	batch_size: positiveInt,
+	grad_accum: positiveInt,
+	lr: z.number().positive(),
+	warmup: z.number().int().nonnegative(),
+	weight_decay: z.number().nonnegative()
+});
+
+export const pipelineConfigSchema = z.strictObject({
+	name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
+	model_name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
+	seed: z.number().int().nonnegative(),
+	threads: positiveInt,
+	seed_trees: positiveInt,
+	val_fraction: z.number().gt(0).lt(1),
+	tokenizer: z.string().min(1),
+	model: z.strictObject({
+		hidden_size: positiveInt,
+		intermediate_size: positiveInt,
+		num_hidden_layers: positiveInt,
+		num_attention_heads: positiveInt,
+		num_key_value_heads: positiveInt,
+		max_position_embeddings: positiveInt,
+		rope_theta: z.number().positive(),
+		rms_norm_eps: z.number().positive(),
+		tie_word_embeddings: z.boolean()
+	}),
+	sft: optimizerStep,
+	rm: optimizerStep,
+	dpo: optimizerStep.extend({ beta: z.number().positive() }),
+	eval: z.strictObject({ max_new_tokens: positiveInt })
+});
+
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+
+/** Reads and validates a config file; the error names the file and every offending key. */
+export function loadConfig(path: string): PipelineConfig {
+	let raw: unknown;
+	try {
+		raw = JSON.parse(readFileSync(path, 'utf8'));
+	} catch (error) {
+		throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
+	}
+	const parsed = pipelineConfigSchema.safeParse(raw);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map(
+			(i) => `${i.path.join('.') || '(root)'}: ${i.message}`
+		);
+		throw new Error(`${path}: invalid config\n  ${problems.join('\n  ')}`);
+	}
+	return parsed.data;
+}
+
+/** Where a stage of this config writes: everything lives under training/out/<name>/. */
+export function outDir(config: PipelineConfig, ...parts: string[]): string {
+	return ['training', 'out', config.name, ...parts].join('/');
+}

@@ -1,0 +1,133 @@
+// From validated trees to the rows of every data file (see training/README.md for each line's
+// shape). Pure apart from the tokenizer: the CLI does the reading and writing.
+import type { ChatFormat } from './chat-format';
+import { bestThread, rankedLists, toChat, toUserChat } from './conversations';
+import { checkableSkill, type OasstTree } from './oasst-tree';
+import { validationTrees } from './split';
+
+export interface SftRow {
+	tree_id: string;
+	input_ids: number[];
+	loss_mask: (0 | 1)[];
+}
+export interface RmRow {
+	tree_id: string;
+	prefix_ids: number[];
+	replies: number[][];
+}
+export interface DpoRow {
+	tree_id: string;
+	prompt_ids: number[];
+	chosen_ids: number[];
+	rejected_ids: number[];
+}
+export interface EvalRow {
+	tree_id: string;
+	skill: string;
+	messages: { role: string; content: string }[];
+	prompt_ids: number[];
+	answer: string;
+}
+
+interface Split<T> {
+	train: T[];
+	val: T[];
+}
+
+export interface Datasets {
+	sft: Split<SftRow>;
+	rm: Split<RmRow>;
+	dpo: Split<DpoRow>;
+	eval: EvalRow[];
+	trees: { train: number; val: number; not_ready: number };
+	/** Examples left out because they would not fit the model's context. */
+	too_long: { sft: number; rm: number; eval: number };
+}
+
+export interface BuildOptions {
+	seed: number;
+	valFraction: number;
+	/** Longest sequence the model takes (its max_position_embeddings). */
+	maxLength: number;
+	/** Room an evaluation prompt leaves for the reply. */
+	maxNewTokens: number;
+}
+
+export function buildDatasets(
+	trees: OasstTree[],
+	format: ChatFormat,
+	options: BuildOptions
+): Datasets {
+	const out: Datasets = {
+		sft: { train: [], val: [] },
+		rm: { train: [], val: [] },
+		dpo: { train: [], val: [] },
+		eval: [],
+		trees: { train: 0, val: 0, not_ready: 0 },
+		too_long: { sft: 0, rm: 0, eval: 0 }
+	};
+	const ready = trees.filter((t) => t.tree_state == null || t.tree_state === 'ready_for_export');
+	out.trees.not_ready = trees.length - ready.length;
+	const ids = ready.map((t) => t.message_tree_id);
+	const held = validationTrees(ids, options.seed, options.valFraction);
+	for (const tree of ready) {
+		const part = held.has(tree.message_tree_id) ? 'val' : 'train';
+		out.trees[part]++;
+		try {
+			addTree(out, tree, part, format, options);
+		} catch (error) {
+			throw new Error(`tree ${tree.message_tree_id}: ${(error as Error).message}`, {
+				cause: error
+			});
+		}
+	}
+	return out;
+}
+
+function addTree(
+	out: Datasets,
+	tree: OasstTree,
+	part: 'train' | 'val',
+	format: ChatFormat,
+	options: BuildOptions
+): void {
+	const tree_id = tree.message_tree_id;
+	const thread = bestThread(tree);
+	if (thread.length > 0) {
+		const example = format.trainingExample(toChat(thread));
+		if (example.input_ids.length <= options.maxLength) out.sft[part].push({ tree_id, ...example });
+		else out.too_long.sft++;
+	}
+
+	for (const list of rankedLists(tree)) {
+		const history = toChat(list.history);
+		const prefix_ids = format.promptIds(history);
+		const replies = list.replies.map((reply) => format.replyIds(history, reply.text));
+		if (prefix_ids.length + Math.max(...replies.map((r) => r.length)) > options.maxLength) {
+			out.too_long.rm++;
+			continue;
+		}
+		out.rm[part].push({ tree_id, prefix_ids, replies });
+		replies.forEach((chosen_ids, i) => {
+			for (const rejected_ids of replies.slice(i + 1)) {
+				out.dpo[part].push({ tree_id, prompt_ids: prefix_ids, chosen_ids, rejected_ids });
+			}
+		});
+	}
+
+	const skill = checkableSkill(tree);
+	if (part !== 'val' || skill === null || thread.length === 0) return;
+	const question = thread.slice(0, -1);
+	const prompt_ids = format.promptIds(toChat(question));
+	if (prompt_ids.length + options.maxNewTokens > options.maxLength) {
+		out.too_long.eval++;
+		return;
+	}
+	out.eval.push({
+		tree_id,
+		skill,
+		messages: toUserChat(question),
+		prompt_ids,
+		answer: thread[thread.length - 1].text
+	});
+}

@@ -1,0 +1,76 @@
+// Datasets stage: renders the seed (later: exported) trees with the model's chat template and
+// tokenizer into the token files the trainer reads.
+//   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>]
+import { createHash } from 'node:crypto';
+import { readFlags, runCli } from '../cli-args';
+import { loadConfig, outDir } from '../configs/config';
+import { writeFileAtomic } from '../files';
+import { buildDatasets } from './build';
+import { loadChatFormat } from './load-chat-format';
+import { readTrees } from './read-trees';
+
+const rows = (items: unknown[]) => items.map((item) => JSON.stringify(item) + '\n').join('');
+
+runCli(() => {
+	const flags = readFlags(
+		{ config: { type: 'string', required: true }, trees: { type: 'string' } },
+		'npx tsx training/datasets/cli.ts --config training/configs/<name>.json [--trees <trees.jsonl>]'
+	);
+	const config = loadConfig(flags.config);
+	const treesPath = flags.trees ?? outDir(config, 'seed', 'trees.jsonl');
+	const trees = readTrees(treesPath);
+	const format = loadChatFormat(config.tokenizer);
+	const data = buildDatasets(trees, format, {
+		seed: config.seed,
+		valFraction: config.val_fraction,
+		maxLength: config.model.max_position_embeddings,
+		maxNewTokens: config.eval.max_new_tokens
+	});
+
+	const files: Record<string, string> = {
+		'sft.train.jsonl': rows(data.sft.train),
+		'sft.val.jsonl': rows(data.sft.val),
+		'rm.train.jsonl': rows(data.rm.train),
+		'rm.val.jsonl': rows(data.rm.val),
+		'dpo.train.jsonl': rows(data.dpo.train),
+		'dpo.val.jsonl': rows(data.dpo.val),
+		'eval.jsonl': rows(data.eval)
+	};
+	const names = Object.keys(files).sort();
+	const digest = createHash('sha256');
+	for (const name of names) {
+		digest.update(`${name}\0${createHash('sha256').update(files[name]).digest('hex')}\n`);
+	}
+	const counts = Object.fromEntries(names.map((name) => [name, countLines(files[name])]));
+	const manifest = {
+		config: config.name,
+		source: treesPath,
+		tokenizer_dir: config.tokenizer,
+		vocab_size: format.vocabSize,
+		eos_token_id: format.eosTokenId,
+		pad_token_id: format.tokenId('<|endoftext|>') ?? null,
+		max_length: config.model.max_position_embeddings,
+		trees: data.trees,
+		too_long: data.too_long,
+		counts,
+		data_digest: digest.digest('hex')
+	};
+
+	const dir = outDir(config, 'data');
+	for (const name of names) writeFileAtomic(`${dir}/${name}`, files[name]);
+	// The manifest goes last: its presence says the files beside it are complete.
+	writeFileAtomic(`${dir}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
+
+	console.log(
+		`read ${trees.length} trees from ${treesPath} (train ${data.trees.train}, val ${data.trees.val})`
+	);
+	for (const name of names) console.log(`  ${name.padEnd(18)} ${counts[name]}`);
+	const dropped = Object.entries(data.too_long).filter(([, n]) => n > 0);
+	if (dropped.length)
+		console.log(`  too long, left out: ${dropped.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+	console.log(`wrote ${dir}/ (data_digest ${manifest.data_digest.slice(0, 16)}…)`);
+});
+
+function countLines(text: string): number {
+	return text === '' ? 0 : text.split('\n').length - 1;
+}

@@ -1,0 +1,13 @@
+// Train/validation split by tree, never by message: no message of a validation tree is trained on.
+// Trees are ordered by a seeded hash of their id and the first `fraction` of them are held out,
+// so the split depends only on the seed and the set of ids, never on file order.
+import { createHash } from 'node:crypto';
+
+export function validationTrees(treeIds: string[], seed: number, fraction: number): Set<string> {
+	const key = (id: string) => createHash('sha256').update(`${seed}:${id}`).digest('hex');
+	const ordered = treeIds
+		.map((id) => ({ id, key: key(id) }))
+		.sort((a, b) => (a.key < b.key ? -1 : 1));
+	const count = Math.min(treeIds.length, Math.max(1, Math.round(treeIds.length * fraction)));
+	return new Set(ordered.slice(0, count).map(({ id }) => id));
+}

@@ -1,0 +1,23 @@
+// Seed stage: writes the project's own training conversations for a config.
+//   npx tsx training/seed/cli.ts --config training/configs/<c>.json
+import { readFlags, runCli } from '../cli-args';
+import { loadConfig, outDir } from '../configs/config';
+import { writeJsonLinesAtomic } from '../files';
+import { generateTrees } from './generate';
+
+runCli(() => {
+	const flags = readFlags(
+		{ config: { type: 'string', required: true } },
+		'npx tsx training/seed/cli.ts --config training/configs/<name>.json'
+	);
+	const config = loadConfig(flags.config);
+	const trees = generateTrees(config.seed_trees, config.seed);
+	const path = outDir(config, 'seed', 'trees.jsonl');
+	writeJsonLinesAtomic(path, trees);
+
+	const perSkill = new Map<string, number>();
+	for (const tree of trees) perSkill.set(tree.origin, (perSkill.get(tree.origin) ?? 0) + 1);
+	const multiTurn = trees.filter((t) => t.prompt.replies?.some((r) => r.replies?.length)).length;
+	console.log(`wrote ${trees.length} trees (${multiTurn} multi-turn) to ${path}`);
+	for (const [origin, n] of [...perSkill].sort()) console.log(`  ${origin.padEnd(32)} ${n}`);
+});

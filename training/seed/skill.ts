@@ -1,0 +1,27 @@
+// What a skill is: a maker of one checkable question with its correct reply and a subtly wrong one.
+// Replies are short and formulaic on purpose: the demo model has about two million parameters
+// and must learn them in minutes on two CPU cores.
+import type { Random } from './random';
+
+export interface Question {
+	prompt: string;
+	/** The correct, well-formed reply; exact-match evaluation compares the model's reply with it. */
+	answer: string;
+	/** The bare fact the answer states ("82", "Paris"), the material of sloppy replies. */
+	bare: string;
+	/** Looks like `answer` but states something false. */
+	wrong: string;
+	/** A next question that only makes sense after this one ("Now spell it backwards."). */
+	followUp?: (rng: Random) => Question;
+}
+
+export interface Skill {
+	name: string;
+	ask(rng: Random): Question;
+}
+
+/** A number close to `n` but not `n` (an off-by-one or a dropped carry), never negative. */
+export function nearMiss(rng: Random, n: number): number {
+	const candidates = [n + 1, n - 1, n + 10, n - 10].filter((m) => m >= 0 && m !== n);
+	return rng.pick(candidates);
+}

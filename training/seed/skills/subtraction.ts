@@ -1,0 +1,17 @@
+import { arithmeticSkill } from './arithmetic';
+
+export const subtraction = arithmeticSkill({
+	name: 'subtraction',
+	symbol: '-',
+	// The first operand is the larger, so results stay non-negative like the seed replies expect.
+	operands: (rng) => {
+		const a = rng.int(20, 99);
+		return [a, rng.int(10, a)];
+	},
+	compute: (a, b) => a - b,
+	phrasings: [
+		(a, b) => `What is ${a} - ${b}?`,
+		(a, b) => `Subtract ${b} from ${a}.`,
+		(a, b) => `What is ${a} minus ${b}?`
+	]
+});
