@@ -1,0 +1,219 @@
+// Contribution tasks on the wire: what the server hands out (a task with everything needed to
+// do it offline) and what the app sends back (a submission or a skip). Browser-safe.
+import { z } from 'zod';
+import {
+	allowedLabels,
+	labelFormSchema,
+	labelNameSchema,
+	labelValueProblems,
+	labelValuesSchema,
+	mandatoryLabels,
+	type LabelTarget
+} from './labels';
+import { entityIdSchema, langSchema, messageRoleSchema, type MessageRole } from './trees';
+
+export const textTaskTypes = ['initial_prompt', 'prompter_reply', 'assistant_reply'] as const;
+export const rankTaskTypes = ['rank_prompter_replies', 'rank_assistant_replies'] as const;
+export const labelTaskTypes = [
+	'label_initial_prompt',
+	'label_prompter_reply',
+	'label_assistant_reply'
+] as const;
+export const taskTypes = [...textTaskTypes, ...rankTaskTypes, ...labelTaskTypes] as const;
+
+export const taskTypeSchema = z.enum(taskTypes);
+export type TaskType = z.infer<typeof taskTypeSchema>;
+export type TextTaskType = (typeof textTaskTypes)[number];
+export type RankTaskType = (typeof rankTaskTypes)[number];
+export type LabelTaskType = (typeof labelTaskTypes)[number];
+
+/** A task request names one type or asks for `random` (the weighted choice). */
+export const taskRequestTypeSchema = z.enum(['random', ...taskTypes]);
+export type TaskRequestType = z.infer<typeof taskRequestTypeSchema>;
+
+/** The role of the message a text task writes, or of the replies a rank task orders. */
+export const roleOfTaskType: Readonly<Record<TextTaskType | RankTaskType, MessageRole>> = {
+	initial_prompt: 'prompter',
+	prompter_reply: 'prompter',
+	assistant_reply: 'assistant',
+	rank_prompter_replies: 'prompter',
+	rank_assistant_replies: 'assistant'
+};
+
+export const labelTargetOfTaskType: Readonly<Record<LabelTaskType, LabelTarget>> = {
+	label_initial_prompt: 'initial_prompt',
+	label_prompter_reply: 'prompter_reply',
+	label_assistant_reply: 'assistant_reply'
+};
+
+export function isTextTaskType(type: string): type is TextTaskType {
+	return (textTaskTypes as readonly string[]).includes(type);
+}
+export function isRankTaskType(type: string): type is RankTaskType {
+	return (rankTaskTypes as readonly string[]).includes(type);
+}
+export function isLabelTaskType(type: string): type is LabelTaskType {
+	return (labelTaskTypes as readonly string[]).includes(type);
+}
+
+export const conversationMessageSchema = z.object({
+	id: entityIdSchema,
+	role: messageRoleSchema,
+	text: z.string(),
+	lang: langSchema
+});
+export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
+
+const taskBase = {
+	id: entityIdSchema,
+	/** The language the task is in; what the contributor writes must be in it too. */
+	lang: langSchema
+};
+
+/** The conversation from the initial prompt down to the message the task is about. */
+const conversation = z.array(conversationMessageSchema).min(1);
+
+export const initialPromptTaskSchema = z.object({
+	...taskBase,
+	type: z.literal('initial_prompt'),
+	hint: z.string().nullable()
+});
+
+export const replyTaskSchema = z.object({
+	...taskBase,
+	type: z.enum(['prompter_reply', 'assistant_reply']),
+	treeId: entityIdSchema,
+	/** The message to answer: the last of `conversation`. */
+	parentId: entityIdSchema,
+	conversation
+});
+
+export const rankTaskSchema = z.object({
+	...taskBase,
+	type: z.enum(rankTaskTypes),
+	treeId: entityIdSchema,
+	/** The message whose replies are ranked: the last of `conversation`. */
+	parentId: entityIdSchema,
+	conversation,
+	/** Sibling replies in a random order, so the order shown carries no hint. */
+	replies: z.array(conversationMessageSchema).min(2)
+});
+
+export const labelTaskSchema = z.object({
+	...taskBase,
+	type: z.enum(labelTaskTypes),
+	treeId: entityIdSchema,
+	/** The message to label: the last of `conversation`. */
+	messageId: entityIdSchema,
+	conversation,
+	form: labelFormSchema,
+	validLabels: z.array(labelNameSchema).min(1),
+	mandatoryLabels: z.array(labelNameSchema)
+});
+
+export const taskSchema = z.discriminatedUnion('type', [
+	initialPromptTaskSchema,
+	replyTaskSchema,
+	rankTaskSchema,
+	labelTaskSchema
+]);
+export type Task = z.infer<typeof taskSchema>;
+export type InitialPromptTask = z.infer<typeof initialPromptTaskSchema>;
+export type ReplyTask = z.infer<typeof replyTaskSchema>;
+export type RankTask = z.infer<typeof rankTaskSchema>;
+export type LabelTask = z.infer<typeof labelTaskSchema>;
+
+/**
+ * A guard against oversized bodies only; the configured text limit (2,000 characters by
+ * default) is the server's to enforce, so an operator can change it without a new app.
+ */
+export const TEXT_BODY_CEILING = 100_000;
+
+export const textSubmissionSchema = z.object({
+	type: z.enum(textTaskTypes),
+	taskId: entityIdSchema,
+	text: z
+		.string()
+		.max(TEXT_BODY_CEILING)
+		.refine((text) => text.trim().length > 0, 'must not be empty'),
+	lang: langSchema
+});
+export type TextSubmission = z.infer<typeof textSubmissionSchema>;
+
+/**
+ * Either an order of the shown replies (best first, each exactly once) or `notRankable`:
+ * none of them can be put in an order (all flawed or unacceptable), which is recorded too.
+ */
+export const rankSubmissionSchema = z
+	.object({
+		type: z.enum(rankTaskTypes),
+		taskId: entityIdSchema,
+		ranking: z.array(entityIdSchema).min(2).optional(),
+		notRankable: z.literal(true).optional()
+	})
+	.superRefine((value, ctx) => {
+		if ((value.ranking === undefined) === (value.notRankable === undefined)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['ranking'],
+				message: 'give either a ranking or notRankable: true, not both and not neither'
+			});
+		} else if (value.ranking && new Set(value.ranking).size !== value.ranking.length) {
+			ctx.addIssue({ code: 'custom', path: ['ranking'], message: 'must not repeat an id' });
+		}
+	});
+export type RankSubmission = z.infer<typeof rankSubmissionSchema>;
+
+export const labelSubmissionSchema = z
+	.object({
+		type: z.enum(labelTaskTypes),
+		taskId: entityIdSchema,
+		messageId: entityIdSchema,
+		form: labelFormSchema,
+		labels: labelValuesSchema
+	})
+	.superRefine((value, ctx) => {
+		const target = labelTargetOfTaskType[value.type];
+		for (const problem of labelValueProblems(target, value.form, value.labels)) {
+			ctx.addIssue({ code: 'custom', path: ['labels', problem.label], message: problem.message });
+		}
+	});
+export type LabelSubmission = z.infer<typeof labelSubmissionSchema>;
+
+export const skipReasons = [
+	'not_my_language',
+	'dont_know_enough',
+	'inappropriate_content',
+	'too_long',
+	'other'
+] as const;
+export const skipReasonSchema = z.enum(skipReasons);
+export type SkipReason = z.infer<typeof skipReasonSchema>;
+
+export const skipSchema = z.object({
+	type: z.literal('skip'),
+	taskId: entityIdSchema,
+	reason: skipReasonSchema,
+	note: z.string().max(500).optional()
+});
+export type Skip = z.infer<typeof skipSchema>;
+
+/** Everything a contributor can send back for a leased task. */
+export const taskResultSchema = z.discriminatedUnion('type', [
+	textSubmissionSchema,
+	rankSubmissionSchema,
+	labelSubmissionSchema,
+	skipSchema
+]);
+export type TaskResult = z.infer<typeof taskResultSchema>;
+
+/** The labels and mandatory labels a label task of this type and form carries. */
+export function labelTaskLabels(
+	type: LabelTaskType,
+	form: z.infer<typeof labelFormSchema>
+): { validLabels: LabelTask['validLabels']; mandatoryLabels: LabelTask['mandatoryLabels'] } {
+	return {
+		validLabels: [...allowedLabels(labelTargetOfTaskType[type], form)],
+		mandatoryLabels: [...mandatoryLabels]
+	};
+}
