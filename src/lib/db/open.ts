@@ -7,6 +7,7 @@ import { TasksRepository } from './tasks';
 import { OutboxRepository } from './outbox';
 import { SettingsRepository } from './settings';
 import { ModelBlobsRepository } from './model-blobs';
+import { ChatThreadRepository } from './chat-thread';
 
 /** The database and one repository per table. `db` is for transactions spanning tables. */
 export interface HearthStorage {
@@ -18,6 +19,7 @@ export interface HearthStorage {
 	outbox: OutboxRepository;
 	settings: SettingsRepository;
 	modelBlobs: ModelBlobsRepository;
+	chatThread: ChatThreadRepository;
 }
 
 export function openHearthStorage(
@@ -32,6 +34,7 @@ export function openHearthStorage(
 		tasks: new TasksRepository(db),
 		outbox: new OutboxRepository(db, persistence),
 		settings: new SettingsRepository(db),
-		modelBlobs: new ModelBlobsRepository(db)
+		modelBlobs: new ModelBlobsRepository(db),
+		chatThread: new ChatThreadRepository(db, persistence)
 	};
 }

@@ -1,0 +1,378 @@
+// The Chat page's state: the conversation list, the open conversation's tree, and the replies
+// being streamed. Created by the page and handed to its components through context, never a
+// module-level singleton: a module instance would be shared by every page and every test in
+// the same JavaScript realm, so one chat's stream could leak into another's view.
+//
+// Tree logic comes from the pure functions beside this file; storage from the repositories,
+// each change in one Dexie transaction with `$state.snapshot()` copies; inference from the
+// engine client. This class only sequences them and holds what the UI shows.
+import { SvelteMap } from 'svelte/reactivity';
+import type { HearthStorage } from '$lib/db/open';
+import type { StoredConversation } from '$lib/db/records/conversation';
+import type { StoredMessage } from '$lib/db/records/message';
+import type {
+	GenerationParamsInput,
+	InferenceWorkerApi,
+	LoadProgress
+} from '$lib/protocol/inference';
+import { addChild, continuationOf, editUserMessage, regenerate } from './branch';
+import { deleteSubtree } from './delete-subtree';
+import { exportJson, exportMarkdown, type ExportedConversation } from './export';
+import { promptMessages, titleFrom } from './prompt';
+import { ReplyStream } from './reply-stream.svelte';
+import { findNode, pathTo, siblingsOf, switchSibling } from './tree';
+
+/** What chat needs from the inference engine. */
+export interface ReplyEngine {
+	/** Loads the model chosen for this device when none is loaded; resolves to its id. */
+	ready(onProgress: (progress: LoadProgress) => void): Promise<string>;
+	generate: InferenceWorkerApi['generate'];
+	interrupt(): Promise<unknown>;
+}
+
+export const NEW_CONVERSATION_TITLE = 'New conversation';
+const ACTIVE_KEY = 'chat.activeConversation';
+/** How often a streaming reply is saved, so a closed tab keeps all but the last moment of it. */
+const SAVE_EVERY_MS = 1000;
+
+export type Sampling = NonNullable<StoredConversation['sampling']>;
+
+export class ChatSession {
+	conversations = $state<StoredConversation[]>([]);
+	activeId = $state<string | null>(null);
+	/** Every message of the open conversation, all branches. */
+	messages = $state<StoredMessage[]>([]);
+	/** Replies in flight, by conversation id. */
+	readonly streams = new SvelteMap<string, ReplyStream>();
+	/** The last thing that went wrong outside a reply (storage, a refused edit), for a banner. */
+	error = $state<string | null>(null);
+
+	readonly active = $derived(this.conversations.find((c) => c.id === this.activeId) ?? null);
+	/** The visible thread: root → the open conversation's current leaf. */
+	readonly thread = $derived(pathTo(this.messages, this.active?.currentLeafId ?? null));
+	/** The reply streaming in the open conversation (a getter: SvelteMap reads stay live outside effects too). */
+	get activeStream(): ReplyStream | null {
+		return this.activeId ? (this.streams.get(this.activeId) ?? null) : null;
+	}
+
+	#generation: Promise<unknown> = Promise.resolve();
+
+	constructor(
+		private readonly storage: HearthStorage,
+		private readonly engine: ReplyEngine,
+		private readonly now: () => number = Date.now
+	) {}
+
+	/** Loads the list and reopens the conversation that was open before the reload. */
+	async init(): Promise<void> {
+		this.conversations = await this.storage.conversations.recent();
+		const last = await this.storage.settings.get<string | null>(ACTIVE_KEY, null);
+		if (last && this.conversations.some((c) => c.id === last)) await this.open(last);
+	}
+
+	async open(id: string | null): Promise<void> {
+		this.activeId = id;
+		this.messages = id ? await this.storage.messages.inConversation(id) : [];
+		await this.storage.settings.set(ACTIVE_KEY, id);
+	}
+
+	/** Leaves the composer on an empty conversation; it is created when the first message is sent. */
+	async startNew(): Promise<void> {
+		await this.open(null);
+	}
+
+	/** Conversations whose title or any message contains `query`, most recent first. */
+	async search(query: string): Promise<StoredConversation[]> {
+		const q = query.trim().toLowerCase();
+		if (!q) return this.conversations;
+		const mentioning = await this.storage.chatThread.conversationsMentioning(q);
+		return this.conversations.filter(
+			(c) => c.title.toLowerCase().includes(q) || mentioning.has(c.id)
+		);
+	}
+
+	async rename(id: string, title: string): Promise<void> {
+		const clean = title.trim();
+		if (!clean) throw new Error('a conversation needs a title');
+		await this.storage.conversations.update(id, { title: clean }, this.now());
+		this.#patchConversation(id, { title: clean });
+	}
+
+	async remove(id: string): Promise<void> {
+		this.stop(id);
+		await this.storage.conversations.remove(id);
+		this.conversations = this.conversations.filter((c) => c.id !== id);
+		if (this.activeId === id) await this.open(null);
+	}
+
+	async updateSettings(
+		id: string,
+		settings: { systemPrompt?: string; sampling?: Sampling }
+	): Promise<void> {
+		await this.storage.conversations.update(id, settings, this.now());
+		this.#patchConversation(id, settings);
+	}
+
+	/** Sends `text` as the next user message of the open conversation (creating it if needed) and streams the reply. */
+	async send(text: string): Promise<void> {
+		const content = text.trim();
+		if (!content) return;
+		const draftKey = composerKey(this.activeId);
+		const conversation = this.active ?? (await this.#create(titleFrom(content)));
+		if (this.streams.has(conversation.id))
+			throw new Error('wait for the reply to finish or stop it');
+		const user = this.#message(conversation.id, conversation.currentLeafId, 'user', content);
+		const reply = this.#message(conversation.id, user.id, 'assistant', '');
+		const grown = addChild(addChild(this.messages, user).messages, reply).messages;
+		const retitle =
+			conversation.title === NEW_CONVERSATION_TITLE ? { title: titleFrom(content) } : {};
+		await this.#commit(conversation.id, grown, [user, reply], [], {
+			currentLeafId: reply.id,
+			...retitle
+		});
+		await this.storage.drafts.discard(draftKey);
+		await this.#stream(conversation.id, reply, pathTo(grown, user.id));
+	}
+
+	/** A new reply to the same prompt, as a sibling of `assistantId`. */
+	async regenerate(assistantId: string): Promise<void> {
+		const conversationId = this.#idle();
+		const reply = this.#message(conversationId, null, 'assistant', '');
+		const { messages, node } = regenerate(this.messages, assistantId, reply);
+		await this.#commit(conversationId, messages, [node], [], { currentLeafId: node.id });
+		await this.#stream(conversationId, node, pathTo(messages, node.parentId));
+	}
+
+	/** An edited copy of a user message as its sibling, and a reply to it. */
+	async edit(userId: string, text: string): Promise<void> {
+		const conversationId = this.#idle();
+		const edited = this.#message(conversationId, null, 'user', text.trim());
+		const withEdit = editUserMessage(this.messages, userId, edited);
+		const reply = this.#message(conversationId, withEdit.node.id, 'assistant', '');
+		const { messages } = addChild(withEdit.messages, reply);
+		await this.#commit(conversationId, messages, [withEdit.node, reply], [], {
+			currentLeafId: reply.id
+		});
+		await this.#stream(conversationId, reply, pathTo(messages, withEdit.node.id));
+	}
+
+	/** Extends a reply that was cut off by max tokens or Stop. */
+	async continueReply(assistantId: string): Promise<void> {
+		const conversationId = this.#idle();
+		const thread = continuationOf(this.messages, assistantId);
+		const reply = thread.at(-1)!;
+		// Clear the finish reason first: a reload mid-continuation shows it as unfinished.
+		const reopened = { ...reply, finishReason: undefined };
+		const messages = this.messages.map((m) => (m.id === reply.id ? reopened : m));
+		await this.#commit(conversationId, messages, [reopened], [], { currentLeafId: reply.id });
+		await this.#stream(conversationId, reopened, thread.slice(0, -1), reply.content);
+	}
+
+	/** Stops the reply streaming in `conversationId` (the open one by default). */
+	stop(conversationId: string | null = this.activeId): void {
+		const stream = conversationId ? this.streams.get(conversationId) : undefined;
+		if (!stream || stream.stopped) return;
+		stream.controller.abort();
+		if (stream.phase === 'streaming') void this.engine.interrupt();
+	}
+
+	/** Shows the sibling `offset` places from `id` (‹ -1, › +1), at its newest leaf. */
+	async switchTo(id: string, offset: number): Promise<void> {
+		const conversation = this.active;
+		if (!conversation) return;
+		const leafId = switchSibling(this.messages, id, offset);
+		if (leafId === conversation.currentLeafId) return;
+		await this.#commit(conversation.id, this.messages, [], [], { currentLeafId: leafId });
+	}
+
+	siblings(id: string): { count: number; index: number } {
+		const { siblings, index } = siblingsOf(this.messages, id);
+		return { count: siblings.length, index };
+	}
+
+	/** Deletes a message and everything after it in its branch. */
+	async deleteMessage(id: string): Promise<void> {
+		const conversationId = this.#idle();
+		const { messages, removedIds, leafId } = deleteSubtree(
+			this.messages,
+			id,
+			this.active?.currentLeafId ?? null
+		);
+		await this.#commit(conversationId, messages, [], removedIds, { currentLeafId: leafId });
+	}
+
+	/** Thumbs up/down on a reply; the same thumb again clears it. */
+	async rate(id: string, feedback: 'up' | 'down'): Promise<void> {
+		const message = findNode(this.messages, id);
+		if (message.role !== 'assistant') throw new Error('only replies can be rated');
+		const rated = { ...message, feedback: message.feedback === feedback ? null : feedback };
+		const at = this.now();
+		await this.storage.messages.save(rated, {}, at);
+		this.#replaceMessage(rated);
+		this.#patchConversation(rated.conversationId, { updatedAt: at });
+	}
+
+	exportMarkdown(): string {
+		return exportMarkdown(this.#exported(), this.messages);
+	}
+
+	exportJson(): string {
+		return exportJson(this.#exported(), this.messages);
+	}
+
+	loadDraft(conversationId: string | null): Promise<string> {
+		return this.storage.drafts
+			.get<string>(composerKey(conversationId))
+			.then((draft) => draft?.value ?? '');
+	}
+
+	saveDraft(conversationId: string | null, text: string): Promise<void> {
+		return text
+			? this.storage.drafts.save(composerKey(conversationId), text, this.now())
+			: this.storage.drafts.discard(composerKey(conversationId));
+	}
+
+	#exported(): ExportedConversation {
+		const c = this.active;
+		if (!c) throw new Error('open a conversation to export it');
+		return {
+			id: c.id,
+			title: c.title,
+			createdAt: c.createdAt,
+			systemPrompt: c.systemPrompt ?? '',
+			currentLeafId: c.currentLeafId
+		};
+	}
+
+	/** The open conversation's id, refusing while a reply is still streaming in it. */
+	#idle(): string {
+		const id = this.activeId;
+		if (!id) throw new Error('no conversation is open');
+		if (this.streams.has(id)) throw new Error('wait for the reply to finish or stop it');
+		return id;
+	}
+
+	async #create(title: string): Promise<StoredConversation> {
+		const created = await this.storage.conversations.create({ title }, this.now());
+		this.conversations = [created, ...this.conversations];
+		await this.open(created.id);
+		return this.conversations[0];
+	}
+
+	#message(
+		conversationId: string,
+		parentId: string | null,
+		role: StoredMessage['role'],
+		content: string
+	): StoredMessage {
+		return {
+			id: crypto.randomUUID(),
+			conversationId,
+			parentId,
+			role,
+			content,
+			createdAt: this.now(),
+			model: null,
+			stats: null
+		};
+	}
+
+	/** Writes a change in one transaction, then shows it. */
+	async #commit(
+		conversationId: string,
+		messages: StoredMessage[],
+		put: StoredMessage[],
+		remove: string[],
+		conversation: Partial<StoredConversation>
+	): Promise<void> {
+		const at = this.now();
+		await this.storage.chatThread.apply(conversationId, { put, remove, conversation }, at);
+		if (this.activeId === conversationId) this.messages = messages;
+		this.#patchConversation(conversationId, { ...conversation, updatedAt: at });
+	}
+
+	#patchConversation(id: string, changes: Partial<StoredConversation>): void {
+		const index = this.conversations.findIndex((c) => c.id === id);
+		if (index < 0) return;
+		const updated = { ...this.conversations[index], ...changes };
+		const rest = this.conversations.filter((c) => c.id !== id);
+		// A change that marks activity moves the conversation to the top, as the list is ordered.
+		this.conversations = changes.updatedAt
+			? [updated, ...rest]
+			: this.conversations.map((c) => (c.id === id ? updated : c));
+	}
+
+	#replaceMessage(message: StoredMessage): void {
+		if (this.activeId !== message.conversationId) return;
+		this.messages = this.messages.map((m) => (m.id === message.id ? message : m));
+	}
+
+	/**
+	 * Generates into `reply`. Replies run one at a time (there is one engine); a second
+	 * conversation's reply waits its turn and can be stopped while it waits.
+	 */
+	async #stream(
+		conversationId: string,
+		reply: StoredMessage,
+		history: StoredMessage[],
+		prefix = ''
+	): Promise<void> {
+		const stream = new ReplyStream(reply.id, prefix);
+		this.streams.set(conversationId, stream);
+		const turn = this.#generation.then(() =>
+			this.#generate(conversationId, reply, history, stream)
+		);
+		this.#generation = turn.catch(() => undefined);
+		try {
+			await turn;
+		} finally {
+			this.streams.delete(conversationId);
+		}
+	}
+
+	async #generate(
+		conversationId: string,
+		reply: StoredMessage,
+		history: StoredMessage[],
+		stream: ReplyStream
+	): Promise<void> {
+		let saved = this.now();
+		const save = (changes: Partial<StoredMessage>) => {
+			const next: StoredMessage = { ...reply, content: stream.text, ...changes };
+			this.#replaceMessage(next);
+			return this.storage.messages.save(next, {}, this.now());
+		};
+		try {
+			if (stream.stopped) return void (await save({ finishReason: 'interrupted' }));
+			stream.phase = 'loading';
+			const modelId = await this.engine.ready((progress) => (stream.status = progress.text));
+			if (stream.stopped) return void (await save({ finishReason: 'interrupted', model: modelId }));
+			stream.phase = 'streaming';
+			const conversation = this.conversations.find((c) => c.id === conversationId);
+			const prompt = promptMessages(conversation?.systemPrompt, [
+				...history,
+				...(stream.prefix ? [{ ...reply, content: stream.prefix }] : [])
+			]);
+			const params: GenerationParamsInput = { ...conversation?.sampling };
+			const result = await this.engine.generate(prompt, params, (event) => {
+				stream.text += event.text;
+				stream.tokens = event.tokenIndex;
+				if (this.now() - saved >= SAVE_EVERY_MS) {
+					saved = this.now();
+					void save({ model: modelId });
+				}
+			});
+			stream.text = stream.prefix + result.text;
+			await save({ model: modelId, finishReason: result.finishReason, stats: result.stats });
+		} catch (error) {
+			await save({
+				finishReason: 'error',
+				error: error instanceof Error ? error.message : String(error)
+			});
+		}
+	}
+}
+
+export function composerKey(conversationId: string | null): string {
+	return `chat:${conversationId ?? 'new'}`;
+}
