@@ -1,0 +1,214 @@
+// Which model should this device run, and why. DESIGN.md "Inference": WebGPU with shader-f16 →
+// q4f16 models; WebGPU without it → q4f32; no WebGPU → the ONNX model on WASM; and only what fits
+// the device's memory and GPU buffer limits. Pure: the Models page shows the reasons verbatim.
+import type { DeviceProbe, OnnxDevice } from '$lib/protocol/inference';
+import type { ModelRecord } from '$lib/protocol/model-record';
+
+/** The share of the device's memory a model may take; the OS, the browser and other tabs need the rest. */
+export const MEMORY_SHARE = 0.5;
+/** wasm32 addresses 4 GiB; leave room for the runtime's own heap. */
+export const WASM_MEMORY_LIMIT_MB = 3500;
+
+export interface ModelFit {
+	record: ModelRecord;
+	fits: boolean;
+	/** Where it would run; null when it cannot run here at all. */
+	device: OnnxDevice | null;
+	/** Why it fits or not, one short sentence each, the decisive one first. */
+	reasons: string[];
+	/** Lower is preferred for this device; only meaningful when it fits. */
+	tier: number;
+}
+
+export interface ModelChoice {
+	record: ModelRecord | null;
+	device: OnnxDevice | null;
+	reason: string;
+	/** Every record with its verdict, in the order they were given. */
+	fits: ModelFit[];
+}
+
+export function formatMegabytes(megabytes: number): string {
+	return megabytes >= 1000 ? `${(megabytes / 1024).toFixed(1)} GB` : `${Math.round(megabytes)} MB`;
+}
+
+function memoryBudgetMB(probe: DeviceProbe): number | null {
+	return probe.deviceMemoryGB === null ? null : probe.deviceMemoryGB * 1024 * MEMORY_SHARE;
+}
+
+function memoryReason(record: ModelRecord, probe: DeviceProbe): { ok: boolean; text: string } {
+	const budget = memoryBudgetMB(probe);
+	const need = formatMegabytes(record.vram_required_MB);
+	if (budget === null) {
+		return {
+			ok: true,
+			text: `needs about ${need} of memory (this browser does not report how much the device has)`
+		};
+	}
+	const ok = record.vram_required_MB <= budget;
+	return {
+		ok,
+		text: ok
+			? `needs about ${need} of memory; this device has about ${probe.deviceMemoryGB} GB`
+			: `needs about ${need} of memory, more than half of this device's ${probe.deviceMemoryGB} GB`
+	};
+}
+
+function gpuBufferReason(record: ModelRecord, probe: DeviceProbe): string | null {
+	const need = record.buffer_size_required_bytes;
+	const limit = probe.gpu?.maxStorageBufferBindingSize;
+	if (need === undefined || limit === undefined || need <= limit) return null;
+	return `needs GPU buffers of ${formatMegabytes(need / 2 ** 20)}; this GPU allows ${formatMegabytes(limit / 2 ** 20)}`;
+}
+
+function fitWebllm(record: ModelRecord, probe: DeviceProbe): ModelFit {
+	const gpu = probe.gpu;
+	if (!gpu) {
+		return {
+			record,
+			fits: false,
+			device: null,
+			tier: Infinity,
+			reasons: [
+				`needs WebGPU, which is not available here (${probe.gpuUnavailableReason ?? 'no adapter'})`
+			]
+		};
+	}
+	const blockers: string[] = [];
+	if (record.required_features.includes('shader-f16') && !gpu.shaderF16) {
+		blockers.push('needs half-precision GPU shaders (shader-f16), which this GPU does not offer');
+	}
+	const buffer = gpuBufferReason(record, probe);
+	if (buffer) blockers.push(buffer);
+	const memory = memoryReason(record, probe);
+	if (!memory.ok) blockers.push(memory.text);
+	if (blockers.length)
+		return { record, fits: false, device: null, tier: Infinity, reasons: blockers };
+
+	const f16 = record.quantization === 'q4f16_1';
+	const reasons = [
+		f16
+			? 'runs on the GPU with half-precision shaders (q4f16)'
+			: gpu.shaderF16
+				? 'runs on the GPU in single precision (q4f32); a q4f16 model would be smaller and faster here'
+				: 'runs on the GPU in single precision (q4f32), as this GPU has no half-precision shaders',
+		memory.text
+	];
+	if (gpu.isFallbackAdapter)
+		reasons.push('the GPU is a software renderer here, so it will be slow');
+	// Software adapters are slower than WASM threads; a real GPU with f16 prefers the q4f16 build.
+	const tier = gpu.isFallbackAdapter ? 3 : f16 ? 0 : gpu.shaderF16 ? 1 : 0;
+	return { record, fits: true, device: 'webgpu', tier, reasons };
+}
+
+function fitOnnx(record: ModelRecord, probe: DeviceProbe): ModelFit {
+	const memory = memoryReason(record, probe);
+	if (!memory.ok)
+		return { record, fits: false, device: null, tier: Infinity, reasons: [memory.text] };
+
+	const gpu = probe.gpu;
+	const buffer = gpuBufferReason(record, probe);
+	if (gpu && !gpu.isFallbackAdapter && !buffer) {
+		return {
+			record,
+			fits: true,
+			device: 'webgpu',
+			tier: 2,
+			reasons: ['runs on the GPU with ONNX Runtime (WebGPU)', memory.text]
+		};
+	}
+	if (record.vram_required_MB > WASM_MEMORY_LIMIT_MB) {
+		return {
+			record,
+			fits: false,
+			device: null,
+			tier: Infinity,
+			reasons: [
+				`needs about ${formatMegabytes(record.vram_required_MB)}, more than WebAssembly can address (${formatMegabytes(WASM_MEMORY_LIMIT_MB)})`,
+				...(buffer ? [buffer] : [])
+			]
+		};
+	}
+	const why = !gpu
+		? 'runs on the CPU with WebAssembly, as there is no WebGPU here'
+		: gpu.isFallbackAdapter
+			? "runs on the CPU with WebAssembly, faster than this device's software GPU"
+			: `runs on the CPU with WebAssembly, as it ${buffer}`;
+	const threads = probe.wasmThreads
+		? `uses ${Math.min(probe.hardwareConcurrency, 4)} CPU threads`
+		: 'uses one CPU thread (the page is not cross-origin isolated)';
+	return {
+		record,
+		fits: true,
+		device: 'wasm',
+		tier: gpu && !gpu.isFallbackAdapter ? 4 : 0,
+		reasons: [why, threads, memory.text]
+	};
+}
+
+export function fitModel(record: ModelRecord, probe: DeviceProbe): ModelFit {
+	return record.runtime === 'webllm' ? fitWebllm(record, probe) : fitOnnx(record, probe);
+}
+
+function deviceSituation(probe: DeviceProbe): string {
+	if (!probe.gpu) return 'This device has no WebGPU, so models run on the CPU with WebAssembly';
+	if (probe.gpu.isFallbackAdapter) {
+		return "This device's WebGPU is a software renderer, so models run faster on the CPU with WebAssembly";
+	}
+	return probe.gpu.shaderF16
+		? 'This device has WebGPU with half-precision shaders, so q4f16 models run on its GPU'
+		: 'This device has WebGPU without half-precision shaders, so q4f32 models run on its GPU';
+}
+
+/**
+ * Picks the model to run: the user's own pick when it fits, else the best-placed model for this
+ * device (see the tiers above) and, among those, the largest that fits (the smaller download
+ * of two builds of one model).
+ */
+export function chooseModel(
+	probe: DeviceProbe,
+	records: readonly ModelRecord[],
+	preferredId?: string | null
+): ModelChoice {
+	const fits = records.map((record) => fitModel(record, probe));
+	const candidates = fits
+		.filter((fit) => fit.fits)
+		.sort(
+			(a, b) =>
+				a.tier - b.tier ||
+				b.record.parameters - a.record.parameters ||
+				a.record.download_size_MB - b.record.download_size_MB
+		);
+	const best = candidates[0];
+
+	const preferred = preferredId ? fits.find((fit) => fit.record.id === preferredId) : undefined;
+	if (preferred?.fits) {
+		return {
+			record: preferred.record,
+			device: preferred.device,
+			reason: `You chose ${preferred.record.name}; it ${preferred.reasons[0]}.`,
+			fits
+		};
+	}
+	const instead = preferred
+		? `${preferred.record.name} cannot run here: it ${preferred.reasons[0]}. `
+		: preferredId
+			? `The model you chose (${preferredId}) is no longer available. `
+			: '';
+	if (!best) {
+		return {
+			record: null,
+			device: null,
+			reason: `${instead}No model fits this device. ${deviceSituation(probe)}.`,
+			fits
+		};
+	}
+	const largest =
+		candidates.filter((fit) => fit.tier === best.tier).length > 1 ? ', the largest that fits' : '';
+	return {
+		record: best.record,
+		device: best.device,
+		reason: `${instead}${deviceSituation(probe)}: ${best.record.name}${largest}. It ${best.reasons[0]}.`,
+		fits
+	};
+}

@@ -1,0 +1,146 @@
+// What the page and the inference worker say to each other. The worker validates every request
+// with these schemas, so a bad call from the page fails with a message naming the field instead
+// of a crash deep inside a runtime.
+import { z } from 'zod';
+import type { ModelRecord } from './model-record';
+
+export const chatRole = z.enum(['system', 'user', 'assistant']);
+export type ChatRole = z.infer<typeof chatRole>;
+
+export const chatMessage = z.object({ role: chatRole, content: z.string() });
+export type ChatMessage = z.infer<typeof chatMessage>;
+
+export const chatMessages = z
+	.array(chatMessage)
+	.min(1, 'a conversation needs at least one message');
+
+/** Sampling settings. `temperature: 0` means greedy decoding (the other sampling knobs are then ignored). */
+export const generationParams = z.object({
+	maxTokens: z.number().int().min(1).max(32_768).default(512),
+	temperature: z.number().min(0).max(5).default(0.7),
+	/** Keep only the k most likely tokens; 0 keeps all. */
+	topK: z.number().int().min(0).default(40),
+	/** Keep the smallest set of tokens whose probability reaches p; 1 keeps all. */
+	topP: z.number().gt(0).max(1).default(0.95),
+	/** Hugging Face style: > 1 discourages tokens already in the prompt or reply; 1 is off. */
+	repetitionPenalty: z.number().min(1).max(3).default(1.1),
+	/** Same seed, same model, same prompt → same reply. Absent: a fresh random seed. */
+	seed: z.number().int().min(0).max(0xffff_ffff).optional(),
+	/** Generation ends before the first occurrence of any of these; the string itself is not returned. */
+	stop: z.array(z.string().min(1, 'a stop string cannot be empty')).max(16).default([])
+});
+export type GenerationParams = z.output<typeof generationParams>;
+export type GenerationParamsInput = z.input<typeof generationParams>;
+
+export const defaultGenerationParams: GenerationParams = generationParams.parse({});
+
+export type FinishReason = 'stop' | 'length' | 'interrupted';
+
+export interface GenerationStats {
+	promptTokens: number;
+	completionTokens: number;
+	prefillTokensPerSecond: number;
+	decodeTokensPerSecond: number;
+	timeToFirstTokenMs: number;
+}
+
+export interface GenerationResult {
+	text: string;
+	finishReason: FinishReason;
+	stats: GenerationStats;
+}
+
+/** One streamed piece of the reply: `text` is new text (possibly empty while a UTF-8 character or a possible stop string is incomplete). */
+export interface TokenEvent {
+	text: string;
+	/** 1-based count of completion tokens generated so far. */
+	tokenIndex: number;
+}
+
+export interface GpuProbe {
+	vendor: string;
+	architecture: string;
+	description: string;
+	/** A software adapter (SwiftShader and the like): WebGPU works but is slow. */
+	isFallbackAdapter: boolean;
+	shaderF16: boolean;
+	maxBufferSize: number;
+	maxStorageBufferBindingSize: number;
+}
+
+export interface DeviceProbe {
+	/** null when there is no WebGPU adapter; `gpuUnavailableReason` says why. */
+	gpu: GpuProbe | null;
+	gpuUnavailableReason: string | null;
+	/** navigator.deviceMemory in GiB (Chrome rounds and caps it at 8); null where the browser hides it. */
+	deviceMemoryGB: number | null;
+	hardwareConcurrency: number;
+	crossOriginIsolated: boolean;
+	/** WebAssembly threads need SharedArrayBuffer, which needs cross-origin isolation. */
+	wasmThreads: boolean;
+}
+
+export const onnxDevice = z.enum(['webgpu', 'wasm']);
+export type OnnxDevice = z.infer<typeof onnxDevice>;
+
+/**
+ * The model's files as the page's model manager hands them over, after verifying them:
+ * path inside the model layout (`onnx/model_q4.onnx`, `tokenizer.json`, …) → Blob or absolute URL.
+ * Web-llm models bring their own downloader and cache, so for them the map is empty.
+ */
+export type ModelFiles = Record<string, Blob | string>;
+
+export const modelFiles = z.record(
+	z.string().min(1),
+	z.union([z.instanceof(Blob), z.url({ error: 'a model file must be a Blob or an absolute URL' })])
+);
+
+export const loadOptions = z.object({
+	/** ONNX only: where to run; defaults to WebGPU when there is an adapter, else WASM. */
+	device: onnxDevice.optional(),
+	/** ONNX on WASM only: worker threads; defaults to the cores available (capped) when cross-origin isolated. */
+	threads: z.number().int().min(1).max(16).optional()
+});
+export type LoadOptions = z.infer<typeof loadOptions>;
+
+export interface LoadProgress {
+	/** What is happening now, in words a person can read ("Compiling the model for WebGPU"). */
+	text: string;
+	/** 0..1 when known. */
+	fraction: number | null;
+}
+
+export interface LoadedModel {
+	modelId: string;
+	runtime: ModelRecord['runtime'];
+	/** Where it runs: 'webgpu' or 'wasm'. */
+	device: OnnxDevice;
+	/** WASM threads actually used (1 when not cross-origin isolated); null on WebGPU. */
+	threads: number | null;
+	contextWindow: number;
+	loadMs: number;
+}
+
+export interface InterruptResult {
+	/** Completion tokens that existed when the worker received the request; the reply ends at most one token later. */
+	tokensAtRequest: number;
+}
+
+/** The worker's API, exposed with comlink. Callbacks arrive as comlink proxies. */
+export interface InferenceWorkerApi {
+	probe(): Promise<DeviceProbe>;
+	load(
+		record: ModelRecord,
+		files: ModelFiles,
+		onProgress: (progress: LoadProgress) => void,
+		options?: LoadOptions
+	): Promise<LoadedModel>;
+	generate(
+		messages: ChatMessage[],
+		params: GenerationParamsInput,
+		onToken: (event: TokenEvent) => void
+	): Promise<GenerationResult>;
+	/** Stops the running generation between two tokens; null when nothing was generating. */
+	interrupt(): Promise<InterruptResult | null>;
+	unload(): Promise<void>;
+}

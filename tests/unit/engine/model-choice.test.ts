@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { chooseModel } from '$lib/engine/model-choice';
+import { describeDevice } from '$lib/engine/device-summary';
+import { modelRecords } from '$lib/engine/model-records';
+import type { DeviceProbe, GpuProbe } from '$lib/protocol/inference';
+
+const MB = 2 ** 20;
+const gpu = (overrides: Partial<GpuProbe> = {}): GpuProbe => ({
+	vendor: 'acme',
+	architecture: 'rdna-9',
+	description: '',
+	isFallbackAdapter: false,
+	shaderF16: true,
+	maxBufferSize: 2048 * MB,
+	maxStorageBufferBindingSize: 2048 * MB,
+	...overrides
+});
+const device = (overrides: Partial<DeviceProbe> = {}): DeviceProbe => ({
+	gpu: gpu(),
+	gpuUnavailableReason: null,
+	deviceMemoryGB: 8,
+	hardwareConcurrency: 8,
+	crossOriginIsolated: true,
+	wasmThreads: true,
+	...overrides
+});
+const noGpu = { gpu: null, gpuUnavailableReason: 'this browser does not offer WebGPU' };
+const verdict = (probe: DeviceProbe, id: string) =>
+	chooseModel(probe, modelRecords).fits.find((fit) => fit.record.id === id)!;
+
+describe('chooseModel', () => {
+	it('WebGPU with shader-f16: the largest q4f16 model, on the GPU', () => {
+		const choice = chooseModel(device(), modelRecords);
+		expect(choice.record?.id).toBe('llama-3.2-1b-instruct-q4f16_1');
+		expect(choice.device).toBe('webgpu');
+		expect(choice.reason).toBe(
+			'This device has WebGPU with half-precision shaders, so q4f16 models run on its GPU: ' +
+				'Llama 3.2 1B Instruct (q4f16), the largest that fits. It runs on the GPU with half-precision shaders (q4f16).'
+		);
+	});
+
+	it('WebGPU without shader-f16: a q4f32 model, and each q4f16 model says why not', () => {
+		const probe = device({ gpu: gpu({ shaderF16: false }) });
+		const choice = chooseModel(probe, modelRecords);
+		expect(choice.record?.id).toBe('qwen2.5-0.5b-instruct-q4f32_1');
+		expect(choice.reason).toMatch(/^This device has WebGPU without half-precision shaders/);
+		expect(verdict(probe, 'smollm2-360m-instruct-q4f16_1')).toMatchObject({
+			fits: false,
+			reasons: ['needs half-precision GPU shaders (shader-f16), which this GPU does not offer']
+		});
+	});
+
+	it('no WebGPU: the ONNX model on WebAssembly, and web-llm models say they need WebGPU', () => {
+		const probe = device(noGpu);
+		const choice = chooseModel(probe, modelRecords);
+		expect(choice.record?.id).toBe('qwen2.5-0.5b-instruct-onnx-q4');
+		expect(choice.device).toBe('wasm');
+		expect(verdict(probe, 'llama-3.2-1b-instruct-q4f16_1').reasons).toEqual([
+			'needs WebGPU, which is not available here (this browser does not offer WebGPU)'
+		]);
+		expect(verdict(probe, 'qwen2.5-0.5b-instruct-onnx-q4').reasons).toContain('uses 4 CPU threads');
+	});
+
+	it('a software WebGPU adapter: WebAssembly first; web-llm models fit but warn that they will be slow', () => {
+		const probe = device({ gpu: gpu({ isFallbackAdapter: true, shaderF16: false }) });
+		const choice = chooseModel(probe, modelRecords);
+		expect(choice.record?.id).toBe('qwen2.5-0.5b-instruct-onnx-q4');
+		expect(choice.device).toBe('wasm');
+		expect(verdict(probe, 'smollm2-360m-instruct-q4f32_1')).toMatchObject({
+			fits: true,
+			device: 'webgpu'
+		});
+		expect(verdict(probe, 'smollm2-360m-instruct-q4f32_1').reasons).toContain(
+			'the GPU is a software renderer here, so it will be slow'
+		);
+	});
+
+	it('a phone with 2 GB and no WebGPU: only the demo model fits', () => {
+		const probe = device({
+			...noGpu,
+			deviceMemoryGB: 2,
+			hardwareConcurrency: 4,
+			crossOriginIsolated: false,
+			wasmThreads: false
+		});
+		const choice = chooseModel(probe, modelRecords);
+		expect(choice.record?.id).toBe('hearth-demo');
+		expect(verdict(probe, 'qwen2.5-0.5b-instruct-onnx-q4')).toMatchObject({
+			fits: false,
+			reasons: ["needs about 1.1 GB of memory, more than half of this device's 2 GB"]
+		});
+		expect(verdict(probe, 'hearth-demo').reasons).toContain(
+			'uses one CPU thread (the page is not cross-origin isolated)'
+		);
+	});
+
+	it('little memory with a good GPU: the largest q4f16 model that fits in half of it', () => {
+		const choice = chooseModel(device({ deviceMemoryGB: 1 }), modelRecords);
+		expect(choice.record?.id).toBe('smollm2-360m-instruct-q4f16_1');
+		expect(verdict(device({ deviceMemoryGB: 1 }), 'llama-3.2-1b-instruct-q4f16_1').reasons).toEqual(
+			["needs about 879 MB of memory, more than half of this device's 1 GB"]
+		);
+	});
+
+	it('an ONNX model whose weights exceed the GPU buffer limit runs on WebAssembly instead', () => {
+		const probe = device({ gpu: gpu({ shaderF16: false, maxStorageBufferBindingSize: 128 * MB }) });
+		const fit = verdict(probe, 'qwen2.5-0.5b-instruct-onnx-q4');
+		expect(fit.device).toBe('wasm');
+		expect(fit.reasons[0]).toBe(
+			'runs on the CPU with WebAssembly, as it needs GPU buffers of 519 MB; this GPU allows 128 MB'
+		);
+		expect(verdict(probe, 'hearth-demo').device).toBe('webgpu');
+	});
+
+	it('unknown device memory blocks nothing and says so', () => {
+		const fit = verdict(device({ deviceMemoryGB: null }), 'llama-3.2-1b-instruct-q4f16_1');
+		expect(fit.fits).toBe(true);
+		expect(fit.reasons).toContain(
+			'needs about 879 MB of memory (this browser does not report how much the device has)'
+		);
+	});
+
+	it("honours the user's pick when it fits, and explains when it does not", () => {
+		const mine = chooseModel(device(), modelRecords, 'hearth-demo');
+		expect(mine.record?.id).toBe('hearth-demo');
+		expect(mine.device).toBe('webgpu');
+		expect(mine.reason).toBe(
+			'You chose Hearth demo (q4); it runs on the GPU with ONNX Runtime (WebGPU).'
+		);
+
+		const impossible = chooseModel(device(noGpu), modelRecords, 'smollm2-360m-instruct-q4f16_1');
+		expect(impossible.record?.id).toBe('qwen2.5-0.5b-instruct-onnx-q4');
+		expect(impossible.reason).toMatch(
+			/^SmolLM2 360M Instruct \(q4f16\) cannot run here: it needs WebGPU, which is not available here \(this browser does not offer WebGPU\)\. This device has no WebGPU/
+		);
+		expect(chooseModel(device(), modelRecords, 'gone').reason).toMatch(
+			/^The model you chose \(gone\) is no longer available\. /
+		);
+	});
+
+	it('says plainly when nothing fits', () => {
+		const onlyWebllm = modelRecords.filter((r) => r.runtime === 'webllm');
+		const choice = chooseModel(device(noGpu), onlyWebllm);
+		expect(choice.record).toBeNull();
+		expect(choice.reason).toBe(
+			'No model fits this device. This device has no WebGPU, so models run on the CPU with WebAssembly.'
+		);
+	});
+});
+
+describe('describeDevice', () => {
+	it('lists what decides which models run', () => {
+		expect(
+			describeDevice(device({ gpu: gpu({ isFallbackAdapter: true, shaderF16: false }) }))
+		).toEqual([
+			'WebGPU: acme rdna-9 (software renderer)',
+			'Half-precision shaders (shader-f16): no',
+			'Largest GPU buffer: 2.0 GB, largest binding: 2.0 GB',
+			'Memory: about 8 GB',
+			'CPU threads: 8; WebAssembly threads: yes'
+		]);
+		expect(describeDevice(device({ ...noGpu, deviceMemoryGB: null, wasmThreads: false }))).toEqual([
+			'WebGPU: not available (this browser does not offer WebGPU)',
+			'Memory: not reported by this browser',
+			'CPU threads: 8; WebAssembly threads: no (the page is not cross-origin isolated)'
+		]);
+	});
+});

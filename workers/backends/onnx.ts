@@ -1,0 +1,235 @@
+// The ONNX backend: a model in the Hugging Face ONNX layout run by onnxruntime-web on WebGPU or
+// WebAssembly. Prompts are rendered and tokenized by training/datasets/chat-format.ts, the same
+// code that rendered the model's training data; tokens are chosen by ../sampling.ts.
+import { z } from 'zod';
+import { ChatFormat } from '../../training/datasets/chat-format';
+import type {
+	ChatMessage,
+	GenerationParams,
+	GenerationResult,
+	LoadOptions,
+	LoadProgress,
+	FinishReason
+} from '$lib/protocol/inference';
+import {
+	onnxSupportFiles,
+	onnxVariantFiles,
+	type OnnxModelRecord
+} from '$lib/protocol/model-record';
+import type { Backend, TokenSink } from './backend';
+import { OnnxDecoder } from './onnx-decoder';
+import { loadOrt, wasmThreadCount } from './onnx-runtime';
+import { ModelFileSet } from '../model-files';
+import { webgpu } from '../probe';
+import { StopStringWatcher, createRng, sampleToken } from '../sampling';
+import { TokenTextStream } from '../token-text';
+import { nextTask } from '../next-task';
+
+const positiveInt = z.number().int().positive();
+const modelConfig = z.object({
+	vocab_size: positiveInt,
+	hidden_size: positiveInt,
+	num_hidden_layers: positiveInt,
+	num_attention_heads: positiveInt,
+	num_key_value_heads: positiveInt.optional(),
+	head_dim: positiveInt.optional(),
+	max_position_embeddings: positiveInt.optional()
+});
+const generationConfig = z.object({
+	eos_token_id: z.union([z.number().int(), z.array(z.number().int())]).nullish()
+});
+
+// Chat templates of the models we run may test for tools; we never pass any.
+const TEMPLATE_VARIABLES = ['tools'];
+
+function parseJsonFile<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
+	const result = schema.safeParse(value);
+	if (result.success) return result.data;
+	const problems = result.error.issues.map(
+		(issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`
+	);
+	throw new Error(`${file}: ${problems.join('; ')}`);
+}
+
+export async function loadOnnxBackend(
+	record: OnnxModelRecord,
+	fileMap: Record<string, Blob | string>,
+	options: LoadOptions,
+	onProgress: (progress: LoadProgress) => void
+): Promise<Backend> {
+	const started = performance.now();
+	const files = new ModelFileSet(fileMap);
+	const missing = [...onnxSupportFiles, record.model_file].filter(
+		(path) => !files.paths().includes(path)
+	);
+	if (missing.length) throw new Error(`${record.name}: files missing: ${missing.join(', ')}`);
+
+	onProgress({ text: 'Reading the tokenizer and chat template', fraction: null });
+	const config = parseJsonFile(modelConfig, await files.json('config.json'), 'config.json');
+	const generation = parseJsonFile(
+		generationConfig,
+		await files.json('generation_config.json'),
+		'generation_config.json'
+	);
+	const chat = new ChatFormat(
+		await files.json('tokenizer.json'),
+		await files.json('tokenizer_config.json'),
+		TEMPLATE_VARIABLES
+	);
+
+	const hasGpu = Boolean(await webgpu()?.requestAdapter());
+	const device = options.device ?? (hasGpu ? 'webgpu' : 'wasm');
+	if (device === 'webgpu' && !hasGpu) {
+		throw new Error(
+			'WebGPU is not available in this browser; run the model on WebAssembly instead'
+		);
+	}
+	const { ort, threads } = await loadOrt(device, wasmThreadCount(options.threads));
+
+	onProgress({
+		text:
+			device === 'webgpu'
+				? 'Compiling the model for WebGPU'
+				: `Loading the model for WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`,
+		fraction: null
+	});
+	const modelDirectory = record.model_file.slice(0, record.model_file.lastIndexOf('/') + 1);
+	const externalData = onnxVariantFiles(record.model_file, files.paths())
+		.filter((path) => path.startsWith(modelDirectory) && path !== record.model_file)
+		.map((path) => ({ path: path.slice(modelDirectory.length), data: files.source(path) }));
+	const decoder = await OnnxDecoder.create(
+		ort,
+		device,
+		await files.bytes(record.model_file),
+		record.model_file,
+		externalData,
+		{
+			layers: config.num_hidden_layers,
+			kvHeads: config.num_key_value_heads ?? config.num_attention_heads,
+			headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads,
+			vocabSize: config.vocab_size
+		}
+	);
+
+	const endOfTurn = new Set([chat.eosTokenId, ...[generation.eos_token_id ?? []].flat()]);
+	const contextWindow = Math.min(record.context_window, config.max_position_embeddings ?? Infinity);
+	onProgress({ text: 'Ready', fraction: 1 });
+	return new OnnxBackend(chat, decoder, endOfTurn, {
+		modelId: record.id,
+		runtime: 'onnx',
+		device,
+		threads: device === 'wasm' ? threads : null,
+		contextWindow,
+		loadMs: performance.now() - started
+	});
+}
+
+class OnnxBackend implements Backend {
+	constructor(
+		private readonly chat: ChatFormat,
+		private readonly decoder: OnnxDecoder,
+		private readonly endOfTurn: ReadonlySet<number>,
+		readonly info: Backend['info']
+	) {}
+
+	async generate(
+		messages: ChatMessage[],
+		params: GenerationParams,
+		onToken: TokenSink,
+		signal: AbortSignal
+	): Promise<GenerationResult> {
+		const started = performance.now();
+		const promptIds = this.promptIds(messages, params.maxTokens);
+		const seen = new Set(promptIds);
+		const random = createRng(params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
+		const text = new TokenTextStream((ids) => this.chat.decode(ids, true));
+		const stops = new StopStringWatcher(params.stop);
+		let reply = '';
+		let completionTokens = 0;
+		let firstTokenAt = 0;
+		let finishReason: FinishReason | null = null;
+
+		this.decoder.reset();
+		let logits = await this.decoder.forward(promptIds);
+		const prefillDone = performance.now();
+		while (finishReason === null) {
+			if (signal.aborted) {
+				finishReason = 'interrupted';
+				break;
+			}
+			const id = sampleToken(logits, params, seen, random);
+			completionTokens++;
+			if (completionTokens === 1) firstTokenAt = performance.now();
+			seen.add(id);
+			let shown = '';
+			if (this.endOfTurn.has(id)) {
+				finishReason = 'stop';
+			} else {
+				const step = stops.push(text.push(id));
+				shown = step.text;
+				if (step.stopped) finishReason = 'stop';
+				else if (completionTokens >= params.maxTokens) finishReason = 'length';
+				else if (this.decoder.pastLength >= this.info.contextWindow) finishReason = 'length';
+			}
+			reply += shown;
+			onToken(shown, completionTokens);
+			if (finishReason !== null) break;
+			// Let interrupt() and other messages in: a WASM run blocks this thread until it returns.
+			await nextTask();
+			if (signal.aborted) {
+				finishReason = 'interrupted';
+				break;
+			}
+			logits = await this.decoder.forward([id]);
+		}
+		const finished = performance.now();
+		// Text held back as possibly the start of a stop string, or half a character, ends the
+		// reply unless a stop string was found (the watcher then gives nothing).
+		const rest = stops.push(text.flush()).text + stops.flush();
+		if (rest) {
+			reply += rest;
+			onToken(rest, completionTokens);
+		}
+
+		const seconds = (ms: number) => ms / 1000;
+		return {
+			text: reply,
+			finishReason,
+			stats: {
+				promptTokens: promptIds.length,
+				completionTokens,
+				prefillTokensPerSecond: promptIds.length / seconds(prefillDone - started),
+				decodeTokensPerSecond:
+					completionTokens > 1 ? (completionTokens - 1) / seconds(finished - firstTokenAt) : 0,
+				timeToFirstTokenMs: completionTokens > 0 ? firstTokenAt - started : 0
+			}
+		};
+	}
+
+	/**
+	 * The prompt's ids, leaving room for a reply: when the conversation is longer than the
+	 * context window, the oldest turns after the system message are left out, as a person
+	 * forgets the start of a long talk; only the newest message must fit.
+	 */
+	private promptIds(messages: ChatMessage[], maxTokens: number): number[] {
+		const window = this.info.contextWindow;
+		const room = Math.min(maxTokens, Math.ceil(window / 4));
+		const system = messages[0].role === 'system' ? [messages[0]] : [];
+		let rest = messages.slice(system.length);
+		let ids = this.chat.promptIds([...system, ...rest]);
+		while (ids.length + room > window && rest.length > 1) {
+			rest = rest.slice(1);
+			ids = this.chat.promptIds([...system, ...rest]);
+		}
+		if (ids.length >= window) {
+			throw new Error(
+				`The message is too long for this model: ${ids.length} tokens, and it reads at most ${window}. Shorten it or start a new conversation.`
+			);
+		}
+		return ids;
+	}
+
+	async unload(): Promise<void> {
+		await this.decoder.release();
+	}
+}
