@@ -37,8 +37,8 @@ export interface DownloadOptions {
 	fetch?: typeof globalThis.fetch;
 	signal?: AbortSignal;
 	onProgress?: (progress: DownloadProgress) => void;
-	/** Called once a verified file is in the cache, with its actual digest (for the index). */
-	onStored?: (file: PlannedFile, sha256: string) => Promise<void> | void;
+	/** Called once a verified file is in the cache, with its digest (null for a file without one). */
+	onStored?: (file: PlannedFile, sha256: string | null) => Promise<void> | void;
 	storage?: StorageManager;
 	rate?: RateMeter;
 }
@@ -79,13 +79,11 @@ async function readBody(
 	return new Blob(chunks);
 }
 
-/** One attempt: the verified file and its digest, or CorruptFile when the bytes are wrong. */
-async function fetchVerified(
+async function fetchFile(
 	file: PlannedFile,
 	fetchFn: typeof globalThis.fetch,
-	signal: AbortSignal | undefined,
-	onBytes: (n: number) => void
-): Promise<{ blob: Blob; sha256: string }> {
+	signal: AbortSignal | undefined
+): Promise<Response> {
 	let response: Response;
 	try {
 		// Cache Storage is where verified files live; the HTTP cache would hold a second copy
@@ -95,6 +93,25 @@ async function fetchVerified(
 		throw fetchFailed(file.url, error);
 	}
 	if (!response.ok) throw badStatus(file.url, response.status);
+	return response;
+}
+
+function cachedResponse(file: PlannedFile, body: Blob | ReadableStream<Uint8Array>): Response {
+	return new Response(body, {
+		headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.size) }
+	});
+}
+
+/**
+ * A file with a digest: read into memory, hashed, and stored only when the hash matches.
+ * Registry weights are split per layer, so each piece is small enough to hold.
+ */
+async function storeVerified(
+	file: PlannedFile & { sha256: string },
+	response: Response,
+	cache: BlobCache,
+	onBytes: (n: number) => void
+): Promise<string> {
 	let blob: Blob;
 	try {
 		blob = await readBody(response, file, onBytes);
@@ -103,9 +120,47 @@ async function fetchVerified(
 		throw fetchFailed(file.url, error);
 	}
 	const sha256 = await sha256Hex(blob);
-	if (file.sha256 !== null && sha256 !== file.sha256)
+	if (sha256 !== file.sha256)
 		throw new CorruptFile(`its SHA-256 is ${sha256} where the manifest lists ${file.sha256}`);
-	return { blob, sha256 };
+	await cache.put(file.url, cachedResponse(file, blob));
+	return sha256;
+}
+
+/**
+ * A third-party file without a digest (a record lists only its size): streamed straight into
+ * the cache, since such files can be hundreds of megabytes, and removed again when its size
+ * turns out wrong.
+ */
+async function storeSized(
+	file: PlannedFile,
+	response: Response,
+	cache: BlobCache,
+	onBytes: (n: number) => void
+): Promise<null> {
+	let received = 0;
+	const counted = (response.body ?? new Blob([]).stream()).pipeThrough(
+		new TransformStream<Uint8Array, Uint8Array>({
+			transform(chunk, controller) {
+				received += chunk.byteLength;
+				if (received > file.size)
+					throw new CorruptFile(`it is larger than the ${file.size} bytes the record lists`);
+				onBytes(chunk.byteLength);
+				controller.enqueue(chunk);
+			}
+		})
+	);
+	try {
+		await cache.put(file.url, cachedResponse(file, counted));
+	} catch (error) {
+		await cache.delete(file.url);
+		if (error instanceof CorruptFile || isQuotaError(error)) throw error;
+		throw fetchFailed(file.url, error);
+	}
+	if (received !== file.size) {
+		await cache.delete(file.url);
+		throw new CorruptFile(`it has ${received} bytes where the record lists ${file.size}`);
+	}
+	return null;
 }
 
 export async function downloadFiles(
@@ -146,17 +201,24 @@ export async function downloadFiles(
 			continue;
 		}
 		report(file.path);
-		let verified: { blob: Blob; sha256: string } | null = null;
-		for (let attempt = 1; verified === null; attempt++) {
+		let sha256: string | null | undefined;
+		for (let attempt = 1; sha256 === undefined; attempt++) {
 			const before = doneBytes;
+			const onBytes = (n: number) => {
+				doneBytes += n;
+				rate.add(n);
+				report(file.path);
+			};
 			try {
-				verified = await fetchVerified(file, fetchFn, signal, (n) => {
-					doneBytes += n;
-					rate.add(n);
-					report(file.path);
-				});
+				const response = await fetchFile(file, fetchFn, signal);
+				sha256 =
+					file.sha256 === null
+						? await storeSized(file, response, cache, onBytes)
+						: await storeVerified({ ...file, sha256: file.sha256 }, response, cache, onBytes);
 			} catch (error) {
 				doneBytes = before;
+				if (isQuotaError(error))
+					throw await quotaExceeded(totalBytes - doneBytes, error, options.storage);
 				if (!(error instanceof CorruptFile)) throw error;
 				if (attempt === 2)
 					throw new ModelError(
@@ -166,22 +228,7 @@ export async function downloadFiles(
 				summary.refetchedFiles++;
 			}
 		}
-		try {
-			await cache.put(
-				file.url,
-				new Response(verified.blob, {
-					headers: {
-						'Content-Type': 'application/octet-stream',
-						'Content-Length': String(file.size)
-					}
-				})
-			);
-		} catch (error) {
-			if (isQuotaError(error))
-				throw await quotaExceeded(totalBytes - doneBytes + file.size, error, options.storage);
-			throw error;
-		}
-		await onStored?.(file, verified.sha256);
+		await onStored?.(file, sha256);
 		filesDone++;
 		summary.fetchedFiles++;
 		summary.fetchedBytes += file.size;

@@ -86,15 +86,32 @@ describe('downloadFiles', () => {
 		expect(cache.entries.has(files[0].url)).toBe(true);
 	});
 
-	it('refuses a file of the wrong size even without a digest', async () => {
+	it('streams a file without a digest into the cache, checking its size', async () => {
+		const { server, files } = model(2);
+		const cache = new MemoryCache();
+		const unhashed = files.map((f) => ({ ...f, sha256: null }));
+		const stored: (string | null)[] = [];
+		await downloadFiles(unhashed, {
+			cache,
+			fetch: server.fetch,
+			onStored: (_, hex) => void stored.push(hex)
+		});
+		expect(stored).toEqual([null, null]);
+		const held = new Uint8Array(await cache.entries.get(files[1].url)!.arrayBuffer());
+		expect(sha256(held)).toBe(files[1].sha256);
+	});
+
+	it('refuses a file of the wrong size without a digest, and keeps it out of the cache', async () => {
 		const { server, files } = model(1);
-		const lying = [{ ...files[0], sha256: null, size: 999 }];
-		const error = await downloadFiles(lying, {
-			cache: new MemoryCache(),
-			fetch: server.fetch
-		}).catch((e) => e);
+		const cache = new MemoryCache();
+		const tooBig = [{ ...files[0], sha256: null, size: 999 }];
+		const error = await downloadFiles(tooBig, { cache, fetch: server.fetch }).catch((e) => e);
 		expect(error.kind).toBe('integrity');
 		expect(error.message).toContain('larger than the 999 bytes');
+		const tooSmall = [{ ...files[0], sha256: null, size: 1001 }];
+		const short = await downloadFiles(tooSmall, { cache, fetch: server.fetch }).catch((e) => e);
+		expect(short.message).toContain('it has 1000 bytes where the record lists 1001');
+		expect(cache.entries.size).toBe(0);
 	});
 
 	it('turns an unreachable host into a readable message', async () => {
