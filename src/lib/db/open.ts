@@ -8,6 +8,7 @@ import { OutboxRepository } from './outbox';
 import { SettingsRepository } from './settings';
 import { ModelBlobsRepository } from './model-blobs';
 import { ChatThreadRepository } from './chat-thread';
+import { ModelInstallsRepository } from './model-installs';
 
 /** The database and one repository per table. `db` is for transactions spanning tables. */
 export interface HearthStorage {
@@ -20,6 +21,7 @@ export interface HearthStorage {
 	settings: SettingsRepository;
 	modelBlobs: ModelBlobsRepository;
 	chatThread: ChatThreadRepository;
+	modelInstalls: ModelInstallsRepository;
 }
 
 export function openHearthStorage(
@@ -35,6 +37,7 @@ export function openHearthStorage(
 		outbox: new OutboxRepository(db, persistence),
 		settings: new SettingsRepository(db),
 		modelBlobs: new ModelBlobsRepository(db),
-		chatThread: new ChatThreadRepository(db, persistence)
+		chatThread: new ChatThreadRepository(db, persistence),
+		modelInstalls: new ModelInstallsRepository(db)
 	};
 }
