@@ -143,9 +143,10 @@ describe('offers and exclusions', () => {
 	});
 
 	it('offers the initial prompt for labelling only while it is in review', () => {
+		const reviewed = tree('initial_prompt_review');
 		const t = {
-			...tree('initial_prompt_review'),
-			messages: tree('x').messages.map((m) => ({ ...m, reviewResult: null }))
+			...reviewed,
+			messages: reviewed.messages.map((m) => ({ ...m, reviewResult: null }))
 		};
 		expect(summary(offersOfTree(t, someone(), config))).toEqual(['label_initial_prompt:root']);
 		expect(summary(offersOfTree(t, someone('rootAuthor'), config))).toEqual([]);

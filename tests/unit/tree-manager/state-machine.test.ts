@@ -187,8 +187,12 @@ describe('ranking and scoring', () => {
 	});
 
 	it('fails scoring on a ranking that names a reply of another message, and retries after repair', () => {
-		let t = { ...siblings, state: 'ready_for_scoring' as const };
-		t = withRanking(t, 'root', 'v1', ['a1', 'p1', 'a2', 'a3']);
+		const t = withRanking({ ...siblings, state: 'ready_for_scoring' }, 'root', 'v1', [
+			'a1',
+			'p1',
+			'a2',
+			'a3'
+		]);
 		const failed = settleTree(t, config);
 		expect(states(failed.changes)).toEqual(['scoring_failed']);
 		const repaired = { ...failed.tree, rankings: [] };
