@@ -1,0 +1,4 @@
+// Types for setup.mjs, which stays plain JavaScript because it runs before `npm install`.
+export function ensureNpmPackages(): void;
+export function ensureSystemPackages(): void;
+export function postgresBinDir(): string | null;

@@ -1,0 +1,9 @@
+// Every migration, by name. Kysely applies them in name order, so names start with a
+// four-digit number; a new migration is a new file plus one line here (a test checks that
+// every file in this folder is listed).
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial';
+
+export const migrations: Record<string, Migration> = {
+	'0001_initial': m0001
+};
