@@ -12,7 +12,7 @@ import {
 	siblingSets,
 	treeSize
 } from './growth';
-import { offerKey, type WorkKind } from './offer-key';
+import { offerKey, workKindOf, type WorkKind } from './offer-key';
 import { childrenOf, reviewsOf, rootOf, type TreeMessage, type TreeSnapshot } from './snapshot';
 
 export type TreeTaskType = Exclude<TaskType, 'initial_prompt'>;
@@ -148,4 +148,17 @@ export function offersOfTree(
 		default:
 			return [];
 	}
+}
+
+/**
+ * What skipping a task (its type and target, as in `TaskOffer`) changes: the work is never offered to that contributor again (record
+ * `offerKey` among their skips), and a skipped reply counts against its parent message, whose
+ * `replySkips` halt the tree at the configured number.
+ */
+export function skipOutcome(
+	type: TreeTaskType,
+	targetId: string
+): { offerKey: string; replySkipOn: string | null } {
+	const kind = workKindOf(type);
+	return { offerKey: offerKey(kind, targetId), replySkipOn: kind === 'reply' ? targetId : null };
 }

@@ -3,7 +3,7 @@
 // stable and lists them as changes for the caller to write in the same transaction.
 // Transitions that need a decision from outside — the prompt lottery, a moderator, backlog
 // activation — are separate functions, each followed by settling.
-import { terminalTreeStates, type TreeState } from '../../src/lib/protocol/trees';
+import type { TreeState } from '../../src/lib/protocol/trees';
 import { siblingConsensus } from '../consensus/sibling-ranking';
 import type { TreeManagerConfig } from './config';
 import { isGrowthComplete, minRankingCount, siblingSets } from './growth';
@@ -131,9 +131,15 @@ function reviewChanges(
 	});
 }
 
-/** Rankings naming a reply that is not a child of the ranked parent mean corrupt data. */
+/**
+ * Rankings naming a reply that is not a child of the ranked parent, or one reply twice, mean
+ * corrupt data (checkRanking lets neither through).
+ */
 function corruptRanking(tree: TreeSnapshot): string | null {
 	for (const ranking of tree.rankings) {
+		if (ranking.ranking && new Set(ranking.ranking).size !== ranking.ranking.length) {
+			return `a ranking by ${ranking.userId} of replies to ${ranking.parentId} names a reply twice`;
+		}
 		const children = new Set(childrenOf(tree, ranking.parentId).map((m) => m.id));
 		const stray = [...ranking.shownIds, ...(ranking.ranking ?? [])].find((id) => !children.has(id));
 		if (stray !== undefined) {
@@ -307,8 +313,4 @@ export function activateBacklogTree(tree: TreeSnapshot, config: TreeManagerConfi
 	return siblingSets(tree, config).length > 0
 		? enter(tree, 'ranking', 'activated from the backlog', config)
 		: enter(tree, 'aborted_low_grade', 'backlog tree has nothing to rank', config);
-}
-
-export function isTerminal(state: TreeState): boolean {
-	return terminalTreeStates.has(state);
 }

@@ -135,8 +135,9 @@ export function checkLabels(
 	if (reviewsOf(tree, message.id).some((r) => r.reviewerId === labels.reviewerId)) {
 		return reject('already_done', 'You already labelled this message.');
 	}
+	// A rejected reply can still be accepted by further reviews while its tree grows.
 	const decides =
-		message.reviewResult === null &&
+		message.reviewResult !== true &&
 		(message.parentId === null ? tree.state === 'initial_prompt_review' : tree.state === 'growing');
 	return { ok: true, late: !decides };
 }

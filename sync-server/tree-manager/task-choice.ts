@@ -61,7 +61,7 @@ export function chooseOffer(
 }
 
 export interface BatchRequest {
-	/** Active trees of the requested language (others offer nothing useful anyway). */
+	/** Active trees; those in another language than `lang` are passed over. */
 	trees: readonly TreeSnapshot[];
 	contributor: Contributor;
 	request: TaskRequestType;
@@ -80,7 +80,11 @@ export interface BatchRequest {
  * more replies, reviews or rankings than it needs.
  */
 export function chooseTaskBatch(batch: BatchRequest): TaskOffer[] {
-	const trees = new Map(batch.trees.map((t) => [t.id, { ...t, leased: { ...t.leased } }]));
+	const trees = new Map(
+		batch.trees
+			.filter((t) => t.lang === batch.lang)
+			.map((t) => [t.id, { ...t, leased: { ...t.leased } }])
+	);
 	const leased = new Set(batch.contributor.leased);
 	const contributor = { ...batch.contributor, leased };
 	let initialPrompts = batch.initialPrompts;

@@ -92,7 +92,23 @@ const allowed: Readonly<Record<LabelTarget, Readonly<Record<LabelForm, readonly 
 	initial_prompt: { full: promptLabels, simple: ['spam', 'lang_mismatch'] },
 	prompter_reply: { full: promptLabels, simple: ['spam', 'lang_mismatch', 'quality'] },
 	assistant_reply: {
-		full: [...promptLabels.slice(0, 1), 'fails_task', ...promptLabels.slice(1), 'helpfulness'],
+		full: [
+			'spam',
+			'fails_task',
+			'lang_mismatch',
+			'pii',
+			'not_appropriate',
+			'hate_speech',
+			'sexual_content',
+			'moral_judgement',
+			'political_content',
+			'quality',
+			'toxicity',
+			'humor',
+			'helpfulness',
+			'creativity',
+			'violence'
+		],
 		simple: ['spam', 'lang_mismatch', 'quality']
 	}
 };

@@ -10,7 +10,7 @@ import {
 	mandatoryLabels,
 	type LabelTarget
 } from './labels';
-import { entityIdSchema, langSchema, messageRoleSchema, type MessageRole } from './trees';
+import { entityIdSchema, langSchema, messageRoleSchema } from './trees';
 
 export const textTaskTypes = ['initial_prompt', 'prompter_reply', 'assistant_reply'] as const;
 export const rankTaskTypes = ['rank_prompter_replies', 'rank_assistant_replies'] as const;
@@ -31,27 +31,12 @@ export type LabelTaskType = (typeof labelTaskTypes)[number];
 export const taskRequestTypeSchema = z.enum(['random', ...taskTypes]);
 export type TaskRequestType = z.infer<typeof taskRequestTypeSchema>;
 
-/** The role of the message a text task writes, or of the replies a rank task orders. */
-export const roleOfTaskType: Readonly<Record<TextTaskType | RankTaskType, MessageRole>> = {
-	initial_prompt: 'prompter',
-	prompter_reply: 'prompter',
-	assistant_reply: 'assistant',
-	rank_prompter_replies: 'prompter',
-	rank_assistant_replies: 'assistant'
-};
-
 export const labelTargetOfTaskType: Readonly<Record<LabelTaskType, LabelTarget>> = {
 	label_initial_prompt: 'initial_prompt',
 	label_prompter_reply: 'prompter_reply',
 	label_assistant_reply: 'assistant_reply'
 };
 
-export function isTextTaskType(type: string): type is TextTaskType {
-	return (textTaskTypes as readonly string[]).includes(type);
-}
-export function isRankTaskType(type: string): type is RankTaskType {
-	return (rankTaskTypes as readonly string[]).includes(type);
-}
 export function isLabelTaskType(type: string): type is LabelTaskType {
 	return (labelTaskTypes as readonly string[]).includes(type);
 }

@@ -5,7 +5,11 @@ import {
 } from '../../../sync-server/tree-manager/config';
 import { extendibleParents, isGrowthComplete } from '../../../sync-server/tree-manager/growth';
 import { offerKey } from '../../../sync-server/tree-manager/offer-key';
-import { offersOfTree, type Contributor } from '../../../sync-server/tree-manager/offers';
+import {
+	offersOfTree,
+	skipOutcome,
+	type Contributor
+} from '../../../sync-server/tree-manager/offers';
 import { tree, withRanking, withReply, withReview } from './fixtures';
 
 const someone = (userId = 'someone', extra: Partial<Contributor> = {}): Contributor => ({
@@ -167,5 +171,20 @@ describe('offers and exclusions', () => {
 			'a1'
 		]);
 		expect(summary(offersOfTree(t, someone(), config))).toEqual([]);
+	});
+
+	it('remembers a skip for the contributor, and counts skipped replies against the parent', () => {
+		expect(skipOutcome('assistant_reply', 'root')).toEqual({
+			offerKey: 'reply:root',
+			replySkipOn: 'root'
+		});
+		expect(skipOutcome('label_assistant_reply', 'a1')).toEqual({
+			offerKey: 'label:a1',
+			replySkipOn: null
+		});
+		expect(skipOutcome('rank_assistant_replies', 'root')).toEqual({
+			offerKey: 'rank:root',
+			replySkipOn: null
+		});
 	});
 });

@@ -195,6 +195,19 @@ describe('ranking and scoring', () => {
 		]);
 		const failed = settleTree(t, config);
 		expect(states(failed.changes)).toEqual(['scoring_failed']);
+		const twice = withRanking({ ...siblings, state: 'ready_for_scoring' }, 'root', 'v1', [
+			'a1',
+			'a2',
+			'a1'
+		]);
+		expect(settleTree(twice, config).changes).toEqual([
+			{
+				kind: 'state',
+				from: 'ready_for_scoring',
+				to: 'scoring_failed',
+				reason: 'a ranking by v1 of replies to root names a reply twice'
+			}
+		]);
 		const repaired = { ...failed.tree, rankings: [] };
 		expect(states(retryScoring(repaired, config).changes)).toEqual([
 			'ready_for_scoring',

@@ -105,6 +105,17 @@ describe('late labels and rankings', () => {
 	it('lets a label decide review only while the tree is in that phase', () => {
 		expect(checkLabels(t, label)).toEqual({ ok: true, late: false });
 		expect(checkLabels({ ...t, state: 'ranking' }, label)).toEqual({ ok: true, late: true });
+		// A rejected reply can still be accepted by more reviews while the tree grows.
+		const rejected = {
+			...t,
+			messages: t.messages.map((m) => (m.id === 'a1' ? { ...m, reviewResult: false } : m))
+		};
+		expect(checkLabels(rejected, label)).toEqual({ ok: true, late: false });
+		const accepted = {
+			...t,
+			messages: t.messages.map((m) => (m.id === 'a1' ? { ...m, reviewResult: true } : m))
+		};
+		expect(checkLabels(accepted, label)).toEqual({ ok: true, late: true });
 		expect(checkLabels(t, { ...label, type: 'label_initial_prompt' })).toMatchObject({
 			code: 'wrong_task_type'
 		});

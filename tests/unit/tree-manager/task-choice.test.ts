@@ -118,6 +118,21 @@ describe('lease batches', () => {
 		expect(t.leased).toEqual({});
 	});
 
+	it('passes over trees in other languages', () => {
+		const german = { ...withReply(tree('growing'), 'root', 'a1', 'ann'), lang: 'de' };
+		const batch = chooseTaskBatch({
+			trees: [german],
+			contributor: { userId: 'cat', skipped: new Set(), leased: new Set() },
+			request: 'random',
+			lang: 'en',
+			count: 5,
+			initialPrompts: 0,
+			random: seededRandom(2),
+			config
+		});
+		expect(batch).toEqual([]);
+	});
+
 	it('stops at the requested count', () => {
 		const t = withReply(tree('growing'), 'root', 'a1', 'ann');
 		const batch = chooseTaskBatch({
