@@ -31,6 +31,10 @@ export class ConversationsRepository {
 		return this.db.conversations.orderBy('updatedAt').reverse().toArray();
 	}
 
+	count(): Promise<number> {
+		return this.db.conversations.count();
+	}
+
 	async update(id: string, changes: ConversationChanges, now: number = Date.now()): Promise<void> {
 		const updated = await this.db.conversations.update(id, {
 			updatedAt: now,

@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+
+// End-to-end tests drive the production build in Debian's Chromium, served by the real sync
+// server (started per test worker by tests/e2e/support/fixtures.ts). The global setup builds
+// the app twice, with two build ids, so the update flow can be shown going from one to the next.
+export default defineConfig({
+	testDir: 'tests/e2e',
+	globalSetup: './tests/e2e/support/global-setup.ts',
+	// Two cores are shared by everything; one browser at a time keeps timings honest.
+	workers: 1,
+	fullyParallel: false,
+	forbidOnly: true,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: [['list']],
+	use: {
+		serviceWorkers: 'allow',
+		launchOptions: {
+			executablePath: '/usr/bin/chromium',
+			args: [
+				// A software WebGPU adapter (SwiftShader) so WebGPU code paths run in tests.
+				'--enable-unsafe-webgpu',
+				'--no-sandbox',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--disable-quic',
+				'--no-first-run'
+			]
+		}
+	}
+});

@@ -1,0 +1,43 @@
+import { buildDir, buildIds } from './support/builds';
+import { expect, test } from './support/fixtures';
+import { publishBuild, startHearthServer, type HearthServer } from './support/hearth-server';
+import { runningVersion, waitForServiceWorkerControl } from './support/service-worker';
+
+let server: HearthServer;
+
+test.beforeEach(async () => {
+	server = await startHearthServer(buildDir(buildIds.first));
+});
+
+test.afterEach(async () => {
+	await server.stop();
+});
+
+test('a new build waits for the user, and runs after "Update available — reload"', async ({
+	page
+}) => {
+	await page.goto(`${server.url}/settings`);
+	await waitForServiceWorkerControl(page);
+	expect(await runningVersion(page)).toBe(buildIds.first);
+
+	publishBuild(server, buildDir(buildIds.second));
+	await page.reload();
+	const prompt = page.getByRole('button', { name: 'Update available — reload' });
+	await expect(prompt).toBeVisible();
+	expect(await runningVersion(page)).toBe(buildIds.first);
+
+	// The new worker never takes over on its own: another visit still runs the old version
+	// and asks again.
+	await page.reload();
+	await expect(prompt).toBeVisible();
+	expect(await runningVersion(page)).toBe(buildIds.first);
+
+	await Promise.all([page.waitForEvent('load'), prompt.click()]);
+	await expect(page.getByTestId('app-version')).toHaveText(buildIds.second);
+	await expect(prompt).toBeHidden();
+	const waiting = await page.evaluate(async () => {
+		const registration = await navigator.serviceWorker.getRegistration();
+		return registration?.waiting !== null;
+	});
+	expect(waiting).toBe(false);
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { planPrecache } from '$lib/pwa/precache-plan';
+
+const listing = {
+	build: [
+		'/_app/immutable/entry/start.A1.js',
+		'/_app/immutable/nodes/0.B2.js',
+		'/_app/immutable/assets/0.C3.css',
+		'/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm',
+		'/_app/immutable/workers/inference.worker-E5.js',
+		'/_app/version.json'
+	],
+	files: [
+		'/manifest.webmanifest',
+		'/icons/icon-192.png',
+		'/registry/demo/versions/1.json',
+		'/demo.onnx'
+	],
+	version: 'build-7'
+};
+
+describe('planPrecache', () => {
+	const plan = planPrecache(listing);
+	const precached = new Map(plan.precache.map((e) => [typeof e === 'string' ? e : e.url, e]));
+
+	it('precaches the shell under the build version, so each version fetches it anew', () => {
+		expect(precached.get('/')).toEqual({ url: '/', revision: 'build-7' });
+	});
+
+	it('precaches hashed build files without a revision and static files with the version', () => {
+		expect(precached.get('/_app/immutable/entry/start.A1.js')).toEqual({
+			url: '/_app/immutable/entry/start.A1.js',
+			revision: null
+		});
+		expect(precached.get('/icons/icon-192.png')).toEqual({
+			url: '/icons/icon-192.png',
+			revision: 'build-7'
+		});
+	});
+
+	it('leaves the inference worker and WebAssembly runtimes to be cached on first use', () => {
+		expect(plan.onDemand).toEqual([
+			'/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm',
+			'/_app/immutable/workers/inference.worker-E5.js'
+		]);
+		for (const path of plan.onDemand) expect(precached.has(path)).toBe(false);
+	});
+
+	it('never precaches model files or the registry', () => {
+		expect(precached.has('/registry/demo/versions/1.json')).toBe(false);
+		expect(precached.has('/demo.onnx')).toBe(false);
+		expect(plan.precache).toHaveLength(1 + 4 + 2);
+	});
+});
