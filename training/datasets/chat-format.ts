@@ -209,10 +209,12 @@ interface TemplateNode {
  * Names a template reads that it does not bind itself. Jinja renders an undefined variable as
  * nothing, so a template written for other variables would silently produce wrong prompts; this
  * finds them before rendering. Binding is flow-insensitive (a `set` anywhere counts), which is
- * enough to catch a variable the caller never provides. `x is defined` may name anything.
+ * enough to catch a variable the caller never provides. A name the template probes with
+ * `is defined` is optional by its own account and may be used anywhere.
  */
 export function freeVariables(program: unknown): string[] {
 	const bound = new Set<string>(['loop']);
+	const probed = new Set<string>();
 	const read = new Set<string>();
 	const nodes = (value: unknown) => (value ?? []) as TemplateNode[];
 
@@ -291,7 +293,8 @@ export function freeVariables(program: unknown): string[] {
 				const operand = node.operand as TemplateNode;
 				const test = (node.test as TemplateNode).value;
 				const asksDefined = test === 'defined' || test === 'undefined';
-				if (!(asksDefined && operand.type === 'Identifier')) visit(operand);
+				if (asksDefined && operand.type === 'Identifier') probed.add(operand.value as string);
+				else visit(operand);
 				return;
 			}
 			case 'KeywordArgumentExpression':
@@ -344,5 +347,5 @@ export function freeVariables(program: unknown): string[] {
 	}
 
 	visit(program);
-	return [...read].filter((name) => !bound.has(name)).sort();
+	return [...read].filter((name) => !bound.has(name) && !probed.has(name)).sort();
 }

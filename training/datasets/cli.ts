@@ -1,6 +1,6 @@
 // Datasets stage: renders the seed (later: exported) trees with the model's chat template and
 // tokenizer into the token files the trainer reads.
-//   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>]
+//   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>] [--out <dir>]
 import { createHash } from 'node:crypto';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
@@ -13,8 +13,12 @@ const rows = (items: unknown[]) => items.map((item) => JSON.stringify(item) + '\
 
 runCli(() => {
 	const flags = readFlags(
-		{ config: { type: 'string', required: true }, trees: { type: 'string' } },
-		'npx tsx training/datasets/cli.ts --config training/configs/<name>.json [--trees <trees.jsonl>]'
+		{
+			config: { type: 'string', required: true },
+			trees: { type: 'string' },
+			out: { type: 'string' }
+		},
+		'npx tsx training/datasets/cli.ts --config training/configs/<name>.json [--trees <trees.jsonl>] [--out <dir>]'
 	);
 	const config = loadConfig(flags.config);
 	const treesPath = flags.trees ?? outDir(config, 'seed', 'trees.jsonl');
@@ -56,7 +60,7 @@ runCli(() => {
 		data_digest: digest.digest('hex')
 	};
 
-	const dir = outDir(config, 'data');
+	const dir = flags.out ?? outDir(config, 'data');
 	for (const name of names) writeFileAtomic(`${dir}/${name}`, files[name]);
 	// The manifest goes last: its presence says the files beside it are complete.
 	writeFileAtomic(`${dir}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n');

@@ -6,34 +6,37 @@ import { oasstTreeSchema, type OasstMessage, type OasstTree } from './oasst-tree
 export function readTrees(path: string): OasstTree[] {
 	const trees: OasstTree[] = [];
 	const seen = new Map<string, number>();
-	readFileSync(path, 'utf8')
-		.split('\n')
-		.forEach((line, index) => {
-			if (line.trim() === '') return;
-			const where = `${path}:${index + 1}`;
-			let json: unknown;
-			try {
-				json = JSON.parse(line);
-			} catch (error) {
-				throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
-			}
-			const parsed = oasstTreeSchema.safeParse(json);
-			if (!parsed.success) {
-				const issue = parsed.error.issues[0];
-				throw new Error(`${where}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
-			}
-			const tree = parsed.data;
-			const problem = structureProblem(tree.prompt, null);
-			if (problem) throw new Error(`${where}: ${problem}`);
-			const earlier = seen.get(tree.message_tree_id);
-			if (earlier !== undefined) {
-				throw new Error(
-					`${where}: tree ${tree.message_tree_id} already appeared on line ${earlier}`
-				);
-			}
-			seen.set(tree.message_tree_id, index + 1);
-			trees.push(tree);
-		});
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? String(error);
+		throw new Error(`${path}: cannot read (${code})`, { cause: error });
+	}
+	text.split('\n').forEach((line, index) => {
+		if (line.trim() === '') return;
+		const where = `${path}:${index + 1}`;
+		let json: unknown;
+		try {
+			json = JSON.parse(line);
+		} catch (error) {
+			throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
+		}
+		const parsed = oasstTreeSchema.safeParse(json);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			throw new Error(`${where}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
+		}
+		const tree = parsed.data;
+		const problem = structureProblem(tree.prompt, null);
+		if (problem) throw new Error(`${where}: ${problem}`);
+		const earlier = seen.get(tree.message_tree_id);
+		if (earlier !== undefined) {
+			throw new Error(`${where}: tree ${tree.message_tree_id} already appeared on line ${earlier}`);
+		}
+		seen.set(tree.message_tree_id, index + 1);
+		trees.push(tree);
+	});
 	return trees;
 }
 

@@ -1,14 +1,15 @@
 // Writes the demo model's tokenizer.json and tokenizer_config.json next to this script.
 // The committed files are exactly this script's output; regenerate them with
-//   npx tsx training/demo-tokenizer/make-tokenizer.ts
+//   npx tsx training/demo-tokenizer/make-tokenizer.ts [<output dir, default: this folder>]
 // The tokenizer is byte-level BPE without merges: ids 0–255 are the bytes themselves (keyed by
 // GPT-2's byte-to-unicode characters, so any Hugging Face byte-level loader reads it), then the
 // ChatML special tokens. A byte vocabulary keeps the demo model tiny and needs no training.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
 
-const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const outputDir = process.argv[2] ?? fileURLToPath(new URL('.', import.meta.url));
 
 /** GPT-2's reversible byte → printable character table (bytes that print as themselves keep their code point). */
 function byteToUnicode(): string[] {
@@ -103,10 +104,12 @@ function tokenizerConfigJson() {
 }
 
 async function writeJson(name: string, value: unknown) {
-	const path = here(name);
-	const options = (await prettier.resolveConfig(path)) ?? {};
+	const path = join(outputDir, name);
+	// Formatting options come from the repository's prettier config wherever the files are written.
+	const options = (await prettier.resolveConfig(fileURLToPath(import.meta.url))) ?? {};
 	writeFileSync(path, await prettier.format(JSON.stringify(value), { ...options, filepath: path }));
 }
 
+mkdirSync(outputDir, { recursive: true });
 await writeJson('tokenizer.json', tokenizerJson());
 await writeJson('tokenizer_config.json', tokenizerConfigJson());

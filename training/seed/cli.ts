@@ -1,5 +1,5 @@
 // Seed stage: writes the project's own training conversations for a config.
-//   npx tsx training/seed/cli.ts --config training/configs/<c>.json
+//   npx tsx training/seed/cli.ts --config training/configs/<c>.json [--out <trees.jsonl>]
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
 import { writeJsonLinesAtomic } from '../files';
@@ -7,12 +7,12 @@ import { generateTrees } from './generate';
 
 runCli(() => {
 	const flags = readFlags(
-		{ config: { type: 'string', required: true } },
-		'npx tsx training/seed/cli.ts --config training/configs/<name>.json'
+		{ config: { type: 'string', required: true }, out: { type: 'string' } },
+		'npx tsx training/seed/cli.ts --config training/configs/<name>.json [--out <trees.jsonl>]'
 	);
 	const config = loadConfig(flags.config);
 	const trees = generateTrees(config.seed_trees, config.seed);
-	const path = outDir(config, 'seed', 'trees.jsonl');
+	const path = flags.out ?? outDir(config, 'seed', 'trees.jsonl');
 	writeJsonLinesAtomic(path, trees);
 
 	const perSkill = new Map<string, number>();

@@ -1,0 +1,208 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildDatasets } from '../../../training/datasets/build';
+import { ChatFormat } from '../../../training/datasets/chat-format';
+import { bestThread, rankedLists } from '../../../training/datasets/conversations';
+import { loadChatFormat } from '../../../training/datasets/load-chat-format';
+import type { OasstMessage, OasstTree } from '../../../training/datasets/oasst-tree';
+import { readTrees } from '../../../training/datasets/read-trees';
+import { validationTrees } from '../../../training/datasets/split';
+import { generateTrees } from '../../../training/seed/generate';
+
+const format = loadChatFormat('training/demo-tokenizer');
+const options = { seed: 1, valFraction: 0.2, maxLength: 256, maxNewTokens: 48 };
+
+let nextId = 0;
+function msg(
+	role: 'prompter' | 'assistant',
+	text: string,
+	rank: number | null,
+	replies: OasstMessage[] = []
+): OasstMessage {
+	const message_id = `m${++nextId}`;
+	for (const reply of replies) reply.parent_id = message_id;
+	return { message_id, parent_id: null, text, role, rank, replies };
+}
+function tree(prompt: OasstMessage, origin?: string): OasstTree {
+	return { message_tree_id: prompt.message_id, tree_state: 'ready_for_export', prompt, origin };
+}
+
+function writeLines(lines: string[]): string {
+	const path = join(mkdtempSync(join(tmpdir(), 'hearth-trees-')), 'trees.jsonl');
+	writeFileSync(path, lines.join('\n') + '\n');
+	return path;
+}
+
+describe('reading trees', () => {
+	const good = JSON.stringify(generateTrees(1, 3)[0]);
+
+	it('reads valid lines and skips blank ones', () => {
+		expect(readTrees(writeLines([good, '', JSON.stringify(generateTrees(2, 4)[1])]))).toHaveLength(
+			2
+		);
+	});
+
+	it('stops at a malformed line with file:line', () => {
+		const path = writeLines([good, '{"message_tree_id": "x", "prompt": ']);
+		expect(() => readTrees(path)).toThrow(new RegExp(`^${path}:2: not valid JSON`));
+	});
+
+	it('names the field whose type is wrong', () => {
+		const bad = JSON.parse(good);
+		bad.prompt.replies[1].rank = 'first';
+		const path = writeLines([
+			good.replace(/"message_tree_id":"[^"]+"/, '"message_tree_id":"other"'),
+			JSON.stringify(bad)
+		]);
+		expect(() => readTrees(path)).toThrow(
+			`${path}:2: prompt.replies.1.rank: Invalid input: expected number, received string`
+		);
+	});
+
+	it('refuses broken structure: wrong role order, wrong parent, a repeated tree', () => {
+		const wrongRole = JSON.parse(good);
+		wrongRole.prompt.replies[0].role = 'prompter';
+		expect(() => readTrees(writeLines([JSON.stringify(wrongRole)]))).toThrow(
+			/:1: message .* role is prompter, expected assistant/
+		);
+		const wrongParent = JSON.parse(good);
+		wrongParent.prompt.replies[0].parent_id = 'elsewhere';
+		expect(() => readTrees(writeLines([JSON.stringify(wrongParent)]))).toThrow(
+			/:1: message .* parent_id is elsewhere/
+		);
+		expect(() => readTrees(writeLines([good, good]))).toThrow(
+			/:2: tree .* already appeared on line 1/
+		);
+	});
+});
+
+describe('conversations from a tree', () => {
+	// Replies listed out of rank order, a deleted best reply on the second turn, a follow-up.
+	const followUp = msg('prompter', 'And 2?', null, [
+		msg('assistant', 'deleted best', 0),
+		msg('assistant', 'Two.', 1),
+		msg('assistant', 'three', 2)
+	]);
+	followUp.replies![0].deleted = true;
+	const t = tree(
+		msg('prompter', 'Count to 1.', null, [
+			msg('assistant', 'won', 2),
+			msg('assistant', 'One.', 0, [followUp]),
+			msg('assistant', 'one', 1)
+		])
+	);
+
+	it('follows the best-ranked live reply at every turn', () => {
+		expect(bestThread(t).map((m) => m.text)).toEqual(['Count to 1.', 'One.', 'And 2?', 'Two.']);
+	});
+
+	it('lists every ranked sibling set best first, with its history', () => {
+		const lists = rankedLists(t);
+		expect(lists.map((l) => l.replies.map((r) => r.text))).toEqual([
+			['One.', 'one', 'won'],
+			['Two.', 'three']
+		]);
+		expect(lists[1].history.map((m) => m.text)).toEqual(['Count to 1.', 'One.', 'And 2?']);
+	});
+
+	it('drops a trailing question that has no reply', () => {
+		const open = tree(
+			msg('prompter', 'Hi', null, [msg('assistant', 'Hello', 0, [msg('prompter', 'Bye', null)])])
+		);
+		expect(bestThread(open).map((m) => m.text)).toEqual(['Hi', 'Hello']);
+	});
+});
+
+describe('split by tree', () => {
+	const ids = Array.from({ length: 500 }, (_, i) => `tree-${i}`);
+
+	it('holds out the configured share of trees, the same ones every time, whatever the order', () => {
+		const held = validationTrees(ids, 9, 0.1);
+		expect(held.size).toBe(50);
+		expect([...validationTrees([...ids].reverse(), 9, 0.1)].sort()).toEqual([...held].sort());
+		expect(validationTrees(ids, 10, 0.1)).not.toEqual(held);
+	});
+
+	it('keeps all data of a tree on one side', () => {
+		const trees = generateTrees(120, 5);
+		const data = buildDatasets(trees, format, options);
+		const sides = (rows: { tree_id: string }[]) => new Set(rows.map((r) => r.tree_id));
+		const train = new Set([
+			...sides(data.sft.train),
+			...sides(data.rm.train),
+			...sides(data.dpo.train)
+		]);
+		const val = new Set([
+			...sides(data.sft.val),
+			...sides(data.rm.val),
+			...sides(data.dpo.val),
+			...sides(data.eval)
+		]);
+		expect([...train].filter((id) => val.has(id))).toEqual([]);
+		expect(val.size).toBe(24);
+		expect(train.size + val.size).toBe(120);
+	});
+});
+
+describe('dataset rows', () => {
+	const trees = generateTrees(60, 11);
+	const data = buildDatasets(trees, format, options);
+
+	it('pairs every better reply with every worse one', () => {
+		const lists = [...data.rm.train, ...data.rm.val];
+		const pairs = lists.reduce((n, l) => n + (l.replies.length * (l.replies.length - 1)) / 2, 0);
+		expect(data.dpo.train.length + data.dpo.val.length).toBe(pairs);
+		const list = lists.find((l) => l.replies.length === 3)!;
+		const fromList = data.dpo.train
+			.concat(data.dpo.val)
+			.filter((p) => p.prompt_ids === list.prefix_ids);
+		expect(
+			fromList.map((p) => [
+				list.replies.indexOf(p.chosen_ids),
+				list.replies.indexOf(p.rejected_ids)
+			])
+		).toEqual([
+			[0, 1],
+			[0, 2],
+			[1, 2]
+		]);
+	});
+
+	it('asks held-out questions whose answer is the best reply, as a chat UI would send them', () => {
+		expect(data.eval).toHaveLength(data.sft.val.length);
+		for (const row of data.eval) {
+			const t = trees.find((x) => x.message_tree_id === row.tree_id)!;
+			const thread = bestThread(t);
+			expect(row.answer).toBe(thread[thread.length - 1].text);
+			expect(row.skill).toBe(t.origin!.split('/')[1]);
+			expect(row.messages.map((m) => m.role)).toEqual(
+				thread.slice(0, -1).map((m) => (m.role === 'prompter' ? 'user' : 'assistant'))
+			);
+			expect(format.decode(row.prompt_ids).endsWith('<|im_start|>assistant\n')).toBe(true);
+			expect(row.prompt_ids).toEqual(format.promptIds(row.messages));
+		}
+	});
+
+	it('leaves out what does not fit the context, and says how many', () => {
+		const short = buildDatasets(trees, format, { ...options, maxLength: 60 });
+		expect(short.too_long.sft).toBeGreaterThan(0);
+		for (const row of [...short.sft.train, ...short.sft.val])
+			expect(row.input_ids.length).toBeLessThanOrEqual(60);
+		expect(short.sft.train.length + short.sft.val.length + short.too_long.sft).toBe(trees.length);
+	});
+
+	it('names the tree whose conversation cannot be rendered', () => {
+		const t = tree(msg('prompter', 'Hi', null, [msg('assistant', 'Hello', 0)]));
+		const read = (name: string) =>
+			JSON.parse(readFileSync(`training/demo-tokenizer/${name}`, 'utf8'));
+		const plainText = new ChatFormat(read('tokenizer.json'), {
+			...read('tokenizer_config.json'),
+			chat_template: "{% for m in messages %}{{ m['content'] }}\n{% endfor %}"
+		});
+		expect(() => buildDatasets([t], plainText, options)).toThrow(
+			`tree ${t.message_tree_id}: chat template does not end an assistant turn with <|im_end|>`
+		);
+	});
+});

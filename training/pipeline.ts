@@ -1,0 +1,160 @@
+// One command for the whole pipeline: each stage runs as its own process, exactly as it would by
+// hand (see training/README.md), in order, stopping at the first failure with that stage's error.
+//   npm run pipeline -- --config ci|demo [--stages seed,datasets,...] [--registry dir]
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { readFlags, runCli } from './cli-args';
+import { loadConfig, outDir, type PipelineConfig } from './configs/config';
+import { writeFileAtomic } from './files';
+import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
+
+const PYTHON = '/usr/bin/python3';
+const TSX = 'node_modules/.bin/tsx';
+const USAGE =
+	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir]';
+
+interface Stage {
+	name: string;
+	command: string[];
+	/** Files a fresh run of this stage must not inherit from an earlier run. */
+	stale?: string[];
+}
+
+function pipelineStages(configPath: string, config: PipelineConfig, registry: string): Stage[] {
+	const data = outDir(config, 'data');
+	const checkpoints = outDir(config, 'checkpoints');
+	const report = outDir(config, 'eval', 'report.json');
+	const model = outDir(config, 'model');
+	const train = (stage: string, init?: string): Stage => ({
+		name: stage,
+		command: [
+			...[PYTHON, '-m', 'training.trainer.train', '--config', configPath, '--stage', stage],
+			...['--data', data, '--out', `${checkpoints}/${stage}`],
+			...(init ? ['--init', init] : [])
+		]
+	});
+	return [
+		{ name: 'seed', command: [TSX, 'training/seed/cli.ts', '--config', configPath] },
+		{ name: 'datasets', command: [TSX, 'training/datasets/cli.ts', '--config', configPath] },
+		train('sft'),
+		train('rm', `${checkpoints}/sft`),
+		train('dpo', `${checkpoints}/sft`),
+		{
+			name: 'evaluate',
+			command: [
+				...[PYTHON, '-m', 'training.trainer.evaluate', '--config', configPath, '--data', data],
+				...['--checkpoints', checkpoints, '--out', report]
+			],
+			// evaluate merges into an existing report; a new run's report starts empty.
+			stale: [report]
+		},
+		{
+			name: 'build',
+			command: [
+				...[TSX, 'training/build/cli.ts', '--checkpoint', `${checkpoints}/dpo`],
+				...['--tokenizer', config.tokenizer, '--out', model]
+			]
+		},
+		{
+			name: 'evaluate-onnx',
+			command: [
+				...[TSX, 'training/build/evaluate-onnx.ts', '--model', model, '--data', data],
+				...['--report', report]
+			]
+		},
+		{
+			name: 'publish',
+			command: [
+				...[TSX, 'training/publish/cli.ts', '--model', model, '--name', config.model_name],
+				...['--registry', registry, '--report', report, '--data', `${data}/manifest.json`]
+			]
+		}
+	];
+}
+
+/** Runs a stage with its output shown live; resolves with its exit code and last stderr line. */
+function runStage(stage: Stage): Promise<{ code: number; lastError: string }> {
+	return new Promise((resolve, reject) => {
+		const [command, ...args] = stage.command;
+		// Unbuffered Python so progress bars appear as they happen, not when the stage ends.
+		const child = spawn(command, args, {
+			stdio: ['ignore', 'inherit', 'pipe'],
+			env: { ...process.env, PYTHONUNBUFFERED: '1' }
+		});
+		let tail = '';
+		child.stderr.on('data', (chunk: Buffer) => {
+			process.stderr.write(chunk);
+			tail = (tail + chunk.toString()).slice(-4000);
+		});
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			const lines = tail.split(/[\r\n]+/).filter((line) => line.trim() !== '');
+			const lastError = lines.length
+				? lines[lines.length - 1]
+				: signal
+					? `killed by ${signal}`
+					: '';
+			resolve({ code: code ?? 1, lastError });
+		});
+	});
+}
+
+function configPathOf(name: string): string {
+	return name.endsWith('.json') ? name : `training/configs/${name}.json`;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+runCli(async () => {
+	const flags = readFlags(
+		{
+			config: { type: 'string', required: true },
+			stages: { type: 'string' },
+			registry: { type: 'string' }
+		},
+		USAGE
+	);
+	const configPath = configPathOf(flags.config);
+	const config = loadConfig(configPath);
+	const all = pipelineStages(configPath, config, flags.registry ?? 'registry');
+	const wanted = flags.stages?.split(',').map((s) => s.trim()) ?? all.map((s) => s.name);
+	const unknown = wanted.filter((name) => !all.some((s) => s.name === name));
+	if (unknown.length) {
+		throw new Error(
+			`unknown stage ${unknown.join(', ')}; stages are ${all.map((s) => s.name).join(', ')}`
+		);
+	}
+	const selected = all.filter((s) => wanted.includes(s.name));
+	const fullRun = selected.length === all.length;
+	// Hashed before the run: a source edited while it runs must not be stamped as trained.
+	const digest = fullRun ? inputsDigest(config.name) : null;
+
+	rmSync(outDir(config, INPUTS_STAMP), { force: true });
+	const timings: Record<string, number> = {};
+	const started = Date.now();
+	for (const [index, stage] of selected.entries()) {
+		console.log(
+			`\n━━ [${index + 1}/${selected.length}] ${stage.name} ━━ ${stage.command.join(' ')}`
+		);
+		for (const path of stage.stale ?? []) rmSync(path, { force: true });
+		const t0 = Date.now();
+		const { code, lastError } = await runStage(stage);
+		timings[stage.name] = (Date.now() - t0) / 1000;
+		if (code !== 0) {
+			throw new Error(
+				`stage ${stage.name} failed after ${seconds(Date.now() - t0)} (exit ${code})` +
+					(lastError ? `: ${lastError}` : '')
+			);
+		}
+		console.log(`━━ ${stage.name} done in ${seconds(Date.now() - t0)}`);
+	}
+
+	const total = (Date.now() - started) / 1000;
+	console.log(`\n${config.name} pipeline: ${selected.length} stage(s) in ${total.toFixed(1)} s`);
+	for (const [name, s] of Object.entries(timings))
+		console.log(`  ${name.padEnd(14)} ${s.toFixed(1)} s`);
+	const summary = { config: config.name, stages: timings, total_seconds: total };
+	writeFileAtomic(outDir(config, 'pipeline-timings.json'), JSON.stringify(summary, null, 2) + '\n');
+	if (digest) writeFileAtomic(outDir(config, INPUTS_STAMP), digest + '\n');
+	else console.log(`(partial run: ${outDir(config)} is not marked up to date)`);
+});
