@@ -41,8 +41,15 @@ def write_tokenizer(directory: Path) -> Path:
     spec = {
         "version": "1.0",
         "added_tokens": [
-            {"id": 256 + index, "content": token, "special": True, "single_word": False, "lstrip": False,
-             "rstrip": False, "normalized": False}
+            {
+                "id": 256 + index,
+                "content": token,
+                "special": True,
+                "single_word": False,
+                "lstrip": False,
+                "rstrip": False,
+                "normalized": False,
+            }
             for index, token in enumerate(specials)
         ],
         "normalizer": None,
@@ -69,8 +76,8 @@ def reply_ids(text: str) -> list[int]:
     return [*text.encode(), IM_END]
 
 
-def write_run_config(path: Path, steps: int = 30, seed: int = 7) -> Path:
-    stage = {"steps": steps, "batch_size": 4, "grad_accum": 2, "lr": 3e-3, "warmup": 3, "weight_decay": 0.01}
+def write_run_config(path: Path, steps: int = 30, seed: int = 7, batch_size: int = 4) -> Path:
+    stage = {"steps": steps, "batch_size": batch_size, "grad_accum": 2, "lr": 3e-3, "warmup": 3, "weight_decay": 0.01}
     config = {
         "name": "test",
         "model_name": "hearth-test",
@@ -103,21 +110,33 @@ def write_data(directory: Path, tokenizer_dir: Path, trees: int = 40) -> Path:
         part = split["val" if tree % 5 == 0 else "train"]
         tree_id = f"tree-{tree}"
         part["sft"].append(
-            {"tree_id": tree_id, "input_ids": prompt + reply_ids(best),
-             "loss_mask": [0] * len(prompt) + [1] * len(reply_ids(best))}
+            {
+                "tree_id": tree_id,
+                "input_ids": prompt + reply_ids(best),
+                "loss_mask": [0] * len(prompt) + [1] * len(reply_ids(best)),
+            }
         )
         replies = [reply_ids(best), reply_ids(sloppy), reply_ids(wrong)]
         part["rm"].append({"tree_id": tree_id, "prefix_ids": prompt, "replies": replies})
         for better in range(3):
             for worse in range(better + 1, 3):
                 part["dpo"].append(
-                    {"tree_id": tree_id, "prompt_ids": prompt, "chosen_ids": replies[better],
-                     "rejected_ids": replies[worse]}
+                    {
+                        "tree_id": tree_id,
+                        "prompt_ids": prompt,
+                        "chosen_ids": replies[better],
+                        "rejected_ids": replies[worse],
+                    }
                 )
         if tree % 5 == 0:
             evaluation.append(
-                {"tree_id": tree_id, "skill": "reverse", "messages": [{"role": "user", "content": letters}],
-                 "prompt_ids": prompt, "answer": best}
+                {
+                    "tree_id": tree_id,
+                    "skill": "reverse",
+                    "messages": [{"role": "user", "content": letters}],
+                    "prompt_ids": prompt,
+                    "answer": best,
+                }
             )
     for part, by_kind in split.items():
         for kind, lines in by_kind.items():

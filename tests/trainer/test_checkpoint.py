@@ -125,7 +125,9 @@ class CheckpointTest(unittest.TestCase):
         torch.manual_seed(0)
         model = RewardModel(tiny_config())
         save_checkpoint(self.directory / "rm", model)
-        self.assertEqual(sorted(p.name for p in (self.directory / "rm").iterdir()), ["config.json", "model.safetensors"])
+        self.assertEqual(
+            sorted(p.name for p in (self.directory / "rm").iterdir()), ["config.json", "model.safetensors"]
+        )
         config = json.loads((self.directory / "rm" / "config.json").read_text())
         self.assertEqual(config["architectures"], ["LlamaForSequenceClassification"])
         loaded = load_reward_model(self.directory / "rm")
@@ -161,7 +163,9 @@ class CheckpointTest(unittest.TestCase):
         torch.manual_seed(0)
         state = dict(CausalLM(tiny_config()).state_dict())
         directory = self.write("unknown", {**state, "model.vision_tower.weight": torch.zeros(1)}, tiny_config().to_hf())
-        with self.assertRaisesRegex(ValueError, r"unknown/model\.safetensors: unexpected tensor model\.vision_tower\.weight"):
+        with self.assertRaisesRegex(
+            ValueError, r"unknown/model\.safetensors: unexpected tensor model\.vision_tower\.weight"
+        ):
             load_causal_lm(directory)
         directory = self.write("tied", {**state, "lm_head.weight": state["tok_emb.weight"]}, tiny_config().to_hf())
         with self.assertRaisesRegex(ValueError, r"tied/model\.safetensors: unexpected tensor lm_head\.weight"):

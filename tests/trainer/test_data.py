@@ -1,9 +1,11 @@
 import json
+import random
 import tempfile
 import unittest
 from pathlib import Path
 
-from training.trainer.data import batches, read_jsonl
+from training.trainer.data import batches, read_jsonl, sequence_length
+
 
 class ReadJsonlTest(unittest.TestCase):
     def setUp(self):
@@ -58,6 +60,27 @@ class BatchesTest(unittest.TestCase):
         seen = [[item for _ in range(2) for item in next(shard)] for shard in shards]
         self.assertEqual(len(seen[0]), len(seen[1]))
         self.assertFalse(set(seen[0]) & set(seen[1]))
+
+    def test_length_grouping_batches_similar_lengths_and_still_covers_everything(self):
+        rng = random.Random(0)
+        examples = [{"tree_id": i, "input_ids": [1] * rng.randint(1, 100)} for i in range(320)]
+        length = sequence_length("sft")
+
+        def padded_width(stream) -> tuple[int, set]:
+            width, seen = 0, set()
+            for _ in range(20):  # one epoch
+                batch = next(stream)
+                width += len(batch) * max(map(length, batch))
+                seen |= {example["tree_id"] for example in batch}
+            return width, seen
+
+        grouped_width, grouped_seen = padded_width(batches(examples, 16, seed=1, length=length))
+        random_width, random_seen = padded_width(batches(examples, 16, seed=1))
+        self.assertEqual(grouped_seen, random_seen)
+        self.assertEqual(len(grouped_seen), 320)
+        self.assertLess(grouped_width, 0.7 * random_width)
+        first, again = batches(examples, 16, seed=1, length=length), batches(examples, 16, seed=1, length=length)
+        self.assertEqual([next(first) for _ in range(30)], [next(again) for _ in range(30)])
 
     def test_too_few_examples_for_a_batch(self):
         with self.assertRaisesRegex(ValueError, "3 examples cannot fill a batch of 4"):

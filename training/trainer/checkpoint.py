@@ -156,7 +156,11 @@ def read_safetensors(path: Path) -> dict[str, torch.Tensor]:
         expected = math.prod(shape) * torch.empty((), dtype=dtype).element_size()
         if end - start != expected or start < 0 or body + end > len(data):
             raise fail(f"tensor {name}: bytes {start}..{end} do not hold {entry['dtype']} {shape} inside the file")
-        flat = torch.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=body + start) if expected else torch.empty(0, dtype=dtype)
+        flat = (
+            torch.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=body + start)
+            if expected
+            else torch.empty(0, dtype=dtype)
+        )
         tensors[name] = flat.reshape(shape).clone()
     return tensors
 
@@ -228,9 +232,7 @@ def load_weights(
             )
     for name, tensor in expected.items():
         if name not in weights and name not in may_be_missing:
-            raise ValueError(
-                f"{source}: missing tensor {name} ({hf_name(name)}), expected shape {list(tensor.shape)}"
-            )
+            raise ValueError(f"{source}: missing tensor {name} ({hf_name(name)}), expected shape {list(tensor.shape)}")
     with torch.no_grad():
         for name, param in model.state_dict().items():
             if name in weights:

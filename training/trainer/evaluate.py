@@ -53,7 +53,9 @@ def pairwise_accuracy(model: RewardModel, lists: list[dict], device: torch.devic
     correct = total = 0
     for chunk in in_batches(lists):
         batch = on(device, reward.collate(chunk))
-        chunk_correct, chunk_total = reward.correct_pairs(model(batch["input_ids"], batch["attention_mask"]), batch["list_sizes"])
+        chunk_correct, chunk_total = reward.correct_pairs(
+            model(batch["input_ids"], batch["attention_mask"]), batch["list_sizes"]
+        )
         correct, total = correct + chunk_correct, total + chunk_total
     return correct / total
 
@@ -74,7 +76,9 @@ def fraction(flags: torch.Tensor) -> float:
 
 
 @torch.no_grad()
-def win_rate(judge: RewardModel, prompts: list[list[int]], new: list[list[int]], parent: list[list[int]], device: torch.device) -> float:
+def win_rate(
+    judge: RewardModel, prompts: list[list[int]], new: list[list[int]], parent: list[list[int]], device: torch.device
+) -> float:
     """How often the judge scores the new reply above the parent's: a win 1, a tie ½, a loss 0."""
     points = 0.0
     for start in range(0, len(prompts), BATCH_SIZE):
@@ -129,7 +133,12 @@ def evaluate(args: argparse.Namespace) -> dict:
     def data(name: str, kind: str) -> list[dict]:
         return read_jsonl(args.data / name, kind, config.vocab_size, config.max_position_embeddings)
 
-    sft_val, rm_val, dpo_val, prompts = data("sft.val.jsonl", "sft"), data("rm.val.jsonl", "rm"), data("dpo.val.jsonl", "dpo"), data("eval.jsonl", "eval")
+    sft_val, rm_val, dpo_val, prompts = (
+        data("sft.val.jsonl", "sft"),
+        data("rm.val.jsonl", "rm"),
+        data("dpo.val.jsonl", "dpo"),
+        data("eval.jsonl", "eval"),
+    )
     beta = run.stages["dpo"].beta
     figures: dict = {
         "sft.val_ppl_before": perplexity(before, sft_val, device),
@@ -139,23 +148,40 @@ def evaluate(args: argparse.Namespace) -> dict:
 
     sft_chosen, sft_rejected = reply_logprobs(sft_model, dpo_val, device)
     dpo_chosen, dpo_rejected = reply_logprobs(dpo_model, dpo_val, device)
-    figures["dpo.implicit_reward_accuracy"] = fraction(beta * (dpo_chosen - sft_chosen) > beta * (dpo_rejected - sft_rejected))
+    figures["dpo.implicit_reward_accuracy"] = fraction(
+        beta * (dpo_chosen - sft_chosen) > beta * (dpo_rejected - sft_rejected)
+    )
     figures["sft.preference_accuracy"] = fraction(sft_chosen > sft_rejected)
     figures["dpo.preference_accuracy"] = fraction(dpo_chosen > dpo_rejected)
 
-    replies = {name: greedy_replies(model, prompts, run.max_new_tokens, stop_id) for name, model in (("before", before), ("sft", sft_model), ("dpo", dpo_model))}
+    replies = {
+        name: greedy_replies(model, prompts, run.max_new_tokens, stop_id)
+        for name, model in (("before", before), ("sft", sft_model), ("dpo", dpo_model))
+    }
     for name, generated in replies.items():
         figures[f"exact_match.{name}"] = exact_match(generated, prompts, tokenizer)
 
     parent_dir = args.parent or args.checkpoints / "sft"
     same_as_sft = parent_dir.resolve() == (args.checkpoints / "sft").resolve()
-    parent_replies = replies["sft"] if same_as_sft else greedy_replies(policy(parent_dir), prompts, run.max_new_tokens, stop_id)
-    figures["win_rate.dpo_vs_parent"] = win_rate(judge, [example["prompt_ids"] for example in prompts], replies["dpo"], parent_replies, device)
+    parent_replies = (
+        replies["sft"] if same_as_sft else greedy_replies(policy(parent_dir), prompts, run.max_new_tokens, stop_id)
+    )
+    figures["win_rate.dpo_vs_parent"] = win_rate(
+        judge, [example["prompt_ids"] for example in prompts], replies["dpo"], parent_replies, device
+    )
 
     greedy_records = []
     for example, reply in zip(prompts, replies["dpo"]):
         output = reply_text(reply, tokenizer)
-        greedy_records.append({"tree_id": example["tree_id"], "output": output, "output_ids": reply, "answer": example["answer"], "correct": is_correct(output, example["answer"])})
+        greedy_records.append(
+            {
+                "tree_id": example["tree_id"],
+                "output": output,
+                "output_ids": reply,
+                "answer": example["answer"],
+                "correct": is_correct(output, example["answer"]),
+            }
+        )
     figures["greedy"] = greedy_records
     return figures
 
@@ -190,8 +216,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, required=True, help="the datasets stage's output directory")
     parser.add_argument("--checkpoints", type=Path, required=True, help="directory holding sft/, rm/ and dpo/")
     parser.add_argument("--out", type=Path, required=True, help="report.json to create or update")
-    parser.add_argument("--parent", type=Path, help="policy the win rate compares against (default: the sft checkpoint)")
-    parser.add_argument("--tokenizer", type=Path, default=DEFAULT_TOKENIZER, help="tokenizer directory when the data manifest names none")
+    parser.add_argument(
+        "--parent", type=Path, help="policy the win rate compares against (default: the sft checkpoint)"
+    )
+    parser.add_argument(
+        "--tokenizer",
+        type=Path,
+        default=DEFAULT_TOKENIZER,
+        help="tokenizer directory when the data manifest names none",
+    )
     return parser.parse_args(argv)
 
 

@@ -22,7 +22,9 @@ def target_logprobs(logits: torch.Tensor, input_ids: torch.Tensor) -> torch.Tens
     return -nll.view(B, T - 1)
 
 
-def masked_nll(logits: torch.Tensor, input_ids: torch.Tensor, loss_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def masked_nll(
+    logits: torch.Tensor, input_ids: torch.Tensor, loss_mask: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Summed negative log-likelihood of the target tokens, and how many there are.
 
     loss_mask marks targets in input positions; position t is predicted from position t-1,

@@ -27,7 +27,7 @@ from tqdm import tqdm
 from . import dpo, reward, sft
 from .checkpoint import load_weights, read_config, read_weights, save_checkpoint, weights_path
 from .config import STAGES, RunConfig, StageConfig, load_run_config
-from .data import batches, read_jsonl
+from .data import batches, read_jsonl, sequence_length
 from .model import CausalLM, ModelConfig, RewardModel
 from .optim import learning_rate, make_optimizer
 from .tokenizer import Tokenizer, find_tokenizer_dir
@@ -39,6 +39,7 @@ DEFAULT_TOKENIZER = Path("training/demo-tokenizer")
 class Objective:
     collate: Callable[[list], dict[str, torch.Tensor]]
     loss: Callable[[nn.Module, dict[str, torch.Tensor]], torch.Tensor]
+    length: Callable[[dict], int]  # an example's padded width, for length-grouped batches
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def train(
     if world.size > 1:
         net = DistributedDataParallel(model, device_ids=[world.local_rank] if device.type == "cuda" else None)
     optimizer = make_optimizer(model, stage)
-    stream = batches(examples, stage.batch_size, seed, world.rank, world.size)
+    stream = batches(examples, stage.batch_size, seed, world.rank, world.size, objective.length)
 
     losses: list[float] = []
     tokens = 0
@@ -133,7 +134,9 @@ def prepare(args: argparse.Namespace, run: RunConfig, world: World) -> tuple[nn.
     init = args.init or (None if args.stage == "sft" else args.out.parent / "sft")
     if init is None:
         tokenizer = Tokenizer.load(find_tokenizer_dir(args.data, args.tokenizer))
-        return initial_policy(run.model_config(tokenizer), run.seed), Objective(sft.collate, sft.loss)
+        return initial_policy(run.model_config(tokenizer), run.seed), Objective(
+            sft.collate, sft.loss, sequence_length("sft")
+        )
 
     config = read_config(init)
     weights, source = read_weights(init), weights_path(init)
@@ -141,13 +144,13 @@ def prepare(args: argparse.Namespace, run: RunConfig, world: World) -> tuple[nn.
     if args.stage == "rm":
         model = RewardModel(config)
         load_weights(model, weights, source, may_be_missing=("score.weight",), may_be_extra=("lm_head.weight",))
-        return model, Objective(reward.collate, reward.loss)
+        return model, Objective(reward.collate, reward.loss, sequence_length("rm"))
     model = CausalLM(config)
     load_weights(model, weights, source)
     if args.stage == "sft":
-        return model, Objective(sft.collate, sft.loss)
+        return model, Objective(sft.collate, sft.loss, sequence_length("sft"))
     reference = copy.deepcopy(model).to(world.device)
-    return model, Objective(dpo.collate, dpo.make_loss(reference, run.stages["dpo"].beta))
+    return model, Objective(dpo.collate, dpo.make_loss(reference, run.stages["dpo"].beta), sequence_length("dpo"))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -1,0 +1,135 @@
+import contextlib
+import io
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import torch
+
+from training.trainer.checkpoint import load_causal_lm
+from training.trainer.evaluate import main as evaluate_main
+from training.trainer.evaluate import win_rate
+from training.trainer.tokenizer import Tokenizer
+from training.trainer.train import initial_policy
+from training.trainer.train import main as train_main
+
+from .fixtures import write_data, write_run_config, write_tokenizer
+
+FIGURES = [
+    "sft.val_ppl_before",
+    "sft.val_ppl",
+    "rm.pairwise_accuracy",
+    "dpo.implicit_reward_accuracy",
+    "sft.preference_accuracy",
+    "dpo.preference_accuracy",
+    "exact_match.before",
+    "exact_match.sft",
+    "exact_match.dpo",
+    "win_rate.dpo_vs_parent",
+]
+
+
+def quietly(function, *args):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        function(*args)
+    return printed.getvalue()
+
+
+class EvaluateCliTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = Path(tempfile.mkdtemp())
+        cls.tokenizer_dir = write_tokenizer(cls.directory / "tokenizer")
+        cls.data = write_data(cls.directory / "data", cls.tokenizer_dir)
+        cls.config = write_run_config(cls.directory / "config.json", steps=30)
+        checkpoints = cls.directory / "checkpoints"
+        for stage in ("sft", "rm", "dpo"):
+            quietly(
+                train_main,
+                [
+                    "--config",
+                    str(cls.config),
+                    "--stage",
+                    stage,
+                    "--data",
+                    str(cls.data),
+                    "--out",
+                    str(checkpoints / stage),
+                ],
+            )
+        cls.report_path = cls.directory / "eval" / "report.json"
+        cls.report_path.parent.mkdir()
+        cls.report_path.write_text(json.dumps({"onnx.q4.val_ppl": 3.5, "exact_match.sft": -1}))
+        cls.printed = quietly(
+            evaluate_main,
+            [
+                "--config",
+                str(cls.config),
+                "--data",
+                str(cls.data),
+                "--checkpoints",
+                str(checkpoints),
+                "--out",
+                str(cls.report_path),
+            ],
+        )
+        cls.report = json.loads(cls.report_path.read_text())
+
+    def test_report_holds_every_figure_and_keeps_other_stages_figures(self):
+        self.assertEqual(self.report["onnx.q4.val_ppl"], 3.5)
+        for name in FIGURES:
+            self.assertIn(name, self.report)
+            self.assertRegex(self.printed, rf"{name.replace('.', '[.]')}\s+\d+\.\d{{4}}")
+        for name in FIGURES[2:]:
+            self.assertTrue(0.0 <= self.report[name] <= 1.0, name)
+        self.assertGreaterEqual(self.report["exact_match.sft"], 0.0)  # replaced, not kept
+
+    def test_sft_lowers_held_out_perplexity(self):
+        self.assertLess(self.report["sft.val_ppl"], 0.5 * self.report["sft.val_ppl_before"])
+
+    def test_greedy_replies_of_the_dpo_policy(self):
+        prompts = [json.loads(line) for line in (self.data / "eval.jsonl").read_text().splitlines()]
+        greedy = self.report["greedy"]
+        self.assertEqual([record["tree_id"] for record in greedy], [prompt["tree_id"] for prompt in prompts])
+        tokenizer = Tokenizer.load(self.tokenizer_dir)
+        for record, prompt in zip(greedy, prompts):
+            self.assertEqual(record["answer"], prompt["answer"])
+            self.assertEqual(record["output"], tokenizer.decode(record["output_ids"]))
+            self.assertEqual(record["correct"], record["output"].strip() == prompt["answer"])
+            self.assertLessEqual(len(record["output_ids"]), 8)
+        self.assertAlmostEqual(sum(r["correct"] for r in greedy) / len(greedy), self.report["exact_match.dpo"])
+
+
+class BeforeBaselineTest(unittest.TestCase):
+    def test_before_model_is_exactly_where_sft_starts(self):
+        directory = Path(tempfile.mkdtemp())
+        data = write_data(directory / "data", write_tokenizer(directory / "tokenizer"))
+        config_path = write_run_config(directory / "config.json", steps=4)
+        config = json.loads(config_path.read_text())
+        config["sft"]["lr"] = 0.0  # no update: the checkpoint is the initial model
+        config_path.write_text(json.dumps(config))
+        quietly(
+            train_main,
+            ["--config", str(config_path), "--stage", "sft", "--data", str(data), "--out", str(directory / "sft")],
+        )
+        saved = load_causal_lm(directory / "sft")
+        before = initial_policy(saved.config, config["seed"])
+        for name, tensor in saved.state_dict().items():
+            self.assertTrue(torch.equal(before.state_dict()[name], tensor), name)
+
+
+class WinRateTest(unittest.TestCase):
+    def test_win_tie_and_loss_as_judged(self):
+        def judge(input_ids, attention_mask):  # prefers replies with larger token ids
+            return (input_ids * attention_mask).sum(-1).float()
+
+        prompts = [[1, 2], [1, 2], [3], [4]]
+        new = [[9], [5, 5], [2], [7]]
+        parent = [[8], [5, 5], [6], [7, 0]]  # win, identical (tie), loss, equal score (tie)
+        self.assertAlmostEqual(win_rate(judge, prompts, new, parent, torch.device("cpu")), (1 + 0.5 + 0 + 0.5) / 4)
+
+
+if __name__ == "__main__":
+    unittest.main()
