@@ -53,30 +53,40 @@ export interface DownloadSummary {
 
 class CorruptFile extends Error {}
 
+/** The whole body, into one buffer of the expected size (so a large file is never copied twice). */
 async function readBody(
 	response: Response,
 	file: PlannedFile,
 	onBytes: (n: number) => void
-): Promise<Blob> {
-	if (!response.body) return response.blob();
+): Promise<Uint8Array<ArrayBuffer>> {
+	const bytes = new Uint8Array(file.size);
+	if (!response.body) {
+		const whole = new Uint8Array(await response.arrayBuffer());
+		if (whole.byteLength !== file.size)
+			throw new CorruptFile(
+				`it has ${whole.byteLength} bytes where the manifest lists ${file.size}`
+			);
+		bytes.set(whole);
+		onBytes(whole.byteLength);
+		return bytes;
+	}
 	const reader = response.body.getReader();
-	const chunks: Uint8Array<ArrayBuffer>[] = [];
 	let received = 0;
 	for (;;) {
 		const { done, value } = await reader.read();
 		if (done) break;
-		received += value.byteLength;
 		// A server that keeps sending past the expected size is wrong; stop reading it.
-		if (received > file.size) {
+		if (received + value.byteLength > file.size) {
 			await reader.cancel();
 			throw new CorruptFile(`it is larger than the ${file.size} bytes the manifest lists`);
 		}
-		chunks.push(value as Uint8Array<ArrayBuffer>);
+		bytes.set(value, received);
+		received += value.byteLength;
 		onBytes(value.byteLength);
 	}
 	if (received !== file.size)
 		throw new CorruptFile(`it has ${received} bytes where the manifest lists ${file.size}`);
-	return new Blob(chunks);
+	return bytes;
 }
 
 async function fetchFile(
@@ -96,7 +106,10 @@ async function fetchFile(
 	return response;
 }
 
-function cachedResponse(file: PlannedFile, body: Blob | ReadableStream<Uint8Array>): Response {
+function cachedResponse(
+	file: PlannedFile,
+	body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>
+): Response {
 	return new Response(body, {
 		headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.size) }
 	});
@@ -112,17 +125,17 @@ async function storeVerified(
 	cache: BlobCache,
 	onBytes: (n: number) => void
 ): Promise<string> {
-	let blob: Blob;
+	let bytes: Uint8Array<ArrayBuffer>;
 	try {
-		blob = await readBody(response, file, onBytes);
+		bytes = await readBody(response, file, onBytes);
 	} catch (error) {
 		if (error instanceof CorruptFile) throw error;
 		throw fetchFailed(file.url, error);
 	}
-	const sha256 = await sha256Hex(blob);
+	const sha256 = await sha256Hex(bytes);
 	if (sha256 !== file.sha256)
 		throw new CorruptFile(`its SHA-256 is ${sha256} where the manifest lists ${file.sha256}`);
-	await cache.put(file.url, cachedResponse(file, blob));
+	await cache.put(file.url, cachedResponse(file, bytes));
 	return sha256;
 }
 

@@ -1,0 +1,300 @@
+// The app's models: what this device can run and why, what is downloaded, downloads in
+// progress, updates, and the one model loaded in the inference worker. Created once by the
+// root layout and handed down through context (not a module singleton: tests and pages each
+// get their own, and nothing about the device leaks between them); both the Models page and
+// the chat read it, so a download started on one continues while the user is on the other.
+import { chooseModel, type ModelChoice, type ModelFit } from '$lib/engine/model-choice';
+import type { ModelInstallState } from '$lib/db/model-installs';
+import type { SettingsRepository } from '$lib/db/settings';
+import { readStorageReport, type StorageReport } from '$lib/db/storage-estimate';
+import type {
+	DeviceProbe,
+	InferenceWorkerApi,
+	LoadedModel,
+	LoadProgress,
+	OnnxDevice
+} from '$lib/protocol/inference';
+import type { ModelRecord, OnnxModelRecord } from '$lib/protocol/model-record';
+import type { DownloadProgress, PlannedFile } from './download';
+import { ModelError, messageOf } from './errors';
+import { formatBytes } from './format';
+import type { ModelStore } from './model-store';
+import { planFromManifest, planFromRecord, registryName } from './plan';
+import { SharedDownloads } from './shared-downloads';
+import type { RegistryClient } from './registry-client';
+
+/** The worker as the model manager uses it (the inference client satisfies it). */
+export type ModelEngine = Pick<
+	InferenceWorkerApi,
+	'probe' | 'generate' | 'interrupt' | 'unload'
+> & {
+	load(
+		record: ModelRecord,
+		files: Awaited<ReturnType<ModelStore['files']>>,
+		onProgress: (progress: LoadProgress) => void,
+		options?: { device?: OnnxDevice }
+	): Promise<LoadedModel>;
+};
+
+export interface ModelStatus {
+	install: ModelInstallState;
+	/** Bytes of this model's files on the device. */
+	bytes: number;
+	/** The registry's newest version; null when unknown (not a registry model, or not reachable). */
+	latest: number | null;
+	/** A download or web-llm fetch under way. */
+	progress: DownloadProgress | null;
+	/** web-llm reports its own download as text and a fraction. */
+	loadProgress: LoadProgress | null;
+	busy: boolean;
+	error: string | null;
+}
+
+const PREFERRED_MODEL = 'models.preferred';
+const PREFERRED_DEVICE = 'models.device';
+
+function emptyStatus(): ModelStatus {
+	return {
+		install: { current: null, pending: null },
+		bytes: 0,
+		latest: null,
+		progress: null,
+		loadProgress: null,
+		busy: false,
+		error: null
+	};
+}
+
+export class ModelManager {
+	readonly records: readonly ModelRecord[];
+	probe = $state<DeviceProbe | null>(null);
+	probeError = $state<string | null>(null);
+	/** The user's own pick; null = automatic. */
+	preferredId = $state<string | null>(null);
+	/** Where to run ONNX models; null = automatic. */
+	preferredDevice = $state<OnnxDevice | null>(null);
+	statuses = $state<Record<string, ModelStatus>>({});
+	loaded = $state<LoadedModel | null>(null);
+	storageReport = $state<StorageReport | null>(null);
+
+	readonly choice: ModelChoice | null = $derived.by(() =>
+		this.probe ? chooseModel(this.probe, this.records, this.preferredId) : null
+	);
+
+	readonly #downloads = new SharedDownloads();
+	#loading: Promise<string> | null = null;
+
+	constructor(
+		records: readonly ModelRecord[],
+		private readonly engine: ModelEngine,
+		private readonly store: ModelStore,
+		private readonly registry: RegistryClient,
+		private readonly settings: SettingsRepository,
+		private readonly storage: StorageManager | undefined = globalThis.navigator?.storage
+	) {
+		this.records = records;
+		for (const record of records) this.statuses[record.id] = emptyStatus();
+	}
+
+	/** Reads what is on the device and probes it; looks for updates without waiting for them. */
+	async init(): Promise<void> {
+		this.preferredId = await this.settings.get<string | null>(PREFERRED_MODEL, null);
+		this.preferredDevice = await this.settings.get<OnnxDevice | null>(PREFERRED_DEVICE, null);
+		await this.refresh();
+		try {
+			this.probe = await this.engine.probe();
+		} catch (error) {
+			this.probeError = `Could not inspect this device: ${messageOf(error)}`;
+		}
+		void this.checkUpdates();
+	}
+
+	status(id: string): ModelStatus {
+		return (this.statuses[id] ??= emptyStatus());
+	}
+
+	fit(id: string): ModelFit | null {
+		return this.choice?.fits.find((f) => f.record.id === id) ?? null;
+	}
+
+	/** The device a record would run on: the user's pick for ONNX models where it can, else the choice's. */
+	deviceFor(record: ModelRecord): OnnxDevice | null {
+		if (record.runtime === 'webllm') return 'webgpu';
+		if (this.preferredDevice === 'wasm') return 'wasm';
+		if (this.preferredDevice === 'webgpu' && this.probe?.gpu) return 'webgpu';
+		return this.fit(record.id)?.device ?? null;
+	}
+
+	/** True when the registry has a newer version than the one installed. */
+	updateAvailable(id: string): boolean {
+		const { install, latest } = this.status(id);
+		const version = install.current?.version;
+		return latest !== null && version !== null && version !== undefined && latest > version;
+	}
+
+	async refresh(): Promise<void> {
+		const [states, bytes, report] = await Promise.all([
+			this.store.all(),
+			this.store.bytesByModel(),
+			readStorageReport(this.storage)
+		]);
+		for (const record of this.records) {
+			const status = this.status(record.id);
+			status.install = states.get(record.id) ?? { current: null, pending: null };
+			status.bytes = bytes.get(record.id) ?? 0;
+		}
+		this.storageReport = report;
+	}
+
+	/** Asks the registry for each registry model's newest version; offline, nothing changes. */
+	async checkUpdates(): Promise<void> {
+		const latest: Record<string, Promise<number | null>> = {};
+		for (const record of this.records) {
+			const name = record.runtime === 'onnx' ? registryName(record) : null;
+			if (!name) continue;
+			latest[name] ??= this.registry.latestVersion(name).catch(() => null);
+			this.status(record.id).latest = await latest[name];
+		}
+	}
+
+	async choose(id: string | null): Promise<void> {
+		this.preferredId = id;
+		await this.settings.set(PREFERRED_MODEL, id);
+	}
+
+	async chooseDevice(device: OnnxDevice | null): Promise<void> {
+		this.preferredDevice = device;
+		await this.settings.set(PREFERRED_DEVICE, device);
+		// The next reply loads the model again on the new device.
+		if (this.loaded && this.loaded.device !== device) await this.#unload();
+	}
+
+	/**
+	 * Downloads (or resumes, or updates to the newest version of) a model. A second call while
+	 * one is running joins it, so the chat and the Models page can both wait for the same download.
+	 */
+	download(id: string, onProgress?: (progress: DownloadProgress) => void): Promise<void> {
+		return this.#downloads.join(id, onProgress, (signal, emit) => this.#download(id, signal, emit));
+	}
+
+	async #download(
+		id: string,
+		signal: AbortSignal,
+		emit: (progress: DownloadProgress) => void
+	): Promise<void> {
+		const record = this.#record(id);
+		const status = this.status(id);
+		status.busy = true;
+		status.error = null;
+		try {
+			if (record.runtime === 'webllm') {
+				await this.#load(record, (p) => (status.loadProgress = p));
+				await this.store.markInstalled(id);
+			} else {
+				const { version, files } = await this.#plan(record);
+				await this.store.install(id, version, files, {
+					signal,
+					onProgress: (p) => {
+						status.progress = p;
+						emit(p);
+					}
+				});
+				if (version !== null) status.latest = Math.max(status.latest ?? 0, version);
+				// A model already loaded from the previous version switches at the next reply.
+				if (this.loaded?.modelId === id) await this.#unload();
+			}
+		} catch (error) {
+			status.error = messageOf(error);
+			throw error;
+		} finally {
+			status.busy = false;
+			status.progress = null;
+			status.loadProgress = null;
+			await this.refresh();
+		}
+	}
+
+	/** Stops a download; what arrived is kept and the next download resumes after it. */
+	pause(id: string): void {
+		this.#downloads.pause(id);
+	}
+
+	async remove(id: string): Promise<void> {
+		const record = this.#record(id);
+		this.pause(id);
+		if (this.loaded?.modelId === id) await this.#unload();
+		await this.store.remove(id, record.runtime === 'webllm' ? record : undefined);
+		this.status(id).error = null;
+		await this.refresh();
+	}
+
+	/**
+	 * Makes sure the chosen model is loaded in the worker, downloading it first when needed, and
+	 * returns its id. Chat calls this before every reply; progress is for the reply's placeholder.
+	 */
+	ready(onProgress: (progress: LoadProgress) => void): Promise<string> {
+		const record = this.choice?.record;
+		if (!this.choice) {
+			return Promise.reject(
+				new ModelError('missing', this.probeError ?? 'The device is still being inspected.')
+			);
+		}
+		if (!record) return Promise.reject(new ModelError('missing', this.choice.reason));
+		if (this.loaded?.modelId === record.id) return Promise.resolve(record.id);
+		this.#loading ??= this.#prepare(record, onProgress).finally(() => (this.#loading = null));
+		return this.#loading;
+	}
+
+	generate: ModelEngine['generate'] = (messages, params, onToken) =>
+		this.engine.generate(messages, params, onToken);
+
+	interrupt(): ReturnType<ModelEngine['interrupt']> {
+		return this.engine.interrupt();
+	}
+
+	async #prepare(record: ModelRecord, onProgress: (p: LoadProgress) => void): Promise<string> {
+		if (record.runtime === 'onnx' && !this.status(record.id).install.current?.complete) {
+			await this.download(record.id, (p) =>
+				onProgress({
+					text: `Downloading ${record.name}: ${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`,
+					fraction: p.totalBytes ? p.doneBytes / p.totalBytes : null
+				})
+			);
+		}
+		await this.#load(record, onProgress);
+		if (record.runtime === 'webllm') await this.store.markInstalled(record.id);
+		await this.refresh();
+		return record.id;
+	}
+
+	async #load(record: ModelRecord, onProgress: (p: LoadProgress) => void): Promise<void> {
+		const files = record.runtime === 'onnx' ? await this.store.files(record.id) : {};
+		const device = this.deviceFor(record) ?? undefined;
+		try {
+			this.loaded = await this.engine.load(record, files, onProgress, { device });
+		} catch (error) {
+			this.loaded = null;
+			throw new ModelError('missing', `${record.name} could not be started: ${messageOf(error)}`, {
+				cause: error
+			});
+		}
+	}
+
+	async #unload(): Promise<void> {
+		this.loaded = null;
+		await this.engine.unload();
+	}
+
+	async #plan(record: OnnxModelRecord): Promise<{ version: number | null; files: PlannedFile[] }> {
+		const name = registryName(record);
+		if (!name) return { version: null, files: planFromRecord(record) };
+		const { version, manifest } = await this.registry.latest(name);
+		return { version, files: planFromManifest(record, manifest, this.registry.base) };
+	}
+
+	#record(id: string): ModelRecord {
+		const record = this.records.find((r) => r.id === id);
+		if (!record) throw new Error(`no model record ${id}`);
+		return record;
+	}
+}

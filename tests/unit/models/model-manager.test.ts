@@ -1,0 +1,269 @@
+// Client compilation (jsdom) so the manager's runes behave as in the browser.
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { ModelManager, type ModelEngine } from '$lib/models/model-manager.svelte';
+import { ModelStore } from '$lib/models/model-store';
+import { RegistryClient } from '$lib/models/registry-client';
+import type { DeviceProbe, LoadedModel, ModelFiles } from '$lib/protocol/inference';
+import type { ModelRecord, OnnxModelRecord } from '$lib/protocol/model-record';
+import { openTestStorage } from '../db/open-test-storage';
+import { FakeServer, MemoryCacheStorage, sha256 } from './fakes';
+
+const base = new URL('https://hearth.test/registry/');
+
+const demo: OnnxModelRecord = {
+	id: 'demo',
+	name: 'Demo',
+	description: 'tiny',
+	runtime: 'onnx',
+	source: 'registry:demo',
+	model_file: 'onnx/model_q4.onnx',
+	quantization: 'q4',
+	parameters: 1000,
+	download_size_MB: 0.001,
+	vram_required_MB: 16,
+	required_features: [],
+	context_window: 256,
+	license: 'MIT',
+	low_resource: true
+};
+const offline: OnnxModelRecord = {
+	...demo,
+	id: 'far',
+	name: 'Far away',
+	source: 'https://unreachable.example/model/resolve/main',
+	parameters: 10,
+	files: [{ path: 'onnx/model_q4.onnx', size: 3 }]
+};
+
+const probe: DeviceProbe = {
+	gpu: null,
+	gpuUnavailableReason: 'no adapter',
+	deviceMemoryGB: 8,
+	hardwareConcurrency: 2,
+	crossOriginIsolated: true,
+	wasmThreads: true
+};
+
+class FakeEngine implements ModelEngine {
+	loads: { id: string; files: ModelFiles; device: string | undefined }[] = [];
+	unloads = 0;
+	async probe() {
+		return probe;
+	}
+	async load(
+		record: ModelRecord,
+		files: ModelFiles,
+		onProgress: (p: { text: string; fraction: number | null }) => void,
+		options: { device?: 'webgpu' | 'wasm' } = {}
+	): Promise<LoadedModel> {
+		onProgress({ text: 'Creating the session', fraction: null });
+		this.loads.push({ id: record.id, files, device: options.device });
+		return {
+			modelId: record.id,
+			runtime: record.runtime,
+			device: options.device ?? 'wasm',
+			threads: 2,
+			contextWindow: 256,
+			loadMs: 1
+		};
+	}
+	async unload() {
+		this.unloads++;
+	}
+	async generate(): Promise<never> {
+		throw new Error('not used here');
+	}
+	async interrupt() {
+		return null;
+	}
+}
+
+function publish(
+	server: FakeServer,
+	version: number,
+	files: Record<string, string>,
+	parent: number | null
+) {
+	const manifest = {
+		schema: 1,
+		model: 'demo',
+		version,
+		parent,
+		created_at: '2026-01-01T00:00:00Z',
+		data_digest: 'sha256:' + '0'.repeat(64),
+		evaluation: null,
+		files: Object.entries(files).map(([path, content]) => {
+			const hex = sha256(content);
+			server.serve(new URL(`blobs/sha256/${hex}`, base).href, content);
+			return { path, sha256: hex, size: content.length };
+		})
+	};
+	server.serve(new URL(`demo/versions/${version}.json`, base).href, manifest);
+	server.serve(new URL('demo/index.json', base).href, {
+		model: 'demo',
+		latest: version,
+		versions: []
+	});
+}
+
+const v1 = {
+	'config.json': '{"m":1}',
+	'generation_config.json': '{}',
+	'tokenizer.json': '{"t":1}',
+	'tokenizer_config.json': '{"c":1}',
+	'onnx/model_q4.onnx': 'graph',
+	'onnx/model_q4.onnx.layer.0.data': 'layer-0',
+	'onnx/model_q4.onnx.layer.1.data': 'layer-1'
+};
+
+async function setup(records: ModelRecord[] = [demo, offline]) {
+	const { storage } = openTestStorage();
+	const server = new FakeServer();
+	publish(server, 1, v1, null);
+	const engine = new FakeEngine();
+	const store = new ModelStore({
+		caches: new MemoryCacheStorage(),
+		installs: storage.modelInstalls,
+		blobs: storage.modelBlobs,
+		fetch: server.fetch
+	});
+	const estimate = {
+		estimate: async () => ({ usage: 100, quota: 1000 }),
+		persisted: async () => false
+	};
+	const manager = new ModelManager(
+		records,
+		engine,
+		store,
+		new RegistryClient(base, server.fetch),
+		storage.settings,
+		estimate as unknown as StorageManager
+	);
+	await manager.init();
+	await manager.checkUpdates();
+	return { storage, server, engine, store, manager };
+}
+
+describe('ModelManager', () => {
+	it('probes the device and explains its choice', async () => {
+		const { manager } = await setup();
+		expect(manager.choice?.record?.id).toBe('demo');
+		expect(manager.choice?.reason).toContain('no WebGPU');
+		expect(manager.fit('demo')?.fits).toBe(true);
+		expect(manager.storageReport).toEqual({ usage: 100, quota: 1000, persisted: false });
+	});
+
+	it('downloads the chosen model on first use, then loads it with its verified files', async () => {
+		const { engine, manager } = await setup();
+		const progress: string[] = [];
+		expect(await manager.ready((p) => progress.push(p.text))).toBe('demo');
+		expect(progress[0]).toMatch(/^Downloading Demo: /);
+		expect(progress.at(-1)).toBe('Creating the session');
+		expect(engine.loads).toHaveLength(1);
+		expect(engine.loads[0].device).toBe('wasm');
+		expect(Object.keys(engine.loads[0].files).sort()).toEqual(Object.keys(v1).sort());
+		expect(await (engine.loads[0].files['onnx/model_q4.onnx.layer.1.data'] as Blob).text()).toBe(
+			'layer-1'
+		);
+		expect(manager.status('demo').install.current).toMatchObject({ version: 1, complete: true });
+		expect(manager.status('demo').bytes).toBe(Object.values(v1).join('').length);
+
+		await manager.ready(() => {});
+		expect(engine.loads).toHaveLength(1);
+	});
+
+	it('shows an update when a new version is published and fetches only what changed', async () => {
+		const { server, engine, manager } = await setup();
+		await manager.ready(() => {});
+		publish(server, 2, { ...v1, 'onnx/model_q4.onnx.layer.1.data': 'layer-1-retrained' }, 1);
+		await manager.checkUpdates();
+		expect(manager.updateAvailable('demo')).toBe(true);
+
+		server.requests.length = 0;
+		await manager.download('demo');
+		const blobsFetched = server.requests.filter((u) => u.includes('/blobs/'));
+		expect(blobsFetched).toEqual([
+			new URL(`blobs/sha256/${sha256('layer-1-retrained')}`, base).href
+		]);
+		expect(manager.updateAvailable('demo')).toBe(false);
+		expect(manager.status('demo').install.current?.version).toBe(2);
+		// The old weights are no longer what is loaded: the next reply loads version 2.
+		expect(engine.unloads).toBe(1);
+		await manager.ready(() => {});
+		expect(await (engine.loads[1].files['onnx/model_q4.onnx.layer.1.data'] as Blob).text()).toBe(
+			'layer-1-retrained'
+		);
+	});
+
+	it('turns a manifest that fails validation into a readable error and stays usable', async () => {
+		const { server, manager } = await setup();
+		server.serve(new URL('demo/versions/1.json', base).href, { model: 'demo', version: 1 });
+		await expect(manager.download('demo')).rejects.toThrow();
+		expect(manager.status('demo').error).toMatch(
+			/^the manifest of demo version 1 is invalid — schema: /
+		);
+		expect(manager.status('demo').busy).toBe(false);
+		await manager.choose('far');
+		expect(manager.choice?.record?.id).toBe('far');
+	});
+
+	it('says why an unreachable model cannot be downloaded, and chat gets the same message', async () => {
+		const { server, manager } = await setup();
+		server.behaviour.set(
+			'https://unreachable.example/model/resolve/main/onnx/model_q4.onnx',
+			'down'
+		);
+		await manager.choose('far');
+		const error = await manager.ready(() => {}).catch((e) => e);
+		expect(error.message).toMatch(/^Could not reach unreachable\.example to download the model/);
+		expect(manager.status('far').error).toBe(error.message);
+	});
+
+	it('pauses a download and resumes it where it stopped', async () => {
+		const { server, manager } = await setup();
+		let paused = false;
+		const downloading = manager.download('demo', (p) => {
+			if (!paused && p.filesDone === 3) {
+				paused = true;
+				manager.pause('demo');
+			}
+		});
+		await expect(downloading).rejects.toMatchObject({ kind: 'aborted' });
+		expect(manager.status('demo').install.pending).not.toBeNull();
+		server.requests.length = 0;
+		await manager.download('demo');
+		expect(server.requests.filter((u) => u.includes('/blobs/'))).toHaveLength(4);
+	});
+
+	it('remembers the user’s pick and device across a reload', async () => {
+		const { storage, engine, manager } = await setup();
+		await manager.choose('far');
+		await manager.chooseDevice('wasm');
+		const again = new ModelManager(
+			[demo, offline],
+			engine,
+			new ModelStore({
+				caches: new MemoryCacheStorage(),
+				installs: storage.modelInstalls,
+				blobs: storage.modelBlobs
+			}),
+			new RegistryClient(base, async () => new Response('{}', { status: 404 })),
+			storage.settings
+		);
+		await again.init();
+		expect(again.preferredId).toBe('far');
+		expect(again.preferredDevice).toBe('wasm');
+		expect(again.choice?.reason).toMatch(/^You chose Far away/);
+	});
+
+	it('deletes a model, unloading it first when it is running', async () => {
+		const { engine, manager } = await setup();
+		await manager.ready(() => {});
+		await manager.remove('demo');
+		expect(engine.unloads).toBe(1);
+		expect(manager.loaded).toBeNull();
+		expect(manager.status('demo').install).toEqual({ current: null, pending: null });
+		expect(manager.status('demo').bytes).toBe(0);
+	});
+});
