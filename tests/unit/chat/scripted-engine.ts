@@ -65,6 +65,7 @@ export class ScriptedEngine implements ReplyEngine {
 			finishReason,
 			stats: {
 				promptTokens: 10,
+				cachedPromptTokens: 0,
 				completionTokens,
 				prefillTokensPerSecond: 100,
 				decodeTokensPerSecond: 25,
