@@ -29,11 +29,22 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
 	throw new Error(`invalid ${name}: ${problems.join('; ')}`);
 }
 
-/** Comlink proxies return promises; a page that stopped listening must not break generation. */
-function callSafely<T>(callback: (value: T) => unknown, value: T): void {
-	Promise.resolve()
-		.then(() => callback(value))
-		.catch(() => {});
+/**
+ * Calls a page callback (a comlink proxy) without waiting for it, remembering the last call so
+ * that the worker can wait until everything sent has arrived before it answers: callbacks travel
+ * on their own message channel, so the answer could otherwise overtake the last tokens. A page
+ * that stopped listening must not break generation, so failures are dropped.
+ */
+function pageCallback<T>(callback: (value: T) => unknown) {
+	let last: Promise<unknown> = Promise.resolve();
+	return {
+		send(value: T): void {
+			last = Promise.resolve()
+				.then(() => callback(value))
+				.catch(() => {});
+		},
+		delivered: () => last
+	};
 }
 
 /** Frees the message channel comlink opened for a callback once the call that took it is over. */
@@ -58,14 +69,16 @@ const api: InferenceWorkerApi = {
 		busy = 'loading';
 		try {
 			await unloadCurrent();
-			const progress = (update: LoadProgress) => callSafely(onProgress, update);
+			const progress = pageCallback<LoadProgress>(onProgress);
+			const report = (update: LoadProgress) => progress.send(update);
 			if (record.runtime === 'onnx') {
 				const { loadOnnxBackend } = await import('./backends/onnx');
-				backend = await loadOnnxBackend(record, files, options, progress);
+				backend = await loadOnnxBackend(record, files, options, report);
 			} else {
 				const { loadWebllmBackend } = await import('./backends/webllm');
-				backend = await loadWebllmBackend(record, progress);
+				backend = await loadWebllmBackend(record, report);
 			}
+			await progress.delivered();
 			return backend.info;
 		} finally {
 			busy = null;
@@ -80,18 +93,21 @@ const api: InferenceWorkerApi = {
 		const params = parse(generationParams, paramsInput, 'params');
 		busy = 'generating';
 		const controller = new AbortController();
+		const tokens = pageCallback<TokenEvent>(onToken);
 		const reply = backend.generate(
 			messages,
 			params,
 			(text, tokenIndex) => {
 				if (running) running.tokens = tokenIndex;
-				callSafely<TokenEvent>(onToken, { text, tokenIndex });
+				tokens.send({ text, tokenIndex });
 			},
 			controller.signal
 		);
 		running = { controller, tokens: 0, finished: reply.catch(() => {}) };
 		try {
-			return await reply;
+			const result = await reply;
+			await tokens.delivered();
+			return result;
 		} finally {
 			running = null;
 			busy = null;

@@ -20,8 +20,8 @@ const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'position_ids']);
 
 export class OnnxDecoder {
 	private past: Ort.Tensor[] | null = null;
-	/** Positions already in the KV cache. */
-	pastLength = 0;
+	/** The tokens whose keys and values are in the cache, in order. */
+	private cachedIds: number[] = [];
 
 	private constructor(
 		private readonly ort: OrtModule,
@@ -43,6 +43,7 @@ export class OnnxDecoder {
 			executionProviders: [device],
 			externalData,
 			graphOptimizationLevel: 'all',
+			extra: { session: { intra_op: { allow_spinning: '0' } } },
 			preferredOutputLocation:
 				device === 'webgpu'
 					? Object.fromEntries(presentNames.map((name) => [name, 'gpu-buffer' as const]))
@@ -86,11 +87,28 @@ export class OnnxDecoder {
 		return logits!;
 	}
 
+	/** Positions already in the KV cache. */
+	get pastLength(): number {
+		return this.cachedIds.length;
+	}
+
+	/**
+	 * Prepares to run `ids`: keeps the cache when it holds a strict prefix of them (the next turn
+	 * of a conversation starts with the previous prompt and reply), else starts over. Returns how
+	 * many of `ids` are already cached, so only the rest needs a forward pass.
+	 */
+	continueWith(ids: readonly number[]): number {
+		const cached = this.cachedIds;
+		const isPrefix = cached.length < ids.length && cached.every((id, i) => id === ids[i]);
+		if (!isPrefix) this.reset();
+		return this.cachedIds.length;
+	}
+
 	/** Forgets the cache: the next `forward` starts a new sequence. */
 	reset(): void {
 		this.past?.forEach((tensor) => tensor.dispose());
 		this.past = null;
-		this.pastLength = 0;
+		this.cachedIds = [];
 	}
 
 	async release(): Promise<void> {
@@ -126,7 +144,7 @@ export class OnnxDecoder {
 
 		past.forEach((tensor) => tensor.dispose());
 		this.past = cacheNames(shape.layers, 'present').map((name) => outputs[name]);
-		this.pastLength = total;
+		this.cachedIds.push(...ids);
 		return last;
 	}
 

@@ -149,8 +149,8 @@ class OnnxBackend implements Backend {
 		let firstTokenAt = 0;
 		let finishReason: FinishReason | null = null;
 
-		this.decoder.reset();
-		let logits = await this.decoder.forward(promptIds);
+		const cached = this.decoder.continueWith(promptIds);
+		let logits = await this.decoder.forward(promptIds.slice(cached));
 		const prefillDone = performance.now();
 		while (finishReason === null) {
 			if (signal.aborted) {
@@ -197,8 +197,10 @@ class OnnxBackend implements Backend {
 			finishReason,
 			stats: {
 				promptTokens: promptIds.length,
+				cachedPromptTokens: cached,
 				completionTokens,
-				prefillTokensPerSecond: promptIds.length / seconds(prefillDone - started),
+				// Over the tokens actually run: a follow-up turn reuses the cached conversation.
+				prefillTokensPerSecond: (promptIds.length - cached) / seconds(prefillDone - started),
 				decodeTokensPerSecond:
 					completionTokens > 1 ? (completionTokens - 1) / seconds(finished - firstTokenAt) : 0,
 				timeToFirstTokenMs: completionTokens > 0 ? firstTokenAt - started : 0

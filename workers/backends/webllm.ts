@@ -28,13 +28,7 @@ export async function loadWebllmBackend(
 		await engine.reload(record.id);
 	} catch (error) {
 		await engine.unload().catch(() => {});
-		const host = new URL(record.source).host;
-		throw new Error(
-			`Could not load ${record.name} from ${host}: ${(error as Error).message ?? String(error)}`,
-			{
-				cause: error
-			}
-		);
+		throw new Error(loadFailure(record, error), { cause: error });
 	}
 	onProgress({ text: 'Ready', fraction: 1 });
 	return new WebllmBackend(engine, {
@@ -45,6 +39,15 @@ export async function loadWebllmBackend(
 		contextWindow: record.context_window,
 		loadMs: performance.now() - started
 	});
+}
+
+/** Says whether the download or the start failed; fetch reports an unreachable host as a TypeError. */
+function loadFailure(record: WebllmModelRecord, error: unknown): string {
+	const host = new URL(record.source).host;
+	const message = error instanceof Error ? error.message : String(error);
+	return error instanceof TypeError && /fetch|network/i.test(message)
+		? `Could not download ${record.name}: ${host} could not be reached (${message})`
+		: `Could not load ${record.name} from ${host}: ${message}`;
 }
 
 const finishReasons: Record<string, FinishReason> = {
@@ -107,6 +110,7 @@ class WebllmBackend implements Backend {
 			finishReason,
 			stats: {
 				promptTokens: usage?.prompt_tokens ?? 0,
+				cachedPromptTokens: 0,
 				completionTokens: usage?.completion_tokens ?? tokens,
 				prefillTokensPerSecond: usage?.extra.prefill_tokens_per_s ?? 0,
 				decodeTokensPerSecond: usage?.extra.decode_tokens_per_s ?? 0,

@@ -38,6 +38,8 @@ export type FinishReason = 'stop' | 'length' | 'interrupted';
 
 export interface GenerationStats {
 	promptTokens: number;
+	/** Prompt tokens whose keys and values were kept from the previous turn rather than recomputed (ONNX backend; web-llm reports 0). */
+	cachedPromptTokens: number;
 	completionTokens: number;
 	prefillTokensPerSecond: number;
 	decodeTokensPerSecond: number;
