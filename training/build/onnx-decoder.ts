@@ -77,25 +77,29 @@ export class OnnxDecoder {
 		};
 	}
 
-	/** Greedy continuation of one prompt through the cache, stopping before a stop token. */
+	/**
+	 * The greedy continuation of one prompt through the cache, ending with a stop token unless
+	 * the budget ran out first (as the trainer's greedy decoding does). The budget also ends
+	 * at the model's last position, where the rotary table runs out.
+	 */
 	async greedy(
 		prompt: number[],
 		maxNewTokens: number,
 		stopIds: ReadonlySet<number>
 	): Promise<number[]> {
+		const budget = Math.min(maxNewTokens, this.config.maxPositions - prompt.length);
 		const vocab = this.config.vocabSize;
 		let { logits, present } = await this.forward([prompt]);
 		let last = logits.subarray(logits.length - vocab);
-		const generated: number[] = [];
-		while (generated.length < maxNewTokens) {
+		const reply: number[] = [];
+		while (reply.length < budget) {
 			const next = argmax(last);
-			if (stopIds.has(next)) break;
-			generated.push(next);
-			if (generated.length === maxNewTokens) break;
+			reply.push(next);
+			if (stopIds.has(next) || reply.length === budget) break;
 			({ logits, present } = await this.forward([[next]], present));
 			last = logits;
 		}
-		return generated;
+		return reply;
 	}
 
 	async release(): Promise<void> {

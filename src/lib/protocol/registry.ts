@@ -1,0 +1,114 @@
+// The model registry's on-disk and on-the-wire shapes (DESIGN.md "Model registry"), shared by
+// the publisher (training/publish), the server that serves `/registry/` and the app that
+// downloads from it. Browser-safe: zod only, no I/O.
+//
+//   <registry>/blobs/sha256/<hex>            every file's bytes, named by their SHA-256
+//   <registry>/<model>/versions/<n>.json     one manifest per published version
+//   <registry>/<model>/index.json            the versions there are and the latest
+import { z } from 'zod';
+import { formatIssuePath } from './errors';
+
+export const REGISTRY_SCHEMA = 1;
+
+/** The name in a model record's `registry:<name>` source. */
+export const registryModelName = z
+	.string()
+	.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes');
+
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+
+/** A relative POSIX path inside the model layout; never escapes it. */
+export const layoutPath = z
+	.string()
+	.min(1)
+	.refine(
+		(path) =>
+			!path.startsWith('/') &&
+			!path.includes('\\') &&
+			path.split('/').every((part) => part !== '' && part !== '.' && part !== '..'),
+		'must be a relative path without empty, `.` or `..` parts'
+	);
+
+export const registryFile = z.object({
+	path: layoutPath,
+	sha256: sha256Hex,
+	size: z.number().int().nonnegative()
+});
+export type RegistryFile = z.infer<typeof registryFile>;
+
+const versionNumber = z.number().int().positive();
+
+export const versionManifest = z
+	.object({
+		schema: z.literal(REGISTRY_SCHEMA),
+		model: registryModelName,
+		version: versionNumber,
+		/** The version this one replaces; null for the first. */
+		parent: versionNumber.nullable(),
+		created_at: z.iso.datetime(),
+		/** sha-256 over the training data files (the datasets stage's `data_digest`). */
+		data_digest: sha256Hex,
+		files: z.array(registryFile).min(1),
+		/** The pipeline's report: named figures plus the greedy replies to the eval prompts. */
+		evaluation: z.record(z.string(), z.unknown())
+	})
+	.superRefine((manifest, ctx) => {
+		if (manifest.parent !== null && manifest.parent >= manifest.version) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['parent'],
+				message: `must be an earlier version than ${manifest.version}`
+			});
+		}
+		const seen = new Set<string>();
+		manifest.files.forEach((file, i) => {
+			if (seen.has(file.path)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['files', i, 'path'],
+					message: `${file.path} is listed twice`
+				});
+			}
+			seen.add(file.path);
+		});
+	});
+export type VersionManifest = z.infer<typeof versionManifest>;
+
+export const registryIndex = z
+	.object({
+		model: registryModelName,
+		latest: versionNumber,
+		versions: z.array(versionNumber).min(1)
+	})
+	.superRefine((index, ctx) => {
+		if (!index.versions.includes(index.latest)) {
+			ctx.addIssue({ code: 'custom', path: ['latest'], message: 'must be one of versions' });
+		}
+	});
+export type RegistryIndex = z.infer<typeof registryIndex>;
+
+/** Registry-relative locations, joined with `/` (URLs under `/registry/` and disk paths alike). */
+export const registryPaths = {
+	blob: (sha256: string) => `blobs/sha256/${sha256}`,
+	manifest: (model: string, version: number) => `${model}/versions/${version}.json`,
+	index: (model: string) => `${model}/index.json`
+};
+
+/** Validates a parsed manifest; the error names `source` and the offending field. */
+export function parseVersionManifest(value: unknown, source: string): VersionManifest {
+	return parseOrThrow(versionManifest, value, source);
+}
+
+export function parseRegistryIndex(value: unknown, source: string): RegistryIndex {
+	return parseOrThrow(registryIndex, value, source);
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
+	const result = schema.safeParse(value);
+	if (result.success) return result.data;
+	const problems = result.error.issues.map((issue) => {
+		const where = formatIssuePath('', issue.path).replace(/^\./, '');
+		return where ? `${where}: ${issue.message}` : issue.message;
+	});
+	throw new Error(`${source}: ${problems.join('; ')}`);
+}
