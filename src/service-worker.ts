@@ -16,16 +16,14 @@ import {
 	precacheAndRoute
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { ExpirationPlugin } from 'workbox-expiration';
 import { CacheFirst } from 'workbox-strategies';
-import { planPrecache, shellUrl } from '$lib/pwa/precache-plan';
+import { isCachedOnUse, planPrecache, shellUrl } from '$lib/pwa/precache-plan';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
-const onDemandCache = 'hearth-on-demand-assets';
 
-const plan = planPrecache({ build, files, version });
-const onDemand = new Set(plan.onDemand);
-
-precacheAndRoute(plan.precache);
+// Routes are tried in the order they are registered: the precache answers first.
+precacheAndRoute(planPrecache({ build, files, version }));
 cleanupOutdatedCaches();
 
 registerRoute(
@@ -35,8 +33,16 @@ registerRoute(
 );
 
 registerRoute(
-	({ url, sameOrigin }) => sameOrigin && onDemand.has(url.pathname),
-	new CacheFirst({ cacheName: onDemandCache })
+	({ url, sameOrigin }) => sameOrigin && isCachedOnUse(url.pathname),
+	new CacheFirst({
+		cacheName: 'hearth-loaded-on-use',
+		plugins: [
+			// Least recently used files go first, so old versions' worker chunks do not pile up;
+			// one version of the inference worker is about ten files. No age limit: a model
+			// runtime used once must keep working offline for as long as the user is away.
+			new ExpirationPlugin({ maxEntries: 60, purgeOnQuotaError: true })
+		]
+	})
 );
 
 // The first install takes over the open page at once (nothing is running yet that an update
@@ -46,15 +52,3 @@ clientsClaim();
 sw.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void sw.skipWaiting();
 });
-
-sw.addEventListener('activate', (event) => {
-	event.waitUntil(pruneOnDemandCache());
-});
-
-/** Drops runtime-cached files that this version no longer references. */
-async function pruneOnDemandCache(): Promise<void> {
-	const cache = await caches.open(onDemandCache);
-	for (const request of await cache.keys()) {
-		if (!onDemand.has(new URL(request.url).pathname)) await cache.delete(request);
-	}
-}

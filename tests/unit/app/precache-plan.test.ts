@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planPrecache } from '$lib/pwa/precache-plan';
+import { isCachedOnUse, planPrecache } from '$lib/pwa/precache-plan';
 
 const listing = {
 	build: [
@@ -20,8 +20,9 @@ const listing = {
 };
 
 describe('planPrecache', () => {
-	const plan = planPrecache(listing);
-	const precached = new Map(plan.precache.map((e) => [typeof e === 'string' ? e : e.url, e]));
+	const precached = new Map(
+		planPrecache(listing).map((entry) => [typeof entry === 'string' ? entry : entry.url, entry])
+	);
 
 	it('precaches the shell under the build version, so each version fetches it anew', () => {
 		expect(precached.get('/')).toEqual({ url: '/', revision: 'build-7' });
@@ -32,6 +33,10 @@ describe('planPrecache', () => {
 			url: '/_app/immutable/entry/start.A1.js',
 			revision: null
 		});
+		expect(precached.get('/_app/version.json')).toEqual({
+			url: '/_app/version.json',
+			revision: null
+		});
 		expect(precached.get('/icons/icon-192.png')).toEqual({
 			url: '/icons/icon-192.png',
 			revision: 'build-7'
@@ -39,16 +44,20 @@ describe('planPrecache', () => {
 	});
 
 	it('leaves the inference worker and WebAssembly runtimes to be cached on first use', () => {
-		expect(plan.onDemand).toEqual([
+		for (const path of [
 			'/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm',
 			'/_app/immutable/workers/inference.worker-E5.js'
-		]);
-		for (const path of plan.onDemand) expect(precached.has(path)).toBe(false);
+		]) {
+			expect(precached.has(path)).toBe(false);
+			expect(isCachedOnUse(path)).toBe(true);
+		}
 	});
 
-	it('never precaches model files or the registry', () => {
+	it('never caches model files or the registry', () => {
 		expect(precached.has('/registry/demo/versions/1.json')).toBe(false);
 		expect(precached.has('/demo.onnx')).toBe(false);
-		expect(plan.precache).toHaveLength(1 + 4 + 2);
+		expect(isCachedOnUse('/registry/blobs/sha256/ab12')).toBe(false);
+		expect(isCachedOnUse('/api/health')).toBe(false);
+		expect(precached.size).toBe(1 + 4 + 2);
 	});
 });
