@@ -45,10 +45,7 @@ export function exportJson<M extends ChatNode>(
 }
 
 /** A file name that is safe on every OS, from the title. */
-export function exportFileName(
-	conversation: ExportedConversation,
-	extension: 'md' | 'json'
-): string {
+export function exportFileName(conversation: { title: string }, extension: 'md' | 'json'): string {
 	const slug = conversation.title
 		.normalize('NFKD')
 		.replace(/[^\w\s-]/g, '')

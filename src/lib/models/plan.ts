@@ -3,11 +3,8 @@
 // (or two variants) is one URL and one cached copy; third-party ONNX models fetch the files their
 // record lists from its base URL.
 import { onnxVariantFiles, type OnnxModelRecord } from '$lib/protocol/model-record';
+import { registryPaths, type VersionManifest } from '$lib/protocol/registry';
 import type { PlannedFile } from './download';
-
-export interface ManifestFiles {
-	files: readonly { path: string; sha256: string; size: number }[];
-}
 
 /** `registry:<name>` → `<name>`; null for a model served from its own URL. */
 export function registryName(record: OnnxModelRecord): string | null {
@@ -15,12 +12,12 @@ export function registryName(record: OnnxModelRecord): string | null {
 }
 
 export function blobUrl(registryBase: URL, sha256: string): string {
-	return new URL(`blobs/sha256/${sha256}`, registryBase).href;
+	return new URL(registryPaths.blob(sha256), registryBase).href;
 }
 
 export function planFromManifest(
 	record: OnnxModelRecord,
-	manifest: ManifestFiles,
+	manifest: Pick<VersionManifest, 'files'>,
 	registryBase: URL
 ): PlannedFile[] {
 	const needed = new Set(

@@ -2,37 +2,13 @@
 // versions, `/registry/<model>/versions/<n>.json` is a version's manifest. Everything fetched is
 // validated; a manifest that does not match the schema becomes an error naming the field, so a
 // broken publish shows up as a sentence on the Models page rather than a crash mid-download.
-import { z } from 'zod';
-import { formatIssuePath } from '$lib/protocol/errors';
+import {
+	parseRegistryIndex,
+	parseVersionManifest,
+	registryPaths,
+	type VersionManifest
+} from '$lib/protocol/registry';
 import { badStatus, fetchFailed, ModelError } from './errors';
-
-// PROVISIONAL: mirrors the manifest described in the brief until the publisher's schema
-// (src/lib/protocol/registry.ts) lands; then this block becomes an import.
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
-const versionManifest = z.object({
-	schema: z.number().int(),
-	model: z.string().min(1),
-	version: z.number().int().positive(),
-	parent: z.number().int().positive().nullable(),
-	created_at: z.string(),
-	data_digest: z.string(),
-	files: z
-		.array(
-			z.object({
-				path: z.string().min(1),
-				sha256: sha256Hex,
-				size: z.number().int().nonnegative()
-			})
-		)
-		.min(1),
-	evaluation: z.record(z.string(), z.unknown()).nullable()
-});
-const registryIndex = z.object({
-	model: z.string().min(1),
-	latest: z.number().int().positive(),
-	versions: z.array(z.object({ version: z.number().int().positive() }).loose())
-});
-export type VersionManifest = z.infer<typeof versionManifest>;
 
 export class RegistryClient {
 	constructor(
@@ -43,8 +19,8 @@ export class RegistryClient {
 
 	async latestVersion(model: string): Promise<number> {
 		const index = await this.#get(
-			`${model}/index.json`,
-			registryIndex,
+			registryPaths.index(model),
+			parseRegistryIndex,
 			`the ${model} registry index`
 		);
 		return index.latest;
@@ -58,7 +34,11 @@ export class RegistryClient {
 
 	async manifest(model: string, version: number): Promise<VersionManifest> {
 		const what = `the manifest of ${model} version ${version}`;
-		const manifest = await this.#get(`${model}/versions/${version}.json`, versionManifest, what);
+		const manifest = await this.#get(
+			registryPaths.manifest(model, version),
+			parseVersionManifest,
+			what
+		);
 		if (manifest.model !== model || manifest.version !== version)
 			throw new ModelError(
 				'manifest',
@@ -67,7 +47,11 @@ export class RegistryClient {
 		return manifest;
 	}
 
-	async #get<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> {
+	async #get<T>(
+		path: string,
+		parse: (value: unknown, source: string) => T,
+		what: string
+	): Promise<T> {
 		const url = new URL(path, this.base).href;
 		let response: Response;
 		try {
@@ -83,14 +67,13 @@ export class RegistryClient {
 		} catch {
 			throw new ModelError('manifest', `${what} is not valid JSON (${url}).`);
 		}
-		const result = schema.safeParse(body);
-		if (result.success) return result.data;
-		const problems = result.error.issues
-			.slice(0, 3)
-			.map(
-				(issue) =>
-					`${formatIssuePath('', issue.path).replace(/^\./, '') || '(root)'}: ${issue.message}`
-			);
-		throw new ModelError('manifest', `${what} is invalid — ${problems.join('; ')}. (${url})`);
+		try {
+			return parse(body, url);
+		} catch (error) {
+			// The schema's message reads `<url>: <field>: <problem>; …`.
+			throw new ModelError('manifest', `${what} is invalid: ${(error as Error).message}`, {
+				cause: error
+			});
+		}
 	}
 }

@@ -91,8 +91,8 @@ function publish(
 		version,
 		parent,
 		created_at: '2026-01-01T00:00:00Z',
-		data_digest: 'sha256:' + '0'.repeat(64),
-		evaluation: null,
+		data_digest: '0'.repeat(64),
+		evaluation: { greedy: [] },
 		files: Object.entries(files).map(([path, content]) => {
 			const hex = sha256(content);
 			server.serve(new URL(`blobs/sha256/${hex}`, base).href, content);
@@ -103,7 +103,7 @@ function publish(
 	server.serve(new URL('demo/index.json', base).href, {
 		model: 'demo',
 		latest: version,
-		versions: []
+		versions: Array.from({ length: version }, (_, i) => i + 1)
 	});
 }
 
@@ -201,7 +201,7 @@ describe('ModelManager', () => {
 		server.serve(new URL('demo/versions/1.json', base).href, { model: 'demo', version: 1 });
 		await expect(manager.download('demo')).rejects.toThrow();
 		expect(manager.status('demo').error).toMatch(
-			/^the manifest of demo version 1 is invalid — schema: /
+			/^the manifest of demo version 1 is invalid: https:\/\/hearth\.test\/registry\/demo\/versions\/1\.json: schema: /
 		);
 		expect(manager.status('demo').busy).toBe(false);
 		await manager.choose('far');

@@ -10,7 +10,7 @@ const manifest = {
 	version: 2,
 	parent: 1,
 	created_at: '2026-01-01T00:00:00Z',
-	data_digest: 'sha256:' + hex,
+	data_digest: hex,
 	files: [{ path: 'config.json', sha256: hex, size: 10 }],
 	evaluation: { 'sft.val_ppl': 3.2 }
 };
@@ -25,16 +25,13 @@ function registry(index: unknown, versions: Record<number, unknown>) {
 
 describe('RegistryClient', () => {
 	it('reads the newest version and its manifest', async () => {
-		const { client } = registry(
-			{ model: 'demo', latest: 2, versions: [{ version: 1 }, { version: 2 }] },
-			{ 2: manifest }
-		);
+		const { client } = registry({ model: 'demo', latest: 2, versions: [1, 2] }, { 2: manifest });
 		expect(await client.latest('demo')).toEqual({ version: 2, manifest });
 	});
 
 	it('names the field of a manifest that fails validation', async () => {
 		const broken = { ...manifest, files: [{ path: 'config.json', sha256: 'xyz', size: -1 }] };
-		const { client } = registry({ model: 'demo', latest: 2, versions: [] }, { 2: broken });
+		const { client } = registry({ model: 'demo', latest: 2, versions: [2] }, { 2: broken });
 		const error = await client.latest('demo').catch((e) => e);
 		expect(error.kind).toBe('manifest');
 		expect(error.message).toContain('the manifest of demo version 2 is invalid');
