@@ -41,7 +41,8 @@ export function quantizeInt4(weight: Float32Array, n: number, k: number): Int4We
 			for (let i = 0; i < length; i++) {
 				if (Math.abs(weight[start + i]) > Math.abs(extreme)) extreme = weight[start + i];
 			}
-			const scale = Math.fround(extreme / -ZERO_POINT);
+			// An all-zero block stores +0 (not the −0 that 0 / −8 gives).
+			const scale = extreme === 0 ? 0 : Math.fround(extreme / -ZERO_POINT);
 			const blockIndex = row * blocksPerRow + block;
 			scales[blockIndex] = scale;
 			const out = blockIndex * bytesPerBlock;

@@ -12,11 +12,11 @@ export async function sha256OfFile(path: string): Promise<string> {
 	return hash.digest('hex');
 }
 
-/** Every regular file under `root`, as sorted POSIX paths relative to it. */
+/** Every file under `root` (symbolic links included), as sorted POSIX paths relative to it. */
 export async function listFiles(root: string): Promise<string[]> {
 	const entries = await readdir(root, { recursive: true, withFileTypes: true });
 	return entries
-		.filter((entry) => entry.isFile())
+		.filter((entry) => entry.isFile() || entry.isSymbolicLink())
 		.map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
 		.sort();
 }
