@@ -41,3 +41,29 @@ test('a new build waits for the user, and runs after "Update available — reloa
 	});
 	expect(waiting).toBe(false);
 });
+
+test('with two tabs open, updating in one lets the other reload into the new version', async ({
+	context
+}) => {
+	const [first, second] = [await context.newPage(), await context.newPage()];
+	await first.goto(`${server.url}/settings`);
+	await waitForServiceWorkerControl(first);
+	await second.goto(`${server.url}/settings`);
+	await waitForServiceWorkerControl(second);
+
+	publishBuild(server, buildDir(buildIds.second));
+	await first.reload();
+	const promptIn = (page: typeof first) =>
+		page.getByRole('button', { name: 'Update available — reload' });
+	await expect(promptIn(first)).toBeVisible();
+	await expect(promptIn(second)).toBeVisible();
+
+	await Promise.all([first.waitForEvent('load'), promptIn(first).click()]);
+	await expect(first.getByTestId('app-version')).toHaveText(buildIds.second);
+
+	// The other tab kept its page (it may hold unsaved input) and still offers the reload.
+	expect(await runningVersion(second)).toBe(buildIds.first);
+	await expect(promptIn(second)).toBeVisible();
+	await Promise.all([second.waitForEvent('load'), promptIn(second).click()]);
+	await expect(second.getByTestId('app-version')).toHaveText(buildIds.second);
+});
