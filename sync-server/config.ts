@@ -32,9 +32,10 @@ const envSchema = z.object({
 		.min(0, 'must be from 0 to 65535')
 		.max(65535, 'must be from 0 to 65535')
 		.default(8787),
-	// Loopback by default: the server has no TLS, and a PWA needs a secure context, which
-	// plain http only has on localhost. Set HOST=0.0.0.0 behind a TLS-terminating proxy.
-	HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+	// Loopback by default (Fastify binds both 127.0.0.1 and ::1 for `localhost`): the server
+	// has no TLS, and a PWA needs a secure context, which plain http only has on localhost.
+	// Set HOST=0.0.0.0 to serve other machines, behind a TLS-terminating proxy.
+	HOST: z.string().trim().min(1, 'must not be empty').default('localhost'),
 	HEARTH_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
 	DATABASE_URL: z
 		.string()
@@ -42,9 +43,11 @@ const envSchema = z.object({
 		.optional(),
 	HEARTH_STATIC_DIR: z.string().min(1, 'must not be empty').default('./build'),
 	HEARTH_REGISTRY_DIR: z.string().min(1, 'must not be empty').default('./registry'),
+	// Warnings and errors only: the start-up lines a person needs are printed by main.ts, and
+	// `info` adds Fastify's own (JSON) lines for operators who want them.
 	HEARTH_LOG_LEVEL: z
 		.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` })
-		.default('info')
+		.default('warn')
 });
 
 function isPostgresUrl(value: string): boolean {

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
 	const port = typeof address === 'object' && address ? address.port : config.port;
 	console.log(`Hearth is running at ${publicUrl(config.host, port)}`);
 	console.log(`  database: ${describeDatabase(config.database)}`);
+	console.log(`  app:      ${config.staticDir}`);
+	console.log(`  registry: ${config.registryDir}`);
 }
 
 /** The URL to open: a wildcard or loopback bind is reached through localhost (a secure context). */

@@ -62,16 +62,35 @@ function fromFastifyError(error: FastifyError, limitBytes: number): ApiHttpError
 		);
 	}
 	if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-		return new ApiHttpError(error.statusCode, 'invalid_request', error.message);
+		return new ApiHttpError(
+			error.statusCode,
+			codeByStatus[error.statusCode] ?? 'invalid_request',
+			error.message
+		);
 	}
 	return null;
 }
+
+// Statuses that reach us from file serving (`send`): a directory, a stale If-Match, a range
+// past the end of a blob.
+const codeByStatus: Record<number, ApiErrorCode> = {
+	403: 'forbidden',
+	404: 'not_found',
+	405: 'method_not_allowed',
+	412: 'precondition_failed',
+	416: 'range_not_satisfiable'
+};
 
 export function installErrorHandler(app: FastifyInstance, limitBytes: number): void {
 	app.setErrorHandler((error: FastifyError, request, reply) => {
 		if (error instanceof ApiHttpError) return sendApiError(reply, error);
 		const known = fromFastifyError(error, limitBytes);
-		if (known) return sendApiError(reply, known);
+		if (known) {
+			// `send` attaches headers the status needs, such as a 416's Content-Range.
+			const extra = (error as { headers?: Record<string, string> }).headers;
+			if (extra) reply.headers(extra);
+			return sendApiError(reply, known);
+		}
 		request.log.error({ err: error }, 'unhandled error');
 		return sendApiError(reply, new ApiHttpError(500, 'internal', 'internal server error'));
 	});

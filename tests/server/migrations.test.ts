@@ -98,7 +98,7 @@ describe.each(dialects)('migrations on %s', (dialect) => {
 		const tables = (await database.db.introspection.getTables()).map((t) => t.name);
 		expect(tables).toContain('users');
 		expect(tables).not.toContain('half_done');
-		expect(await currentMigration(database.db)).toBe('0001_initial');
+		expect(await currentMigration(database.db)).toBe(Object.keys(migrations).at(-1));
 	});
 
 	describe('the initial schema', () => {
