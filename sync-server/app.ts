@@ -17,8 +17,13 @@ import { serveRegistry } from './http/registry';
 import { addSecurityHeaders } from './http/security-headers';
 import { serveStaticApp } from './http/static-app';
 import { zodValidatorCompiler } from './http/zod-validation';
+import { registerCommunityApi } from './sync/community-api';
+import type { SyncOptions } from './sync/sync-config';
 
-export type AppConfig = Omit<ServerConfig, 'port' | 'host'>;
+export type AppConfig = Omit<ServerConfig, 'port' | 'host'> & {
+	/** The contribution service's options (tree manager numbers, limits…); defaults when absent. */
+	sync?: SyncOptions;
+};
 
 /**
  * Opens and migrates the database, then returns the app, not yet listening (tests may add
@@ -47,6 +52,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 	addSecurityHeaders(app);
 
 	healthRoutes(app, database);
+	registerCommunityApi(app, database, config.sync);
 	await serveRegistry(app, config.registryDir);
 	const sendAppShell = await serveStaticApp(app, config.staticDir);
 

@@ -2,6 +2,7 @@
 // changes its interface here. Portable across SQLite and PostgreSQL: text ids (generated in
 // the app), integer timestamps in epoch milliseconds, JSON stored as text, no booleans.
 import type { Generated } from 'kysely';
+import type { TreeState } from '../../src/lib/protocol/trees';
 
 export type Role = 'contributor' | 'moderator' | 'admin';
 
@@ -10,6 +11,10 @@ export interface UsersTable {
 	display_name: string;
 	role: Generated<Role>;
 	created_at: number;
+	/** Bumped by every transaction that changes the user's own messages (0002). */
+	version: Generated<number>;
+	banned_at: Generated<number | null>;
+	banned_reason: Generated<string | null>;
 }
 
 /** A device holds one bearer token; the server keeps only its SHA-256. */
@@ -37,8 +42,163 @@ export interface MutationsTable {
 	/** The mutation's arguments as JSON text. */
 	args: string;
 	status: 'applied' | 'rejected';
+	/** A rejection's code (0002). */
+	code: Generated<string | null>;
 	reason: string | null;
+	/** What an applied mutation produced, as JSON (0002). */
+	result: Generated<string | null>;
 	processed_at: number;
+}
+
+// Added by 0002_message_trees: the contribution data (see that migration).
+
+export interface LinkCodesTable {
+	code_hash: string;
+	user_id: string;
+	created_at: number;
+	expires_at: number;
+	used_at: number | null;
+}
+
+export interface TreesTable {
+	id: string;
+	lang: string;
+	state: TreeState;
+	goal_size: number;
+	won_lottery_at: number | null;
+	origin: string | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface TreeTagsTable {
+	tree_id: string;
+	tag: string;
+}
+
+/** Booleans are 0/1 integers; `review_result` is null while in review. */
+export interface MessagesTable {
+	id: string;
+	tree_id: string;
+	parent_id: string | null;
+	role: 'prompter' | 'assistant';
+	author_id: string;
+	text: string;
+	lang: string;
+	created_at: number;
+	edited_at: number | null;
+	review_result: number | null;
+	review_score: number | null;
+	deleted: Generated<number>;
+	red_flags: Generated<number>;
+	reply_skips: Generated<number>;
+	rank: number | null;
+	spam_reviews: Generated<number>;
+	flag_reviews: Generated<number>;
+	late: Generated<number>;
+	synthetic: Generated<number>;
+	model_name: string | null;
+	emojis: string | null;
+	imported_labels: string | null;
+	imported_review_count: Generated<number>;
+	task_id: string | null;
+	client_id: string | null;
+	client_seq: number | null;
+	version: Generated<number>;
+}
+
+export interface MessageFlagsTable {
+	message_id: string;
+	user_id: string;
+	reason: string | null;
+	created_at: number;
+}
+
+export interface ReviewsTable {
+	message_id: string;
+	reviewer_id: string;
+	tree_id: string;
+	form: 'full' | 'simple';
+	/** JSON: label name → value. */
+	labels: string;
+	late: Generated<number>;
+	task_id: string | null;
+	created_at: number;
+}
+
+export interface RankingsTable {
+	parent_id: string;
+	user_id: string;
+	tree_id: string;
+	position: number;
+	task_type: string;
+	/** JSON array. */
+	shown_ids: string;
+	/** JSON array, best first; null for "not rankable". */
+	ranking: string | null;
+	late: Generated<number>;
+	tau: number | null;
+	task_id: string | null;
+	created_at: number;
+}
+
+export interface SkipsTable {
+	user_id: string;
+	offer_key: string;
+	tree_id: string;
+	task_type: string;
+	reason: string;
+	note: string | null;
+	created_at: number;
+}
+
+export type LeaseStatus = 'open' | 'done' | 'skipped' | 'released';
+
+export interface LeasesTable {
+	id: string;
+	user_id: string;
+	client_id: string;
+	tree_id: string | null;
+	offer_key: string | null;
+	task_type: string;
+	lang: string;
+	/** JSON: the task as handed out. */
+	task: string;
+	/** JSON array of tags. */
+	tags: string;
+	created_at: number;
+	expires_at: number;
+	status: LeaseStatus;
+	finished_at: number | null;
+}
+
+export interface AwardsTable {
+	id: string;
+	user_id: string;
+	points: number;
+	kind: 'wrote' | 'accepted' | 'labelled' | 'ranked' | 'reply_ranked';
+	message_id: string | null;
+	tree_id: string | null;
+	created_at: number;
+}
+
+export interface TreeEventsTable {
+	id: string;
+	tree_id: string;
+	from_state: string | null;
+	to_state: string;
+	reason: string;
+	actor_id: string | null;
+	created_at: number;
+}
+
+export interface ModerationEventsTable {
+	id: string;
+	moderator_id: string | null;
+	action: string;
+	target_id: string;
+	reason: string;
+	created_at: number;
 }
 
 export interface Tables {
@@ -46,4 +206,16 @@ export interface Tables {
 	devices: DevicesTable;
 	clients: ClientsTable;
 	mutations: MutationsTable;
+	link_codes: LinkCodesTable;
+	trees: TreesTable;
+	tree_tags: TreeTagsTable;
+	messages: MessagesTable;
+	message_flags: MessageFlagsTable;
+	reviews: ReviewsTable;
+	rankings: RankingsTable;
+	skips: SkipsTable;
+	leases: LeasesTable;
+	awards: AwardsTable;
+	tree_events: TreeEventsTable;
+	moderation_events: ModerationEventsTable;
 }

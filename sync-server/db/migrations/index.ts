@@ -3,7 +3,9 @@
 // every file in this folder is listed).
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_message_trees';
 
 export const migrations: Record<string, Migration> = {
-	'0001_initial': m0001
+	'0001_initial': m0001,
+	'0002_message_trees': m0002
 };

@@ -1,0 +1,123 @@
+// The oasst1/oasst2 JSONL formats (DESIGN.md, "Export") and the export query. Tree lines are
+// `{message_tree_id, tree_state, prompt: {...node, replies: [...]}}`; message lines are flat
+// nodes with `message_tree_id` and `tree_state`. The schemas accept what OpenAssistant's own
+// exports contain (optional fields may be null or missing; unknown fields are ignored), so
+// oasst data imports as is. Browser-safe: zod only, no I/O.
+import { z } from 'zod';
+import { tagSchema } from './sync';
+import { langSchema, treeStateSchema, treeStates, type TreeState } from './trees';
+
+export const oasstLabelSchema = z.object({
+	value: z.number().min(0).max(1),
+	count: z.number().int().nonnegative()
+});
+
+export const oasstNodeSchema = z.object({
+	message_id: z.string().min(1),
+	parent_id: z.string().min(1).nullable(),
+	user_id: z.string().min(1).nullish(),
+	/** ISO 8601. */
+	created_date: z.iso.datetime({ offset: true }).nullish(),
+	text: z.string(),
+	role: z.enum(['prompter', 'assistant']),
+	lang: z.string().nullish(),
+	review_count: z.number().int().nonnegative().nullish(),
+	review_result: z.boolean().nullish(),
+	deleted: z.boolean().nullish(),
+	rank: z.number().int().nonnegative().nullish(),
+	synthetic: z.boolean().nullish(),
+	model_name: z.string().nullish(),
+	emojis: z.record(z.string(), z.number().int().nonnegative()).nullish(),
+	labels: z.record(z.string(), oasstLabelSchema).nullish(),
+	events: z.record(z.string(), z.array(z.looseObject({ type: z.string() }))).nullish(),
+	get replies() {
+		return z.array(oasstNodeSchema).nullish();
+	}
+});
+export type OasstNodeInput = z.infer<typeof oasstNodeSchema>;
+
+export const oasstTreeLineSchema = z.object({
+	message_tree_id: z.string().min(1),
+	tree_state: z.string().nullish(),
+	prompt: oasstNodeSchema,
+	/** Hearth's own: where a seed tree came from (`hearth-seed/<skill>`). */
+	origin: z.string().nullish(),
+	/** Hearth's own: the tree's topic tags. */
+	tags: z.array(tagSchema).nullish()
+});
+export type OasstTreeLineInput = z.infer<typeof oasstTreeLineSchema>;
+
+export const oasstMessageLineSchema = oasstNodeSchema.omit({ replies: true }).extend({
+	message_tree_id: z.string().min(1),
+	tree_state: z.string().nullish()
+});
+export type OasstMessageLineInput = z.infer<typeof oasstMessageLineSchema>;
+
+/** A node as Hearth writes it: every field present. */
+export interface OasstNode {
+	message_id: string;
+	parent_id: string | null;
+	user_id: string;
+	created_date: string;
+	text: string;
+	role: 'prompter' | 'assistant';
+	lang: string;
+	review_count: number;
+	review_result: boolean | null;
+	deleted: boolean;
+	rank: number | null;
+	synthetic: boolean;
+	model_name: string | null;
+	emojis: Record<string, number>;
+	labels: Record<string, { value: number; count: number }>;
+}
+
+export interface OasstTreeNode extends OasstNode {
+	replies: OasstTreeNode[];
+}
+
+export interface OasstTreeLine {
+	message_tree_id: string;
+	tree_state: TreeState;
+	prompt: OasstTreeNode;
+	origin?: string;
+	tags?: string[];
+}
+
+export interface OasstMessageLine extends OasstNode {
+	message_tree_id: string;
+	tree_state: TreeState;
+}
+
+const booleanQuery = z
+	.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+	.transform((v) => v === 'true' || v === '1');
+
+/** `a,b,c` → `['a', 'b', 'c']`. */
+const commaSeparated = z.string().transform((s) => s.split(',').map((part) => part.trim()));
+
+export const exportFormats = ['trees', 'messages'] as const;
+
+export const exportQuerySchema = z.object({
+	format: z.enum(exportFormats).default('trees'),
+	/** Languages to include, e.g. `en,de`; all when absent. */
+	lang: commaSeparated.pipe(z.array(langSchema).min(1)).optional(),
+	/** Tree states to include. */
+	state: commaSeparated.pipe(z.array(treeStateSchema).min(1)).default(['ready_for_export']),
+	/** Include deleted messages (and the subtrees below them). */
+	deleted: booleanQuery.default(false),
+	/** Include messages that review rejected (spam, wrong language). */
+	spam: booleanQuery.default(false),
+	/** Include synthetic messages (written by a model or a seed generator). */
+	synthetic: booleanQuery.default(true),
+	/** Replace message, user and tree ids by a keyed hash of this seed (same seed, same ids). */
+	anonymize: z.string().min(1).max(200).optional(),
+	/** Answer with a gzip file instead of plain JSON lines. */
+	gzip: booleanQuery.default(false)
+});
+export type ExportQuery = z.infer<typeof exportQuerySchema>;
+export type ExportOptions = Omit<ExportQuery, 'gzip'>;
+
+export function isTreeState(value: string): value is TreeState {
+	return (treeStates as readonly string[]).includes(value);
+}

@@ -1,0 +1,187 @@
+// Export in the oasst1/oasst2 JSONL formats: one line per tree (messages nested under
+// `replies`) or one line per message. Trees are read in batches and written as they are built,
+// so an export of any size streams in constant memory. Filters drop deleted, rejected (spam) and
+// synthetic messages together with everything below them; anonymisation replaces ids by a keyed
+// hash, the same for the same seed.
+import { createHmac } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type {
+	ExportOptions,
+	OasstMessageLine,
+	OasstNode,
+	OasstTreeLine,
+	OasstTreeNode
+} from '../../src/lib/protocol/export';
+import type { LabelValues } from '../../src/lib/protocol/labels';
+import type { MessagesTable, Tables } from '../db/schema';
+
+const TREES_PER_BATCH = 200;
+
+type Label = { value: number; count: number };
+
+/** A UUID-shaped keyed hash: ids stay unique and joinable across files of the same seed. */
+export function anonymousId(seed: string, kind: 'message' | 'user', id: string): string {
+	const hex = createHmac('sha256', seed).update(`${kind}:${id}`).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Mean value and count per label, over imported aggregates and live reviews together. */
+export function aggregateLabels(
+	imported: Record<string, Label> | null,
+	reviews: readonly LabelValues[]
+): Record<string, Label> {
+	const sums = new Map<string, { total: number; count: number }>();
+	for (const [name, label] of Object.entries(imported ?? {})) {
+		sums.set(name, { total: label.value * label.count, count: label.count });
+	}
+	for (const labels of reviews) {
+		for (const [name, value] of Object.entries(labels)) {
+			const sum = sums.get(name) ?? { total: 0, count: 0 };
+			sums.set(name, { total: sum.total + value, count: sum.count + 1 });
+		}
+	}
+	return Object.fromEntries(
+		[...sums]
+			.filter(([, s]) => s.count > 0)
+			.sort(([a], [b]) => (a < b ? -1 : 1))
+			.map(([name, s]) => [name, { value: s.total / s.count, count: s.count }])
+	);
+}
+
+function emojisOf(row: Selectable<MessagesTable>): Record<string, number> {
+	const emojis: Record<string, number> = row.emojis ? JSON.parse(row.emojis) : {};
+	if (row.red_flags > 0) emojis.red_flag = row.red_flags;
+	if (row.reply_skips > 0) emojis._skip_reply = row.reply_skips;
+	return Object.fromEntries(Object.entries(emojis).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Whether a message (and so its subtree) stays in the export. */
+function kept(row: Selectable<MessagesTable>, options: ExportOptions): boolean {
+	if (row.deleted === 1 && !options.deleted) return false;
+	if (row.review_result === 0 && !options.spam) return false;
+	if (row.synthetic === 1 && !options.synthetic) return false;
+	return true;
+}
+
+interface TreeBatch {
+	trees: Selectable<Tables['trees']>[];
+	messages: Selectable<MessagesTable>[];
+	reviews: { message_id: string; labels: string }[];
+	tags: { tree_id: string; tag: string }[];
+}
+
+async function loadBatch(db: Kysely<Tables>, ids: string[]): Promise<TreeBatch> {
+	const [trees, messages, reviews, tags] = await Promise.all([
+		db.selectFrom('trees').selectAll().where('id', 'in', ids).execute(),
+		db
+			.selectFrom('messages')
+			.selectAll()
+			.where('tree_id', 'in', ids)
+			.orderBy('created_at')
+			.orderBy('id')
+			.execute(),
+		db.selectFrom('reviews').select(['message_id', 'labels']).where('tree_id', 'in', ids).execute(),
+		db
+			.selectFrom('tree_tags')
+			.select(['tree_id', 'tag'])
+			.where('tree_id', 'in', ids)
+			.orderBy('tag')
+			.execute()
+	]);
+	return { trees, messages, reviews, tags };
+}
+
+/** The tree lines of the trees matching `options`, in creation order. */
+export async function* exportTrees(
+	db: Kysely<Tables>,
+	options: ExportOptions
+): AsyncGenerator<OasstTreeLine> {
+	const id = (kind: 'message' | 'user', value: string) =>
+		options.anonymize ? anonymousId(options.anonymize, kind, value) : value;
+	let query = db
+		.selectFrom('trees')
+		.select('id')
+		.where('state', 'in', options.state)
+		.orderBy('created_at')
+		.orderBy('id');
+	if (options.lang) query = query.where('lang', 'in', options.lang);
+	const treeIds = (await query.execute()).map((t) => t.id);
+
+	for (let start = 0; start < treeIds.length; start += TREES_PER_BATCH) {
+		const batchIds = treeIds.slice(start, start + TREES_PER_BATCH);
+		const batch = await loadBatch(db, batchIds);
+		const reviewsOf = new Map<string, LabelValues[]>();
+		for (const r of batch.reviews) {
+			reviewsOf.set(r.message_id, [...(reviewsOf.get(r.message_id) ?? []), JSON.parse(r.labels)]);
+		}
+		const childrenOf = new Map<string, Selectable<MessagesTable>[]>();
+		for (const m of batch.messages) {
+			if (m.parent_id === null) continue;
+			childrenOf.set(m.parent_id, [...(childrenOf.get(m.parent_id) ?? []), m]);
+		}
+		const node = (row: Selectable<MessagesTable>): OasstTreeNode => {
+			const reviews = reviewsOf.get(row.id) ?? [];
+			const base: OasstNode = {
+				message_id: id('message', row.id),
+				parent_id: row.parent_id === null ? null : id('message', row.parent_id),
+				user_id: id('user', row.author_id),
+				created_date: new Date(row.created_at).toISOString(),
+				text: row.text,
+				role: row.role,
+				lang: row.lang,
+				review_count: row.imported_review_count + reviews.length,
+				review_result: row.review_result === null ? null : row.review_result === 1,
+				deleted: row.deleted === 1,
+				rank: row.rank,
+				synthetic: row.synthetic === 1,
+				model_name: row.model_name,
+				emojis: emojisOf(row),
+				labels: aggregateLabels(
+					row.imported_labels ? JSON.parse(row.imported_labels) : null,
+					reviews
+				)
+			};
+			const replies = (childrenOf.get(row.id) ?? []).filter((c) => kept(c, options)).map(node);
+			return { ...base, replies };
+		};
+		for (const treeId of batchIds) {
+			const tree = batch.trees.find((t) => t.id === treeId)!;
+			const root = batch.messages.find((m) => m.id === treeId);
+			if (!root || !kept(root, options)) continue;
+			const tags = batch.tags.filter((t) => t.tree_id === treeId).map((t) => t.tag);
+			yield {
+				message_tree_id: id('message', treeId),
+				tree_state: tree.state,
+				prompt: node(root),
+				...(tree.origin ? { origin: tree.origin } : {}),
+				...(tags.length > 0 ? { tags } : {})
+			};
+		}
+	}
+}
+
+/** A tree line's messages as flat message lines, parents before children. */
+export function flattenTree(tree: OasstTreeLine): OasstMessageLine[] {
+	const lines: OasstMessageLine[] = [];
+	const visit = (node: OasstTreeNode) => {
+		const { replies, ...message } = node;
+		lines.push({ ...message, message_tree_id: tree.message_tree_id, tree_state: tree.tree_state });
+		replies.forEach(visit);
+	};
+	visit(tree.prompt);
+	return lines;
+}
+
+/** JSON lines (each ending in a newline) of the export in the requested format. */
+export async function* exportJsonLines(
+	db: Kysely<Tables>,
+	options: ExportOptions
+): AsyncGenerator<string> {
+	for await (const tree of exportTrees(db, options)) {
+		if (options.format === 'trees') {
+			yield `${JSON.stringify(tree)}\n`;
+		} else {
+			for (const line of flattenTree(tree)) yield `${JSON.stringify(line)}\n`;
+		}
+	}
+}

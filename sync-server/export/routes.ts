@@ -1,0 +1,32 @@
+// GET /api/export?format=trees|messages&lang=&state=&deleted=&spam=&synthetic=&anonymize=&gzip=
+// (moderators and admins): the oasst JSONL export, streamed.
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { exportQuerySchema } from '../../src/lib/protocol/export';
+import { authenticate } from '../identity/authenticate';
+import type { ZodTypeProvider } from '../http/zod-validation';
+import type { Service } from '../trees/write-session';
+import { exportJsonLines } from './oasst-export';
+
+export function exportRoutes(app: FastifyInstance, service: Service): void {
+	app
+		.withTypeProvider<ZodTypeProvider>()
+		.get('/api/export', { schema: { querystring: exportQuerySchema } }, async (request, reply) => {
+			await authenticate(service, request, { role: 'moderator' });
+			const { gzip, ...options } = request.query;
+			const lines = Readable.from(exportJsonLines(service.database.db, options));
+			const name = `hearth-${options.format}-${new Date(service.config.clock()).toISOString().slice(0, 10)}.jsonl`;
+			reply.header('cache-control', 'no-store');
+			if (gzip) {
+				return reply
+					.type('application/gzip')
+					.header('content-disposition', `attachment; filename="${name}.gz"`)
+					.send(lines.pipe(createGzip()));
+			}
+			return reply
+				.type('application/x-ndjson; charset=utf-8')
+				.header('content-disposition', `attachment; filename="${name}"`)
+				.send(lines);
+		});
+}

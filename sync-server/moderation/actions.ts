@@ -1,0 +1,246 @@
+// Moderator actions, each in one transaction with its reason in the log: delete or restore a
+// message and its subtree, halt or restart a tree, ban or unban a user. A ban takes back the
+// user's open tasks and halts their prompts still in review or waiting for the lottery.
+import { randomUUID } from 'node:crypto';
+import type { BanResult, MessageModerationResult } from '../../src/lib/protocol/moderation';
+import { hasRole } from '../../src/lib/protocol/identity';
+import type { TreeState } from '../../src/lib/protocol/trees';
+import { ApiHttpError } from '../http/api-error';
+import type { Caller } from '../identity/authenticate';
+import { subtreeIds, type TreeSnapshot } from '../tree-manager/snapshot';
+import {
+	applyChange,
+	haltTree,
+	restartTree,
+	settleTree,
+	type TreeChange
+} from '../tree-manager/state-machine';
+import { persistSettlement, settleAndPersist } from '../trees/persist-settlement';
+import { runDueLottery } from '../trees/lottery-runner';
+import { inWriteTransaction, lockRows } from '../trees/transaction';
+import { loadTree, treeIdOfMessage } from '../trees/tree-store';
+import { WriteSession, type Service } from '../trees/write-session';
+
+async function inModeration<T>(
+	service: Service,
+	work: (session: WriteSession) => Promise<T>
+): Promise<T> {
+	return inWriteTransaction(service.database, async (trx) => {
+		const session = new WriteSession(trx, service, service.config.clock());
+		const result = await work(session);
+		await runDueLottery(session);
+		await session.flush();
+		return result;
+	});
+}
+
+async function logAction(
+	session: WriteSession,
+	moderator: Caller,
+	action: string,
+	targetId: string,
+	reason: string
+): Promise<void> {
+	await session.trx
+		.insertInto('moderation_events')
+		.values({
+			id: randomUUID(),
+			moderator_id: moderator.userId,
+			action,
+			target_id: targetId,
+			reason,
+			created_at: session.now
+		})
+		.execute();
+}
+
+async function lockedTreeOfMessage(
+	session: WriteSession,
+	messageId: string
+): Promise<TreeSnapshot> {
+	const treeId = await treeIdOfMessage(session.trx, messageId);
+	if (treeId === null) throw new ApiHttpError(404, 'not_found', `no message ${messageId}`);
+	return lockedTree(session, treeId);
+}
+
+async function lockedTree(session: WriteSession, treeId: string): Promise<TreeSnapshot> {
+	await lockRows(session.trx, session.database, 'trees', [treeId]);
+	const tree = await loadTree(session.trx, treeId, session.now);
+	if (!tree) throw new ApiHttpError(404, 'not_found', `no tree ${treeId}`);
+	return tree;
+}
+
+/** Open leases on a tree (or of a user) are taken back: pull stops listing them. */
+async function releaseLeases(
+	session: WriteSession,
+	where: { treeId: string } | { userId: string }
+): Promise<number> {
+	const result = await session.trx
+		.updateTable('leases')
+		.set({ status: 'released', finished_at: session.now })
+		.where('status', '=', 'open')
+		.where(
+			'treeId' in where ? 'tree_id' : 'user_id',
+			'=',
+			'treeId' in where ? where.treeId : where.userId
+		)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+export async function deleteMessage(
+	service: Service,
+	moderator: Caller,
+	messageId: string,
+	reason: string
+): Promise<MessageModerationResult> {
+	return inModeration(service, async (session) => {
+		const tree = await lockedTreeOfMessage(session, messageId);
+		const ids = subtreeIds(tree, messageId).filter(
+			(id) => !tree.messages.find((m) => m.id === id)!.deleted
+		);
+		if (ids.length === 0)
+			throw new ApiHttpError(409, 'conflict', `message ${messageId} is already deleted`);
+		const change: TreeChange = { kind: 'delete', messageIds: ids, reason };
+		const settled = settleTree(applyChange(tree, change), session.treeConfig);
+		await persistSettlement(
+			session,
+			{ tree: settled.tree, changes: [change, ...settled.changes] },
+			moderator.userId
+		);
+		return { messageIds: ids, treeState: settled.tree.state };
+	});
+}
+
+export async function undeleteMessage(
+	service: Service,
+	moderator: Caller,
+	messageId: string,
+	reason: string
+): Promise<MessageModerationResult> {
+	return inModeration(service, async (session) => {
+		const tree = await lockedTreeOfMessage(session, messageId);
+		const restored = new Set(
+			subtreeIds(tree, messageId).filter((id) => tree.messages.find((m) => m.id === id)!.deleted)
+		);
+		if (restored.size === 0)
+			throw new ApiHttpError(409, 'conflict', `message ${messageId} is not deleted`);
+		await session.trx
+			.updateTable('messages')
+			.set({ deleted: 0 })
+			.where('id', 'in', [...restored])
+			.execute();
+		for (const m of tree.messages) if (restored.has(m.id)) session.touch(m.authorId, m.id);
+		await logAction(session, moderator, 'undelete_messages', messageId, reason);
+		const settled = await settleAndPersist(
+			session,
+			{
+				...tree,
+				messages: tree.messages.map((m) => (restored.has(m.id) ? { ...m, deleted: false } : m))
+			},
+			moderator.userId
+		);
+		return { messageIds: [...restored], treeState: settled.state };
+	});
+}
+
+export async function haltTreeByModerator(
+	service: Service,
+	moderator: Caller,
+	treeId: string,
+	reason: string
+): Promise<{ treeId: string; state: TreeState }> {
+	return inModeration(service, async (session) => {
+		const tree = await lockedTree(session, treeId);
+		if (tree.state === 'halted_by_moderator') {
+			throw new ApiHttpError(409, 'conflict', `tree ${treeId} is already halted`);
+		}
+		const settlement = haltTree(tree, reason);
+		await persistSettlement(session, settlement, moderator.userId);
+		await releaseLeases(session, { treeId });
+		return { treeId, state: settlement.tree.state };
+	});
+}
+
+export async function restartTreeByModerator(
+	service: Service,
+	moderator: Caller,
+	treeId: string,
+	reason: string
+): Promise<{ treeId: string; state: TreeState }> {
+	return inModeration(service, async (session) => {
+		const tree = await lockedTree(session, treeId);
+		if (tree.state !== 'halted_by_moderator' && tree.state !== 'aborted_low_grade') {
+			throw new ApiHttpError(
+				409,
+				'conflict',
+				`tree ${treeId} is ${tree.state}; only halted or aborted trees restart`
+			);
+		}
+		const settlement = restartTree(tree, session.treeConfig);
+		await persistSettlement(session, settlement, moderator.userId);
+		await logAction(session, moderator, 'restart_tree', treeId, reason);
+		return { treeId, state: settlement.tree.state };
+	});
+}
+
+export async function setBan(
+	service: Service,
+	moderator: Caller,
+	userId: string,
+	banned: boolean,
+	reason: string
+): Promise<BanResult> {
+	return inModeration(service, async (session) => {
+		const { trx } = session;
+		await lockRows(trx, session.database, 'users', [userId]);
+		const user = await trx
+			.selectFrom('users')
+			.selectAll()
+			.where('id', '=', userId)
+			.executeTakeFirst();
+		if (!user) throw new ApiHttpError(404, 'not_found', `no user ${userId}`);
+		if (userId === moderator.userId)
+			throw new ApiHttpError(409, 'conflict', 'you cannot ban yourself');
+		// A moderator may ban contributors; only an admin may ban a moderator or an admin.
+		if (user.role !== 'contributor' && !hasRole(moderator.role, 'admin')) {
+			throw new ApiHttpError(403, 'forbidden', `banning a ${user.role} needs the admin role`);
+		}
+		if ((user.banned_at !== null) === banned) {
+			throw new ApiHttpError(
+				409,
+				'conflict',
+				`user ${userId} is ${banned ? 'already' : 'not'} banned`
+			);
+		}
+		await trx
+			.updateTable('users')
+			.set({ banned_at: banned ? session.now : null, banned_reason: banned ? reason : null })
+			.where('id', '=', userId)
+			.execute();
+		await logAction(session, moderator, banned ? 'ban_user' : 'unban_user', userId, reason);
+		if (!banned) return { userId, banned, releasedLeases: 0, haltedTrees: [] };
+
+		const releasedLeases = await releaseLeases(session, { userId });
+		const waiting = await trx
+			.selectFrom('trees')
+			.innerJoin('messages', 'messages.id', 'trees.id')
+			.select('trees.id')
+			.where('messages.author_id', '=', userId)
+			.where('trees.state', 'in', ['initial_prompt_review', 'prompt_lottery_waiting'])
+			.orderBy('trees.id')
+			.execute();
+		const haltedTrees: string[] = [];
+		for (const { id } of waiting) {
+			const tree = await lockedTree(session, id);
+			await persistSettlement(
+				session,
+				haltTree(tree, `author banned: ${reason}`),
+				moderator.userId
+			);
+			await releaseLeases(session, { treeId: id });
+			haltedTrees.push(id);
+		}
+		return { userId, banned, releasedLeases, haltedTrees };
+	});
+}

@@ -1,0 +1,64 @@
+// Applying one pushed mutation: its name picks the handler, its arguments are checked by that
+// mutation's schema, and whatever refuses it (an unknown name, bad arguments, the tree rules)
+// becomes a rejection with a code and a readable reason.
+import { issuesFromZod, summariseIssues } from '../../src/lib/protocol/errors';
+import {
+	isMutationName,
+	mutationArgsSchemas,
+	type MutationArgs,
+	type MutationName
+} from '../../src/lib/protocol/sync';
+import { editMessage } from '../tasks/edit-message';
+import { flagMessage } from '../tasks/flag-message';
+import { skipTask } from '../tasks/skip-task';
+import { submitLabels } from '../tasks/submit-labels';
+import { submitRanking } from '../tasks/submit-ranking';
+import { createInitialPrompt, submitText } from '../tasks/submit-text';
+import { reject, type MutationContext, type MutationResult } from './mutation-context';
+
+type Handlers = {
+	[N in MutationName]: (ctx: MutationContext, args: MutationArgs<N>) => Promise<MutationResult>;
+};
+
+const handlers: Handlers = {
+	submit_task_result: (ctx, result) => {
+		switch (result.type) {
+			case 'initial_prompt':
+			case 'prompter_reply':
+			case 'assistant_reply':
+				return submitText(ctx, result);
+			case 'rank_prompter_replies':
+			case 'rank_assistant_replies':
+				return submitRanking(ctx, result);
+			case 'label_initial_prompt':
+			case 'label_prompter_reply':
+			case 'label_assistant_reply':
+				return submitLabels(ctx, result);
+			case 'skip':
+				return skipTask(ctx, result);
+		}
+	},
+	skip_task: skipTask,
+	create_initial_prompt: createInitialPrompt,
+	edit_message: editMessage,
+	flag_message: flagMessage
+};
+
+export async function applyMutation(
+	ctx: MutationContext,
+	name: string,
+	args: unknown
+): Promise<MutationResult> {
+	if (!isMutationName(name)) {
+		reject('unknown_mutation', `This server does not know the mutation "${name}".`);
+	}
+	const parsed = mutationArgsSchemas[name].safeParse(args);
+	if (!parsed.success) {
+		reject('invalid_args', summariseIssues(issuesFromZod(parsed.error, 'args')));
+	}
+	const handler = handlers[name] as (
+		ctx: MutationContext,
+		args: unknown
+	) => Promise<MutationResult>;
+	return handler(ctx, parsed.data);
+}

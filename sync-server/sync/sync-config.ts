@@ -1,0 +1,177 @@
+// The configuration of the contribution service: the tree manager's numbers (an operator's
+// JSON over OpenAssistant's defaults), lease caps, rate limits, the admin bootstrap secret.
+// Read from the environment by the server; tests pass options directly, including a clock and
+// a seeded random source.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+	resolveTreeManagerConfig,
+	TreeManagerConfigError,
+	type TreeManagerConfig
+} from '../tree-manager/config';
+import type { Random } from '../tree-manager/random';
+
+/** A token bucket: `capacity` requests at once, refilled at `perSecond`. */
+export interface BucketConfig {
+	capacity: number;
+	perSecond: number;
+}
+
+export interface SyncConfig {
+	treeManager: TreeManagerConfig;
+	leases: {
+		/** Open, unexpired leases one user may hold across all their devices. */
+		maxPerUser: number;
+		/**
+		 * Trees of each active state sampled for one task request: the task choice runs over
+		 * these, so a request costs the same with 100 or 100,000 trees.
+		 */
+		candidateTreesPerState: number;
+		/** Expired open leases are still listed by pull this long (work on them is accepted). */
+		visibleAfterExpiryMs: number;
+	};
+	rateLimit: {
+		/** Requests per device token. */
+		perToken: BucketConfig;
+		/** Requests per client address, with or without a token. */
+		perAddress: BucketConfig;
+		/** Device registrations and link attempts per address (guessing codes, minting accounts). */
+		registrationsPerAddress: BucketConfig;
+	};
+	/** HEARTH_ADMIN_TOKEN: whoever presents it becomes an admin; null disables the claim. */
+	adminToken: string | null;
+	/** One-time device link codes work this long. */
+	linkCodeTtlMs: number;
+	/** The prompt lottery also runs on this timer (besides on every prompt acceptance). */
+	lotteryIntervalMs: number;
+	clock: () => number;
+	random: Random;
+}
+
+export interface SyncOptions {
+	/** Any nested subset of the tree manager's configuration. */
+	treeManager?: unknown;
+	leases?: Partial<SyncConfig['leases']>;
+	rateLimit?: Partial<SyncConfig['rateLimit']>;
+	adminToken?: string | null;
+	linkCodeTtlMs?: number;
+	lotteryIntervalMs?: number;
+	clock?: () => number;
+	random?: Random;
+}
+
+export class SyncConfigError extends Error {}
+
+export const defaultRateLimit: SyncConfig['rateLimit'] = {
+	perToken: { capacity: 120, perSecond: 10 },
+	perAddress: { capacity: 600, perSecond: 50 },
+	registrationsPerAddress: { capacity: 20, perSecond: 0.2 }
+};
+
+export function resolveSyncConfig(options: SyncOptions = {}): SyncConfig {
+	let treeManager: TreeManagerConfig;
+	try {
+		treeManager = resolveTreeManagerConfig(options.treeManager ?? {});
+	} catch (error) {
+		if (error instanceof TreeManagerConfigError) throw new SyncConfigError(error.message);
+		throw error;
+	}
+	return {
+		treeManager,
+		leases: {
+			maxPerUser: 3 * treeManager.leases.maxPerClient,
+			candidateTreesPerState: 64,
+			visibleAfterExpiryMs: 7 * 24 * 3_600_000,
+			...options.leases
+		},
+		rateLimit: { ...defaultRateLimit, ...options.rateLimit },
+		adminToken: options.adminToken ?? null,
+		linkCodeTtlMs: options.linkCodeTtlMs ?? 10 * 60_000,
+		lotteryIntervalMs: options.lotteryIntervalMs ?? 60_000,
+		clock: options.clock ?? Date.now,
+		random: options.random ?? Math.random
+	};
+}
+
+/** `capacity/perSecond`, e.g. `120/10`. */
+function parseBucket(name: string, value: string): BucketConfig {
+	const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
+	if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
+		throw new SyncConfigError(
+			`${name} must be "<burst>/<per second>" such as "120/10" (got ${JSON.stringify(value)})`
+		);
+	}
+	return { capacity: Number(match[1]), perSecond: Number(match[2]) };
+}
+
+/**
+ * Reads the service options from the environment:
+ * - HEARTH_TREE_CONFIG: a JSON file (or inline JSON) overriding tree manager numbers;
+ * - HEARTH_ADMIN_TOKEN: the admin bootstrap secret (at least 16 characters);
+ * - HEARTH_RATE_TOKEN, HEARTH_RATE_ADDRESS, HEARTH_RATE_REGISTER: `<burst>/<per second>`;
+ * - HEARTH_LOTTERY_INTERVAL_S: seconds between lottery runs.
+ * Throws SyncConfigError naming the variable at fault.
+ */
+export function loadSyncOptions(env: Record<string, string | undefined>, cwd: string): SyncOptions {
+	const options: SyncOptions = {};
+	const treeConfig = env.HEARTH_TREE_CONFIG;
+	if (treeConfig) {
+		const inline = treeConfig.trim().startsWith('{');
+		let text = treeConfig;
+		if (!inline) {
+			try {
+				text = readFileSync(resolve(cwd, treeConfig), 'utf8');
+			} catch (error) {
+				throw new SyncConfigError(
+					`HEARTH_TREE_CONFIG: cannot read ${treeConfig}: ${(error as Error).message}`
+				);
+			}
+		}
+		try {
+			options.treeManager = JSON.parse(text);
+		} catch (error) {
+			throw new SyncConfigError(
+				`HEARTH_TREE_CONFIG: ${inline ? 'the value' : treeConfig} is not valid JSON: ${(error as Error).message}`
+			);
+		}
+		try {
+			resolveTreeManagerConfig(options.treeManager);
+		} catch (error) {
+			if (error instanceof TreeManagerConfigError) {
+				throw new SyncConfigError(`HEARTH_TREE_CONFIG: ${error.message}`);
+			}
+			throw error;
+		}
+	}
+	const adminToken = env.HEARTH_ADMIN_TOKEN;
+	if (adminToken !== undefined) {
+		if (adminToken.length < 16) {
+			throw new SyncConfigError('HEARTH_ADMIN_TOKEN must be at least 16 characters long');
+		}
+		options.adminToken = adminToken;
+	}
+	const rateLimit: Partial<SyncConfig['rateLimit']> = {};
+	if (env.HEARTH_RATE_TOKEN)
+		rateLimit.perToken = parseBucket('HEARTH_RATE_TOKEN', env.HEARTH_RATE_TOKEN);
+	if (env.HEARTH_RATE_ADDRESS) {
+		rateLimit.perAddress = parseBucket('HEARTH_RATE_ADDRESS', env.HEARTH_RATE_ADDRESS);
+	}
+	if (env.HEARTH_RATE_REGISTER) {
+		rateLimit.registrationsPerAddress = parseBucket(
+			'HEARTH_RATE_REGISTER',
+			env.HEARTH_RATE_REGISTER
+		);
+	}
+	options.rateLimit = rateLimit;
+	const interval = env.HEARTH_LOTTERY_INTERVAL_S;
+	if (interval !== undefined) {
+		const seconds = Number(interval);
+		if (!Number.isFinite(seconds) || seconds < 1) {
+			throw new SyncConfigError(
+				`HEARTH_LOTTERY_INTERVAL_S must be a number of seconds ≥ 1 (got ${JSON.stringify(interval)})`
+			);
+		}
+		options.lotteryIntervalMs = seconds * 1000;
+	}
+	return options;
+}

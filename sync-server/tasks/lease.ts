@@ -1,0 +1,245 @@
+// Handing out tasks: a batch for offline work (a lease per task, 48 h by default) or a single
+// task for online work — the same thing with a count of one. The tree manager chooses among
+// the trees of the requested language (and tags); the choice runs over a random sample of the
+// trees in each active state, so its cost does not grow with the database.
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { LeasedTask } from '../../src/lib/protocol/sync';
+import type { Task, TaskRequestType } from '../../src/lib/protocol/tasks';
+import type { TreeState } from '../../src/lib/protocol/trees';
+import type { LeasesTable } from '../db/schema';
+import { ApiHttpError } from '../http/api-error';
+import type { Caller } from '../identity/authenticate';
+import { buildTask, chooseLabelForm } from '../tree-manager/build-task';
+import { initialPromptsWanted } from '../tree-manager/lottery';
+import { offerKey, workKindOf } from '../tree-manager/offer-key';
+import { chooseTaskBatch } from '../tree-manager/task-choice';
+import { inWriteTransaction, lockRows, type Trx } from '../trees/transaction';
+import { loadTrees } from '../trees/tree-store';
+import type { Service } from '../trees/write-session';
+import { requireOwnClient } from '../sync/clients';
+
+export function toLeasedTask(row: Selectable<LeasesTable>): LeasedTask {
+	return {
+		task: JSON.parse(row.task) as Task,
+		leasedAt: row.created_at,
+		expiresAt: row.expires_at,
+		tags: JSON.parse(row.tags) as string[]
+	};
+}
+
+/** States whose trees offer tasks, sampled separately so each task category gets candidates. */
+const activeStates: readonly TreeState[] = ['initial_prompt_review', 'growing', 'ranking'];
+
+async function candidateTreeIds(
+	trx: Trx,
+	lang: string,
+	tags: readonly string[] | undefined,
+	perState: number
+): Promise<string[]> {
+	const ids: string[] = [];
+	for (const state of activeStates) {
+		let query = trx
+			.selectFrom('trees')
+			.select('id')
+			.where('lang', '=', lang)
+			.where('state', '=', state);
+		if (tags && tags.length > 0) {
+			query = query.where((eb) =>
+				eb.exists(
+					eb
+						.selectFrom('tree_tags')
+						.select('tree_tags.tree_id')
+						.whereRef('tree_tags.tree_id', '=', 'trees.id')
+						.where('tree_tags.tag', 'in', tags)
+				)
+			);
+		}
+		const rows = await query
+			.orderBy((eb) => eb.fn('random'))
+			.limit(perState)
+			.execute();
+		ids.push(...rows.map((r) => r.id));
+	}
+	return ids.sort();
+}
+
+async function openLeaseCounts(
+	trx: Trx,
+	caller: Caller,
+	clientId: string,
+	now: number
+): Promise<{ client: number; user: number }> {
+	const rows = await trx
+		.selectFrom('leases')
+		.select(['client_id', (eb) => eb.fn.countAll<number>().as('count')])
+		.where('user_id', '=', caller.userId)
+		.where('status', '=', 'open')
+		.where('expires_at', '>', now)
+		.groupBy('client_id')
+		.execute();
+	return {
+		client: Number(rows.find((r) => r.client_id === clientId)?.count ?? 0),
+		user: rows.reduce((sum, r) => sum + Number(r.count), 0)
+	};
+}
+
+/** New-prompt tasks still wanted in `lang`, less those already promised by open leases. */
+export async function initialPromptRoom(
+	trx: Trx,
+	service: Service,
+	lang: string,
+	now: number
+): Promise<number> {
+	const counts = await trx
+		.selectFrom('trees')
+		.select(['state', (eb) => eb.fn.countAll<number>().as('count')])
+		.where('lang', '=', lang)
+		.where('state', 'in', ['growing', 'initial_prompt_review', 'prompt_lottery_waiting'])
+		.groupBy('state')
+		.execute();
+	const of = (state: TreeState) => Number(counts.find((c) => c.state === state)?.count ?? 0);
+	const promised = await trx
+		.selectFrom('leases')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.where('task_type', '=', 'initial_prompt')
+		.where('lang', '=', lang)
+		.where('status', '=', 'open')
+		.where('expires_at', '>', now)
+		.executeTakeFirstOrThrow();
+	const wanted = initialPromptsWanted(
+		{
+			growing: of('growing'),
+			initialPromptReview: of('initial_prompt_review'),
+			waiting: of('prompt_lottery_waiting')
+		},
+		service.config.treeManager
+	);
+	return Math.max(0, wanted - Number(promised.count));
+}
+
+export interface LeaseOptions {
+	clientId: string;
+	count: number;
+	lang: string;
+	type: TaskRequestType;
+	tags?: string[];
+}
+
+export async function leaseTasks(
+	service: Service,
+	caller: Caller,
+	request: LeaseOptions
+): Promise<LeasedTask[]> {
+	const config = service.config.treeManager;
+	const random = service.config.random;
+	return inWriteTransaction(service.database, async (trx) => {
+		const now = service.config.clock();
+		await requireOwnClient(trx, service.database, caller, request.clientId);
+		// Leases of one user are counted and taken one request at a time.
+		await lockRows(trx, service.database, 'users', [caller.userId]);
+		const open = await openLeaseCounts(trx, caller, request.clientId, now);
+		const free = Math.min(
+			request.count,
+			config.leases.maxPerClient - open.client,
+			service.config.leases.maxPerUser - open.user
+		);
+		if (free <= 0) {
+			throw new ApiHttpError(
+				409,
+				'conflict',
+				`you already hold ${open.client} open tasks on this device and ${open.user} in all ` +
+					`(at most ${config.leases.maxPerClient} and ${service.config.leases.maxPerUser}); ` +
+					'finish or skip some first'
+			);
+		}
+
+		const treeIds = await candidateTreeIds(
+			trx,
+			request.lang,
+			request.tags,
+			service.config.leases.candidateTreesPerState
+		);
+		const trees = await loadTrees(trx, treeIds, now);
+		trees.sort((a, b) => (a.id < b.id ? -1 : 1));
+		const [skipped, leased, tagRows] = await Promise.all([
+			treeIds.length === 0
+				? []
+				: trx
+						.selectFrom('skips')
+						.select('offer_key')
+						.where('user_id', '=', caller.userId)
+						.where('tree_id', 'in', treeIds)
+						.execute(),
+			trx
+				.selectFrom('leases')
+				.select('offer_key')
+				.where('user_id', '=', caller.userId)
+				.where('status', '=', 'open')
+				.where('expires_at', '>', now)
+				.where('offer_key', 'is not', null)
+				.execute(),
+			treeIds.length === 0
+				? []
+				: trx
+						.selectFrom('tree_tags')
+						.select(['tree_id', 'tag'])
+						.where('tree_id', 'in', treeIds)
+						.orderBy('tag')
+						.execute()
+		]);
+		const offers = chooseTaskBatch({
+			trees,
+			contributor: {
+				userId: caller.userId,
+				skipped: new Set(skipped.map((s) => s.offer_key)),
+				leased: new Set(leased.map((l) => l.offer_key!))
+			},
+			request: request.type,
+			lang: request.lang,
+			count: free,
+			initialPrompts: await initialPromptRoom(trx, service, request.lang, now),
+			random,
+			config
+		});
+
+		const expiresAt = now + config.leases.durationMs;
+		const tasks: LeasedTask[] = [];
+		for (const offer of offers) {
+			const tree =
+				offer.type === 'initial_prompt' ? null : trees.find((t) => t.id === offer.treeId)!;
+			const task = buildTask(offer, tree, {
+				taskId: randomUUID(),
+				labelForm: chooseLabelForm(offer, request.type, random, config),
+				random,
+				hint: request.tags?.length ? `A prompt about ${request.tags.join(', ')}` : null
+			});
+			const tags =
+				offer.type === 'initial_prompt'
+					? (request.tags ?? [])
+					: tagRows.filter((t) => t.tree_id === offer.treeId).map((t) => t.tag);
+			await trx
+				.insertInto('leases')
+				.values({
+					id: task.id,
+					user_id: caller.userId,
+					client_id: request.clientId,
+					tree_id: offer.type === 'initial_prompt' ? null : offer.treeId,
+					offer_key:
+						offer.type === 'initial_prompt'
+							? null
+							: offerKey(workKindOf(offer.type), offer.targetId),
+					task_type: offer.type,
+					lang: offer.lang,
+					task: JSON.stringify(task),
+					tags: JSON.stringify(tags),
+					created_at: now,
+					expires_at: expiresAt,
+					status: 'open'
+				})
+				.execute();
+			tasks.push({ task, leasedAt: now, expiresAt, tags });
+		}
+		return tasks;
+	});
+}

@@ -1,0 +1,96 @@
+// Inserting trees and messages. Every inserted message is recorded as a change its author
+// sees on pull.
+import { randomUUID } from 'node:crypto';
+import type { MessageRole } from '../../src/lib/protocol/trees';
+import type { TreeMessage, TreeSnapshot } from '../tree-manager/snapshot';
+import type { WriteSession } from './write-session';
+
+export interface NewMessage {
+	id: string;
+	treeId: string;
+	parentId: string | null;
+	role: MessageRole;
+	authorId: string;
+	text: string;
+	lang: string;
+	/** Arrived after the tree stopped growing: kept, never reviewed or ranked. */
+	late: boolean;
+	/** Where it came from: the task, and the outbox entry (client and seq). */
+	taskId: string | null;
+	clientId: string | null;
+	seq: number | null;
+}
+
+export async function insertMessage(session: WriteSession, m: NewMessage): Promise<TreeMessage> {
+	await session.trx
+		.insertInto('messages')
+		.values({
+			id: m.id,
+			tree_id: m.treeId,
+			parent_id: m.parentId,
+			role: m.role,
+			author_id: m.authorId,
+			text: m.text,
+			lang: m.lang,
+			created_at: session.now,
+			late: m.late ? 1 : 0,
+			task_id: m.taskId,
+			client_id: m.clientId,
+			client_seq: m.seq
+		})
+		.execute();
+	session.touch(m.authorId, m.id);
+	return {
+		id: m.id,
+		parentId: m.parentId,
+		role: m.role,
+		authorId: m.authorId,
+		text: m.text,
+		lang: m.lang,
+		createdAt: session.now,
+		reviewResult: null,
+		deleted: false,
+		redFlags: 0,
+		replySkips: 0,
+		rank: null
+	};
+}
+
+/** The tree row of a new tree (its root message is inserted separately), with its tags. */
+export async function insertTreeRow(
+	session: WriteSession,
+	tree: TreeSnapshot,
+	{ tags, origin }: { tags: readonly string[]; origin: string | null }
+): Promise<void> {
+	await session.trx
+		.insertInto('trees')
+		.values({
+			id: tree.id,
+			lang: tree.lang,
+			state: tree.state,
+			goal_size: tree.goalSize,
+			won_lottery_at: tree.wonLotteryAt,
+			origin,
+			created_at: session.now,
+			updated_at: session.now
+		})
+		.execute();
+	if (tags.length > 0) {
+		await session.trx
+			.insertInto('tree_tags')
+			.values([...new Set(tags)].map((tag) => ({ tree_id: tree.id, tag })))
+			.execute();
+	}
+	await session.trx
+		.insertInto('tree_events')
+		.values({
+			id: randomUUID(),
+			tree_id: tree.id,
+			from_state: null,
+			to_state: tree.state,
+			reason: 'tree created',
+			actor_id: null,
+			created_at: session.now
+		})
+		.execute();
+}
