@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
-import { startHarness, type Harness } from './inference-page/fixture';
+import { pipelineModelDir, startHarness, type Harness } from './inference-page/fixture';
 import type { Harness as PageHarness } from './inference-page/main';
 import { OnnxDecoder, argmax } from '../training/build/onnx-decoder';
 import { ChatFormat } from '../training/datasets/chat-format';
@@ -27,7 +27,7 @@ const { values: options } = parseArgs({
 	}
 });
 const variant = options.variant === 'fp32' ? 'fp32' : 'q4';
-const runs = Number(options.runs);
+const runCount = Number(options.runs);
 const maxTokens = Number(options.tokens);
 const recordFile = variant === 'q4' ? 'hearth-demo.json' : 'hearth-demo-fp32.json';
 const record = parseModelRecord(
@@ -91,7 +91,7 @@ async function browserRun(page: Page, harness: Harness, device: OnnxDevice) {
 	await generateOnce(); // warm-up: shader compilation, first allocations
 	const samples: Figures[] = [];
 	let stats: GenerationStats | null = null;
-	for (let i = 0; i < runs; i++) {
+	for (let i = 0; i < runCount; i++) {
 		const run = await generateOnce();
 		stats = run.stats;
 		samples.push({
@@ -132,7 +132,7 @@ async function nodeRun(harness: Harness, threads: number, tokens: number): Promi
 	};
 	await once();
 	const samples: Figures[] = [];
-	for (let i = 0; i < runs; i++) samples.push(await once());
+	for (let i = 0; i < runCount; i++) samples.push(await once());
 	await decoder.release();
 	return summarise(samples);
 }
@@ -154,45 +154,57 @@ async function main() {
 	try {
 		const results: { name: string; figures: Figures; threads: number | null }[] = [];
 		let promptTokens = 0;
-		for (const device of ['wasm', 'webgpu'] as const) {
-			// A fresh page per device: one onnxruntime build per worker.
+		const configurations: { device: OnnxDevice; threads?: number }[] = [
+			{ device: 'wasm', threads: 1 },
+			{ device: 'wasm', threads: 4 },
+			{ device: 'webgpu' }
+		];
+		for (const { device, threads } of configurations) {
+			// A fresh page per configuration: a runtime's device and threads are fixed when it starts.
 			const page = await browser.newPage();
 			await page.goto(harness.url + '/');
 			await page.waitForFunction(() => 'harness' in window);
-			const run = await browserRun(page, harness, device);
+			const run = await browserRun(page, harness, device, threads);
 			promptTokens = run.promptTokens;
 			results.push({ name: `browser ${device}`, figures: run.figures, threads: run.info.threads });
 			await page.close();
 		}
-		const wasm = results[0];
-		const threads = wasm.threads ?? 1;
-		const node = await nodeRun(harness, threads, wasm.figures.completionTokens);
+		const tokens = results[0].figures.completionTokens;
+		const threadCounts = [...new Set(results.map((r) => r.threads ?? 1))];
+		const node = new Map<number, Figures>();
+		for (const threads of threadCounts) node.set(threads, await nodeRun(harness, threads, tokens));
+		const most = Math.max(...threadCounts);
 
-		const model =
-			harness.modelDir === 'training/out/ci/model' ? 'pipeline ci model' : 'random test model';
+		const model = harness.modelDir === pipelineModelDir ? 'pipeline ci model' : 'random test model';
 		console.log(
 			`\nmodel: ${record.model_file} (${model}), prompt ${promptTokens} tokens, ` +
-				`${wasm.figures.completionTokens} generated greedily, median of ${runs} runs after a warm-up`
+				`${tokens} generated greedily, median of ${runCount} runs after a warm-up`
 		);
-		console.log(`onnxruntime-node baseline: ${threads} thread(s), same model files\n`);
+		console.log(
+			'each browser row is compared with onnxruntime-node on the same files and thread count'
+		);
+		console.log('(WebGPU with the most threads), measured in this run\n');
 		const row = (cells: string[]) =>
-			console.log(cells.map((c, i) => c.padEnd(i === 0 ? 26 : 14)).join(''));
+			console.log(cells.map((c, i) => c.padEnd(i === 0 ? 28 : 14)).join(''));
 		row(['', 'TTFT ms', 'decode tok/s', 'decode ÷ node', 'TTFT ÷ node', 'longest task']);
-		row([
-			`onnxruntime-node (${threads} thr)`,
-			node.ttftMs.toFixed(1),
-			node.decodeTokensPerSecond.toFixed(1),
-			'1.00',
-			'1.00',
-			''
-		]);
-		for (const { name, figures, threads: used } of results) {
+		for (const [threads, figures] of node) {
 			row([
-				`${name}${used ? ` (${used} thr)` : ''}`,
+				`onnxruntime-node (${threads} thr)`,
 				figures.ttftMs.toFixed(1),
 				figures.decodeTokensPerSecond.toFixed(1),
-				(figures.decodeTokensPerSecond / node.decodeTokensPerSecond).toFixed(2),
-				(figures.ttftMs / node.ttftMs).toFixed(2),
+				'',
+				'',
+				''
+			]);
+		}
+		for (const { name, figures, threads } of results) {
+			const baseline = node.get(threads ?? most)!;
+			row([
+				`${name}${threads ? ` (${threads} thr)` : ''}`,
+				figures.ttftMs.toFixed(1),
+				figures.decodeTokensPerSecond.toFixed(1),
+				(figures.decodeTokensPerSecond / baseline.decodeTokensPerSecond).toFixed(2),
+				(figures.ttftMs / baseline.ttftMs).toFixed(2),
 				`${figures.longestTaskMs!.toFixed(0)} ms`
 			]);
 		}

@@ -4,7 +4,7 @@ import { expose } from 'comlink';
 import type { ModelFiles, OnnxDevice } from '$lib/protocol/inference';
 import { onnxVariantFiles } from '$lib/protocol/model-record';
 import { OnnxDecoder } from '$workers/backends/onnx-decoder';
-import { loadOrt, wasmThreadCount } from '$workers/backends/onnx-runtime';
+import { loadOrt } from '$workers/backends/onnx-runtime';
 import { ModelFileSet } from '$workers/model-files';
 
 const api = {
@@ -17,7 +17,7 @@ const api = {
 	): Promise<number[][]> {
 		const set = new ModelFileSet(files);
 		const config = (await set.json('config.json')) as Record<string, number>;
-		const { ort } = await loadOrt(device, wasmThreadCount(undefined));
+		const { ort } = await loadOrt(device, 1);
 		const directory = modelFile.slice(0, modelFile.lastIndexOf('/') + 1);
 		const externalData = onnxVariantFiles(modelFile, set.paths())
 			.filter((path) => path.startsWith(directory) && path !== modelFile)
@@ -36,7 +36,7 @@ const api = {
 			}
 		);
 		const rows: number[][] = [];
-		for (const id of ids) rows.push(Array.from(await decoder.forward([id])));
+		for (const id of ids) rows.push(Array.from((await decoder.forward([id]))!));
 		await decoder.release();
 		return rows;
 	}

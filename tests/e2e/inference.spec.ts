@@ -75,15 +75,20 @@ async function openHarness(page: Page): Promise<void> {
 	await page.waitForFunction(() => 'harness' in window);
 }
 
-async function load(page: Page, record: OnnxModelRecord, device: OnnxDevice): Promise<LoadedModel> {
+async function load(
+	page: Page,
+	record: OnnxModelRecord,
+	device: OnnxDevice,
+	threads?: number
+): Promise<LoadedModel> {
 	const paths = onnxVariantFiles(record.model_file, harness.modelPaths);
 	return page.evaluate(
-		async ({ record, base, paths, device }) => {
+		async ({ record, base, paths, device, threads }) => {
 			const { harness } = window as unknown as Window;
 			const files = await harness.fetchFiles(base, paths);
-			return harness.client.load(record, files, () => {}, { device });
+			return harness.client.load(record, files, () => {}, { device, threads });
 		},
-		{ record, base: harness.modelBase, paths, device }
+		{ record, base: harness.modelBase, paths, device, threads }
 	);
 }
 
@@ -156,7 +161,7 @@ test('WASM with threads: the greedy reply equals onnxruntime-node on the same mo
 }) => {
 	await openHarness(page);
 	const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-	const info = await load(page, q4, 'wasm');
+	const info = await load(page, q4, 'wasm', 4);
 	expect(info).toMatchObject({ modelId: 'hearth-demo', runtime: 'onnx', device: 'wasm' });
 	// Cross-origin isolation from the server's COOP/COEP is what allows more than one thread.
 	expect(info.threads).toBe(Math.min(cores, 4));
@@ -164,6 +169,10 @@ test('WASM with threads: the greedy reply equals onnxruntime-node on the same mo
 	const result = await expectConversationMatchesReference(page, q4);
 	expect(result.stats.decodeTokensPerSecond).toBeGreaterThan(0);
 	expect(result.stats.timeToFirstTokenMs).toBeGreaterThan(0);
+
+	// Loading again starts a fresh worker, whose runtime takes the default: one thread for a model this small.
+	expect((await load(page, q4, 'wasm')).threads).toBe(1);
+	expect((await generate(page, question, greedy)).result.text).toBe(result.text);
 });
 
 test('WebGPU (software adapter): the greedy reply equals onnxruntime-node, KV cache on the GPU', async ({

@@ -5,6 +5,7 @@
 import type * as Ort from 'onnxruntime-web';
 import type { OnnxDevice } from '$lib/protocol/inference';
 import type { OrtModule } from './onnx-runtime';
+import { nextTask } from '../next-task';
 
 export interface DecoderShape {
 	layers: number;
@@ -76,15 +77,21 @@ export class OnnxDecoder {
 		return new OnnxDecoder(ort, session, shape, modelFile);
 	}
 
-	/** Feeds `ids` after what is cached and returns the logits that follow the last of them. */
-	async forward(ids: number[]): Promise<Float32Array> {
+	/**
+	 * Feeds `ids` after what is cached and returns the logits that follow the last of them, or
+	 * null when `signal` aborted between two chunks of a long prompt (what was fed stays cached).
+	 */
+	async forward(ids: number[], signal?: AbortSignal): Promise<Float32Array | null> {
 		if (ids.length === 0) throw new Error('forward needs at least one token');
 		const chunk = Math.max(1, Math.floor(MAX_LOGITS_PER_CHUNK / this.shape.vocabSize));
-		let logits: Float32Array | null = null;
-		for (let start = 0; start < ids.length; start += chunk) {
+		let logits = await this.step(ids.slice(0, chunk));
+		for (let start = chunk; start < ids.length; start += chunk) {
+			// A long prompt on WASM blocks the worker for seconds: let an interrupt in between chunks.
+			await nextTask();
+			if (signal?.aborted) return null;
 			logits = await this.step(ids.slice(start, start + chunk));
 		}
-		return logits!;
+		return logits;
 	}
 
 	/** Positions already in the KV cache. */

@@ -9,20 +9,6 @@ import webgpuBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.was
 
 export type OrtModule = typeof Ort;
 
-/** More threads than this mostly contend with the page and the GPU process for the same cores. */
-export const MAX_WASM_THREADS = 4;
-
-/**
- * Threads for the WASM backend. ONNX Runtime's own default is min(cores / 2, 4), which is one
- * thread on a 2-core machine, and without cross-origin isolation there is no SharedArrayBuffer
- * and so only one thread at all.
- */
-export function wasmThreadCount(requested: number | undefined): number {
-	if (!self.crossOriginIsolated) return 1;
-	const available = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_WASM_THREADS));
-	return requested === undefined ? available : Math.min(requested, available);
-}
-
 let loaded: { device: OnnxDevice; threads: number; ort: OrtModule } | null = null;
 
 /** The runtime for `device`, and the WASM thread count in effect (fixed when the runtime first starts). */

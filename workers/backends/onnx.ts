@@ -11,6 +11,7 @@ import type {
 	LoadProgress,
 	FinishReason
 } from '$lib/protocol/inference';
+import { wasmThreadsFor } from '$lib/protocol/inference';
 import {
 	onnxSupportFiles,
 	onnxVariantFiles,
@@ -18,7 +19,7 @@ import {
 } from '$lib/protocol/model-record';
 import type { Backend, TokenSink } from './backend';
 import { OnnxDecoder } from './onnx-decoder';
-import { loadOrt, wasmThreadCount } from './onnx-runtime';
+import { loadOrt } from './onnx-runtime';
 import { ModelFileSet } from '../model-files';
 import { webgpu } from '../probe';
 import { StopStringWatcher, createRng, sampleToken } from '../sampling';
@@ -84,7 +85,15 @@ export async function loadOnnxBackend(
 			'WebGPU is not available in this browser; run the model on WebAssembly instead'
 		);
 	}
-	const { ort, threads } = await loadOrt(device, wasmThreadCount(options.threads));
+	const wantedThreads = wasmThreadsFor(
+		{
+			crossOriginIsolated: self.crossOriginIsolated,
+			hardwareConcurrency: navigator.hardwareConcurrency || 1
+		},
+		record.parameters,
+		options.threads
+	);
+	const { ort, threads } = await loadOrt(device, wantedThreads);
 
 	onProgress({
 		text:
@@ -150,10 +159,10 @@ class OnnxBackend implements Backend {
 		let finishReason: FinishReason | null = null;
 
 		const cached = this.decoder.continueWith(promptIds);
-		let logits = await this.decoder.forward(promptIds.slice(cached));
+		let logits = await this.decoder.forward(promptIds.slice(cached), signal);
 		const prefillDone = performance.now();
 		while (finishReason === null) {
-			if (signal.aborted) {
+			if (signal.aborted || !logits) {
 				finishReason = 'interrupted';
 				break;
 			}

@@ -20,6 +20,7 @@ import type { ModelRecord } from '$lib/protocol/model-record';
 export class InferenceClient {
 	private worker: Worker | null = null;
 	private remote: Remote<InferenceWorkerApi> | null = null;
+	private hasLoaded = false;
 
 	private api(): Remote<InferenceWorkerApi> {
 		if (!this.remote) {
@@ -36,13 +37,19 @@ export class InferenceClient {
 		return this.api().probe();
 	}
 
-	/** Loads a model from files the model manager has verified (path → Blob or URL; empty for web-llm models). */
+	/**
+	 * Loads a model from files the model manager has verified (path → Blob or URL; empty for
+	 * web-llm models). A second load starts a fresh worker: WebAssembly memory never shrinks and
+	 * a runtime's thread count is fixed when it starts, so the next model gets a clean slate.
+	 */
 	load(
 		record: ModelRecord,
 		files: ModelFiles,
 		onProgress: (progress: LoadProgress) => void = () => {},
 		options: LoadOptions = {}
 	): Promise<LoadedModel> {
+		if (this.hasLoaded) this.terminate();
+		this.hasLoaded = true;
 		return this.api().load(record, files, proxy(onProgress), options);
 	}
 
@@ -70,5 +77,6 @@ export class InferenceClient {
 		this.worker?.terminate();
 		this.remote = null;
 		this.worker = null;
+		this.hasLoaded = false;
 	}
 }

@@ -1,7 +1,7 @@
 // Which model should this device run, and why. DESIGN.md "Inference": WebGPU with shader-f16 →
 // q4f16 models; WebGPU without it → q4f32; no WebGPU → the ONNX model on WASM; and only what fits
 // the device's memory and GPU buffer limits. Pure: the Models page shows the reasons verbatim.
-import type { DeviceProbe, OnnxDevice } from '$lib/protocol/inference';
+import { wasmThreadsFor, type DeviceProbe, type OnnxDevice } from '$lib/protocol/inference';
 import type { ModelRecord } from '$lib/protocol/model-record';
 
 /** The share of the device's memory a model may take; the OS, the browser and other tabs need the rest. */
@@ -134,9 +134,12 @@ function fitOnnx(record: ModelRecord, probe: DeviceProbe): ModelFit {
 		: gpu.isFallbackAdapter
 			? "runs on the CPU with WebAssembly, faster than this device's software GPU"
 			: `runs on the CPU with WebAssembly, as it ${buffer}`;
-	const threads = probe.wasmThreads
-		? `uses ${Math.min(probe.hardwareConcurrency, 4)} CPU threads`
-		: 'uses one CPU thread (the page is not cross-origin isolated)';
+	const threadCount = wasmThreadsFor(probe, record.parameters);
+	const threads = !probe.wasmThreads
+		? 'uses one CPU thread (the page is not cross-origin isolated)'
+		: threadCount === 1
+			? 'uses one CPU thread (it is too small to gain from more)'
+			: `uses ${threadCount} CPU threads`;
 	return {
 		record,
 		fits: true,

@@ -97,10 +97,35 @@ export const modelFiles = z.record(
 	z.union([z.instanceof(Blob), z.url({ error: 'a model file must be a Blob or an absolute URL' })])
 );
 
+/** More threads than this mostly contend with the page and the GPU process for the same cores. */
+export const MAX_WASM_THREADS = 4;
+/**
+ * Below this many parameters every operation is too small to split across threads: waking a
+ * second thread costs more than it saves (bench/inference.ts measures the demo model at about
+ * twice the decode speed on one thread as on two).
+ */
+export const SINGLE_THREAD_BELOW_PARAMETERS = 20_000_000;
+
+/**
+ * WebAssembly threads for a model: shared by the worker, which sets them, and the Models page,
+ * which says how many will be used. Without cross-origin isolation there is no
+ * SharedArrayBuffer and so only one thread.
+ */
+export function wasmThreadsFor(
+	device: Pick<DeviceProbe, 'crossOriginIsolated' | 'hardwareConcurrency'>,
+	parameters: number,
+	requested?: number
+): number {
+	if (!device.crossOriginIsolated) return 1;
+	const available = Math.max(1, Math.min(device.hardwareConcurrency, MAX_WASM_THREADS));
+	if (requested !== undefined) return Math.min(requested, available);
+	return parameters < SINGLE_THREAD_BELOW_PARAMETERS ? 1 : available;
+}
+
 export const loadOptions = z.object({
 	/** ONNX only: where to run; defaults to WebGPU when there is an adapter, else WASM. */
 	device: onnxDevice.optional(),
-	/** ONNX on WASM only: worker threads; defaults to the cores available (capped) when cross-origin isolated. */
+	/** ONNX on WASM only: threads, at most the cores available; defaults to `wasmThreadsFor`. */
 	threads: z.number().int().min(1).max(16).optional()
 });
 export type LoadOptions = z.infer<typeof loadOptions>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseModel } from '$lib/engine/model-choice';
 import { describeDevice } from '$lib/engine/device-summary';
 import { modelRecords } from '$lib/engine/model-records';
-import type { DeviceProbe, GpuProbe } from '$lib/protocol/inference';
+import { wasmThreadsFor, type DeviceProbe, type GpuProbe } from '$lib/protocol/inference';
 
 const MB = 2 ** 20;
 const gpu = (overrides: Partial<GpuProbe> = {}): GpuProbe => ({
@@ -59,6 +59,9 @@ describe('chooseModel', () => {
 			'needs WebGPU, which is not available here (this browser does not offer WebGPU)'
 		]);
 		expect(verdict(probe, 'qwen2.5-0.5b-instruct-onnx-q4').reasons).toContain('uses 4 CPU threads');
+		expect(verdict(probe, 'hearth-demo').reasons).toContain(
+			'uses one CPU thread (it is too small to gain from more)'
+		);
 	});
 
 	it('a software WebGPU adapter: WebAssembly first; web-llm models fit but warn that they will be slow', () => {
@@ -145,6 +148,20 @@ describe('chooseModel', () => {
 		expect(choice.reason).toBe(
 			'No model fits this device. This device has no WebGPU, so models run on the CPU with WebAssembly.'
 		);
+	});
+});
+
+describe('wasmThreadsFor', () => {
+	const isolated = { crossOriginIsolated: true, hardwareConcurrency: 8 };
+	it('uses the cores, capped, for a real model and one thread for a tiny one', () => {
+		expect(wasmThreadsFor(isolated, 494_000_000)).toBe(4);
+		expect(wasmThreadsFor({ ...isolated, hardwareConcurrency: 2 }, 494_000_000)).toBe(2);
+		expect(wasmThreadsFor(isolated, 330_000)).toBe(1);
+	});
+	it('honours a request up to the cores available, and is 1 without cross-origin isolation', () => {
+		expect(wasmThreadsFor(isolated, 330_000, 3)).toBe(3);
+		expect(wasmThreadsFor({ ...isolated, hardwareConcurrency: 2 }, 330_000, 4)).toBe(2);
+		expect(wasmThreadsFor({ ...isolated, crossOriginIsolated: false }, 494_000_000, 4)).toBe(1);
 	});
 });
 
