@@ -30,12 +30,12 @@ export interface ReplyEngine {
 	interrupt(): Promise<unknown>;
 }
 
-export const NEW_CONVERSATION_TITLE = 'New conversation';
 const ACTIVE_KEY = 'chat.activeConversation';
 /** How often a streaming reply is saved, so a closed tab keeps all but the last moment of it. */
 const SAVE_EVERY_MS = 1000;
 
 export type Sampling = NonNullable<StoredConversation['sampling']>;
+export type ConversationSettings = Pick<StoredConversation, 'systemPrompt' | 'sampling'>;
 
 export class ChatSession {
 	conversations = $state<StoredConversation[]>([]);
@@ -44,6 +44,8 @@ export class ChatSession {
 	messages = $state<StoredMessage[]>([]);
 	/** Replies in flight, by conversation id. */
 	readonly streams = new SvelteMap<string, ReplyStream>();
+	/** Settings for the conversation the first message will create. */
+	pendingSettings = $state<ConversationSettings>({});
 	/** The last thing that went wrong outside a reply (storage, a refused edit), for a banner. */
 	error = $state<string | null>(null);
 
@@ -105,10 +107,12 @@ export class ChatSession {
 		if (this.activeId === id) await this.open(null);
 	}
 
-	async updateSettings(
-		id: string,
-		settings: { systemPrompt?: string; sampling?: Sampling }
-	): Promise<void> {
+	/** Changes a conversation's settings; with a null id, those of the conversation not started yet. */
+	async updateSettings(id: string | null, settings: ConversationSettings): Promise<void> {
+		if (id === null) {
+			this.pendingSettings = { ...this.pendingSettings, ...settings };
+			return;
+		}
 		await this.storage.conversations.update(id, settings, this.now());
 		this.#patchConversation(id, settings);
 	}
@@ -118,18 +122,19 @@ export class ChatSession {
 		const content = text.trim();
 		if (!content) return;
 		const draftKey = composerKey(this.activeId);
+		const settings = this.active ? {} : $state.snapshot(this.pendingSettings);
 		const conversation = this.active ?? (await this.#create(titleFrom(content)));
 		if (this.streams.has(conversation.id))
 			throw new Error('wait for the reply to finish or stop it');
 		const user = this.#message(conversation.id, conversation.currentLeafId, 'user', content);
 		const reply = this.#message(conversation.id, user.id, 'assistant', '');
 		const grown = addChild(addChild(this.messages, user).messages, reply).messages;
-		const retitle =
-			conversation.title === NEW_CONVERSATION_TITLE ? { title: titleFrom(content) } : {};
+		// A new conversation gets the settings chosen before its first message, in the same write.
 		await this.#commit(conversation.id, grown, [user, reply], [], {
 			currentLeafId: reply.id,
-			...retitle
+			...settings
 		});
+		this.pendingSettings = {};
 		await this.storage.drafts.discard(draftKey);
 		await this.#stream(conversation.id, reply, pathTo(grown, user.id));
 	}

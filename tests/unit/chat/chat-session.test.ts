@@ -81,6 +81,20 @@ describe('ChatSession', () => {
 		expect(engine.prompts[1].params).toEqual({ temperature: 0, maxTokens: 64 });
 	});
 
+	it('starts a conversation with the settings chosen before its first message', async () => {
+		const { engine, session } = setup();
+		await session.updateSettings(null, { systemPrompt: 'Be kind.' });
+		await session.updateSettings(null, { sampling: { temperature: 0 } });
+		await session.send('hello');
+		expect(session.active).toMatchObject({
+			systemPrompt: 'Be kind.',
+			sampling: { temperature: 0 }
+		});
+		expect(engine.prompts[0].messages[0]).toEqual({ role: 'system', content: 'Be kind.' });
+		expect(engine.prompts[0].params).toEqual({ temperature: 0 });
+		expect(session.pendingSettings).toEqual({});
+	});
+
 	it('regenerates as a sibling the switcher moves between, and a reload keeps the branch shown', async () => {
 		const { storage, engine, session } = setup();
 		engine.replies = ['first answer', 'second answer'];
