@@ -18,8 +18,11 @@ export function ensureNpmPackages() {
 	const digest = createHash('sha256').update(lock).digest('hex');
 	const stamp = join(root, 'node_modules', '.hearth-lock-sha256');
 	if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
-	console.log('[setup] installing npm packages (npm ci)…');
-	run('npm', ['ci', '--no-audit', '--no-fund'], installEnv);
+	// A fresh clone gets an exact `npm ci`; an existing tree is brought up to the lock file in
+	// place, so a running dev server or test does not lose node_modules from under it.
+	const fresh = !existsSync(join(root, 'node_modules'));
+	console.log(`[setup] installing npm packages (${fresh ? 'npm ci' : 'npm install'})…`);
+	run('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], installEnv);
 	writeFileSync(stamp, digest);
 }
 
