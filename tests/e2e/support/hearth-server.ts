@@ -13,9 +13,13 @@ export interface HearthServer {
 
 /**
  * Starts the real sync server on a free port with a fresh SQLite database, serving a private
- * copy of `buildDir`, and resolves once it prints the URL it listens on.
+ * copy of `buildDir` (and `registryDir` as its model registry, else an empty one), and resolves
+ * once it prints the URL it listens on.
  */
-export async function startHearthServer(buildDir: string): Promise<HearthServer> {
+export async function startHearthServer(
+	buildDir: string,
+	options: { registryDir?: string } = {}
+): Promise<HearthServer> {
 	const workDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-server-'));
 	const staticDir = join(workDir, 'app');
 	cpSync(buildDir, staticDir, { recursive: true });
@@ -25,7 +29,7 @@ export async function startHearthServer(buildDir: string): Promise<HearthServer>
 			PORT: '0',
 			HEARTH_STATIC_DIR: staticDir,
 			HEARTH_DATA_DIR: join(workDir, 'data'),
-			HEARTH_REGISTRY_DIR: join(workDir, 'registry'),
+			HEARTH_REGISTRY_DIR: options.registryDir ?? join(workDir, 'registry'),
 			HEARTH_LOG_LEVEL: 'warn'
 		},
 		stdio: ['ignore', 'pipe', 'inherit']
