@@ -1,16 +1,17 @@
 // `npm run server` (and the last step of `npm start`): reads the environment, migrates the
 // database and serves the app, its API and the model registry on one port.
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app';
+import { buildApp, type AppConfig } from './app';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { loadSyncOptions, SyncConfigError } from './sync/sync-config';
 import { describeDatabase } from './db/database';
 
 async function main(): Promise<void> {
-	let config: ServerConfig;
+	let config: ServerConfig & AppConfig;
 	try {
-		config = loadConfig(process.env);
+		config = { ...loadConfig(process.env), sync: loadSyncOptions(process.env, process.cwd()) };
 	} catch (error) {
-		if (!(error instanceof ConfigError)) throw error;
+		if (!(error instanceof ConfigError || error instanceof SyncConfigError)) throw error;
 		console.error(`hearth: ${error.message}`);
 		process.exit(2);
 	}

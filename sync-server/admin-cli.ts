@@ -1,0 +1,157 @@
+// `npm run admin -- <command>`: operator commands on the server's database (the same
+// environment as the server: DATABASE_URL or HEARTH_DATA_DIR, HEARTH_TREE_CONFIG).
+//
+//   promote <userId> [--role admin|moderator|contributor]   set a role (the first admin)
+//   import <file> [--state <tree state>]                     oasst trees or messages, .jsonl(.gz)
+//   export [--out <file>] [--format trees|messages] [--lang en,de] [--state s1,s2]
+//          [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip]
+//   lottery                                                   run the prompt lottery once
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { createGzip } from 'node:zlib';
+import { exportQuerySchema } from '../src/lib/protocol/export';
+import { summariseIssues, issuesFromZod } from '../src/lib/protocol/errors';
+import { roleSchema } from '../src/lib/protocol/identity';
+import { treeStateSchema } from '../src/lib/protocol/trees';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { exportJsonLines } from './export/oasst-export';
+import { ImportError, importOasstFile } from './export/oasst-import';
+import { ApiHttpError } from './http/api-error';
+import { setRole } from './identity/accounts';
+import { runLotteryNow } from './sync/community-api';
+import { loadSyncOptions, resolveSyncConfig, SyncConfigError } from './sync/sync-config';
+import type { Service } from './trees/write-session';
+
+class UsageError extends Error {}
+
+const usage = `usage: npm run admin -- <command>
+  promote <userId> [--role admin|moderator|contributor]
+  import <file> [--state <tree state>]
+  export [--out <file>] [--format trees|messages] [--lang en,de] [--state s1,s2]
+         [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip]
+  lottery`;
+
+async function withService<T>(work: (service: Service) => Promise<T>): Promise<T> {
+	const config = loadConfig(process.env);
+	const database = openDatabase(config.database);
+	try {
+		await migrateToLatest(database.db);
+		return await work({
+			database,
+			config: resolveSyncConfig(loadSyncOptions(process.env, process.cwd()))
+		});
+	} finally {
+		await database.close();
+	}
+}
+
+async function promote(args: string[]): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: { role: { type: 'string', default: 'admin' } }
+	});
+	if (positionals.length !== 1) throw new UsageError('promote takes one user id');
+	const role = roleSchema.safeParse(values.role);
+	if (!role.success) throw new UsageError(`--role must be one of admin, moderator, contributor`);
+	await withService((service) => setRole(service, positionals[0], role.data));
+	console.log(`${positionals[0]} is now ${role.data}`);
+}
+
+async function importFile(args: string[]): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: { state: { type: 'string' } }
+	});
+	if (positionals.length !== 1) throw new UsageError('import takes one file');
+	let state;
+	if (values.state !== undefined) {
+		const parsed = treeStateSchema.safeParse(values.state);
+		if (!parsed.success) throw new UsageError(`--state ${values.state} is not a tree state`);
+		state = parsed.data;
+	}
+	const summary = await withService((service) =>
+		importOasstFile(service, positionals[0], { state })
+	);
+	console.log(
+		`imported ${summary.trees} trees, ${summary.messages} messages, ${summary.users} new users`
+	);
+}
+
+async function exportFile(args: string[]): Promise<void> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			out: { type: 'string' },
+			format: { type: 'string' },
+			lang: { type: 'string' },
+			state: { type: 'string' },
+			deleted: { type: 'boolean', default: false },
+			spam: { type: 'boolean', default: false },
+			'no-synthetic': { type: 'boolean', default: false },
+			anonymize: { type: 'string' },
+			gzip: { type: 'boolean', default: false }
+		}
+	});
+	// The same checks as GET /api/export.
+	const query = exportQuerySchema.safeParse({
+		...(values.format ? { format: values.format } : {}),
+		...(values.lang ? { lang: values.lang } : {}),
+		...(values.state ? { state: values.state } : {}),
+		deleted: String(values.deleted),
+		spam: String(values.spam),
+		synthetic: String(!values['no-synthetic']),
+		...(values.anonymize ? { anonymize: values.anonymize } : {}),
+		gzip: String(values.gzip || (values.out?.endsWith('.gz') ?? false))
+	});
+	if (!query.success) {
+		throw new UsageError(summariseIssues(issuesFromZod(query.error, 'option')));
+	}
+	const { gzip, ...options } = query.data;
+	await withService(async (service) => {
+		const lines = Readable.from(exportJsonLines(service.database.db, options));
+		const out = values.out ? createWriteStream(values.out) : process.stdout;
+		await (gzip ? pipeline(lines, createGzip(), out) : pipeline(lines, out));
+	});
+}
+
+async function lottery(): Promise<void> {
+	const winners = await withService(runLotteryNow);
+	console.log(winners.length ? `activated ${winners.join(', ')}` : 'no tree activated');
+}
+
+async function main(argv: string[]): Promise<void> {
+	const [command, ...args] = argv;
+	switch (command) {
+		case 'promote':
+			return promote(args);
+		case 'import':
+			return importFile(args);
+		case 'export':
+			return exportFile(args);
+		case 'lottery':
+			return lottery();
+		default:
+			throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+	}
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+	if (error instanceof UsageError) {
+		console.error(`admin: ${error.message}\n${usage}`);
+		process.exit(2);
+	}
+	const known = [ConfigError, SyncConfigError, ImportError, ApiHttpError].some(
+		(k) => error instanceof k
+	);
+	if (known || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+		console.error(`admin: ${(error as Error).message}`);
+		process.exit(1);
+	}
+	throw error;
+});
