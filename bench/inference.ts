@@ -1,9 +1,13 @@
 // Decode speed and time to first token of the inference worker in headless Chromium, on
-// WebAssembly (threads on) and on WebGPU, against onnxruntime-node running the same model files
-// with the same thread count in the same run; and the longest main-thread task while tokens
-// stream into the page. Figures, not pass/fail.
+// WebAssembly (one thread, and threads on) and on WebGPU, against onnxruntime-node running the
+// same model files with the same thread count in the same run; and the longest main-thread task
+// while tokens stream into the page. Figures, not pass/fail.
 //
-//   npx tsx bench/inference.ts [--variant q4|fp32] [--runs 3] [--tokens 128]
+// Browser and native samples are taken back to back, round after round, and each ratio is the
+// median of the per-round ratios: on a shared machine the load changes from second to second,
+// and a pair measured together sees the same load.
+//
+//   npx tsx bench/inference.ts [--variant q4|fp32] [--runs 5] [--tokens 128]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,17 +21,17 @@ import {
 	parseModelRecord,
 	type OnnxModelRecord
 } from '../src/lib/protocol/model-record';
-import type { ChatMessage, GenerationStats, OnnxDevice } from '../src/lib/protocol/inference';
+import type { ChatMessage, LoadedModel, OnnxDevice } from '../src/lib/protocol/inference';
 
 const { values: options } = parseArgs({
 	options: {
 		variant: { type: 'string', default: 'q4' },
-		runs: { type: 'string', default: '3' },
+		runs: { type: 'string', default: '5' },
 		tokens: { type: 'string', default: '128' }
 	}
 });
 const variant = options.variant === 'fp32' ? 'fp32' : 'q4';
-const runCount = Number(options.runs);
+const rounds = Number(options.runs);
 const maxTokens = Number(options.tokens);
 const recordFile = variant === 'q4' ? 'hearth-demo.json' : 'hearth-demo-fp32.json';
 const record = parseModelRecord(
@@ -37,42 +41,36 @@ const record = parseModelRecord(
 const messages: ChatMessage[] = [
 	{ role: 'user', content: 'Tell me a story about a lighthouse keeper.' }
 ];
+const configurations: { device: OnnxDevice; threads?: number }[] = [
+	{ device: 'wasm', threads: 1 },
+	{ device: 'wasm', threads: 4 },
+	{ device: 'webgpu' }
+];
 
-interface Figures {
+interface Sample {
 	ttftMs: number;
 	decodeTokensPerSecond: number;
 	completionTokens: number;
-	longestTaskMs?: number;
 }
 
 const median = (values: number[]) =>
 	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function summarise(samples: Figures[]): Figures {
-	return {
-		ttftMs: median(samples.map((s) => s.ttftMs)),
-		decodeTokensPerSecond: median(samples.map((s) => s.decodeTokensPerSecond)),
-		completionTokens: samples[0].completionTokens,
-		longestTaskMs:
-			samples[0].longestTaskMs === undefined
-				? undefined
-				: Math.max(...samples.map((s) => s.longestTaskMs!))
-	};
-}
-
-async function browserRun(page: Page, harness: Harness, device: OnnxDevice) {
+/** A page with the worker loaded on one device; `sample()` streams one greedy reply into the page. */
+async function browserSide(page: Page, harness: Harness, device: OnnxDevice, threads?: number) {
+	await page.goto(harness.url + '/');
+	await page.waitForFunction(() => 'harness' in window);
 	const paths = onnxVariantFiles(record.model_file, harness.modelPaths);
-	const info = await page.evaluate(
-		async ({ record, base, paths, device }) => {
+	const info: LoadedModel = await page.evaluate(
+		async ({ record, base, paths, device, threads }) => {
 			const { harness } = window as unknown as { harness: PageHarness };
-			return harness.client.load(record, await harness.fetchFiles(base, paths), () => {}, {
-				device
-			});
+			const files = await harness.fetchFiles(base, paths);
+			return harness.client.load(record, files, () => {}, { device, threads });
 		},
-		{ record, base: harness.modelBase, paths, device }
+		{ record, base: harness.modelBase, paths, device, threads }
 	);
-	const generateOnce = () =>
-		page.evaluate(
+	const sample = async (): Promise<Sample & { longestTaskMs: number; promptTokens: number }> => {
+		const { stats, longestTaskMs } = await page.evaluate(
 			async ({ messages, maxTokens }) => {
 				const { harness } = window as unknown as { harness: PageHarness };
 				harness.clear();
@@ -88,24 +86,19 @@ async function browserRun(page: Page, harness: Harness, device: OnnxDevice) {
 			},
 			{ messages, maxTokens }
 		);
-	await generateOnce(); // warm-up: shader compilation, first allocations
-	const samples: Figures[] = [];
-	let stats: GenerationStats | null = null;
-	for (let i = 0; i < runCount; i++) {
-		const run = await generateOnce();
-		stats = run.stats;
-		samples.push({
-			ttftMs: run.stats.timeToFirstTokenMs,
-			decodeTokensPerSecond: run.stats.decodeTokensPerSecond,
-			completionTokens: run.stats.completionTokens,
-			longestTaskMs: run.longestTaskMs
-		});
-	}
-	return { info, figures: summarise(samples), promptTokens: stats!.promptTokens };
+		return {
+			ttftMs: stats.timeToFirstTokenMs,
+			decodeTokensPerSecond: stats.decodeTokensPerSecond,
+			completionTokens: stats.completionTokens,
+			promptTokens: stats.promptTokens,
+			longestTaskMs
+		};
+	};
+	return { info, sample };
 }
 
-/** The same greedy loop in onnxruntime-node, timed the way the worker times itself, for `tokens` tokens. */
-async function nodeRun(harness: Harness, threads: number, tokens: number): Promise<Figures> {
+/** The same greedy loop in onnxruntime-node, timed the way the worker times itself. */
+async function nativeSide(harness: Harness, threads: number) {
 	const chat = new ChatFormat(
 		JSON.parse(readFileSync(join(harness.modelDir, 'tokenizer.json'), 'utf8')),
 		JSON.parse(readFileSync(join(harness.modelDir, 'tokenizer_config.json'), 'utf8')),
@@ -114,7 +107,8 @@ async function nodeRun(harness: Harness, threads: number, tokens: number): Promi
 	const decoder = await OnnxDecoder.load(harness.modelDir, variant, threads);
 	const vocab = decoder.config.vocabSize;
 	const prompt = chat.promptIds(messages);
-	const once = async (): Promise<Figures> => {
+	/** Generates exactly `tokens` tokens, as many as the browser did. */
+	const sample = async (tokens: number): Promise<Sample> => {
 		const started = performance.now();
 		let { logits, present } = await decoder.forward([prompt]);
 		let next = argmax(logits.subarray(logits.length - vocab));
@@ -130,11 +124,7 @@ async function nodeRun(harness: Harness, threads: number, tokens: number): Promi
 			completionTokens: tokens
 		};
 	};
-	await once();
-	const samples: Figures[] = [];
-	for (let i = 0; i < runCount; i++) samples.push(await once());
-	await decoder.release();
-	return summarise(samples);
+	return { sample, release: () => decoder.release() };
 }
 
 async function main() {
@@ -152,67 +142,86 @@ async function main() {
 		]
 	});
 	try {
-		const results: { name: string; figures: Figures; threads: number | null }[] = [];
-		let promptTokens = 0;
-		const configurations: { device: OnnxDevice; threads?: number }[] = [
-			{ device: 'wasm', threads: 1 },
-			{ device: 'wasm', threads: 4 },
-			{ device: 'webgpu' }
-		];
+		// A page per configuration: a runtime's device and thread count are fixed when it starts.
+		const browsers = [];
 		for (const { device, threads } of configurations) {
-			// A fresh page per configuration: a runtime's device and threads are fixed when it starts.
-			const page = await browser.newPage();
-			await page.goto(harness.url + '/');
-			await page.waitForFunction(() => 'harness' in window);
-			const run = await browserRun(page, harness, device, threads);
-			promptTokens = run.promptTokens;
-			results.push({ name: `browser ${device}`, figures: run.figures, threads: run.info.threads });
-			await page.close();
+			browsers.push(await browserSide(await browser.newPage(), harness, device, threads));
 		}
-		const tokens = results[0].figures.completionTokens;
-		const threadCounts = [...new Set(results.map((r) => r.threads ?? 1))];
-		const node = new Map<number, Figures>();
-		for (const threads of threadCounts) node.set(threads, await nodeRun(harness, threads, tokens));
-		const most = Math.max(...threadCounts);
+		const natives = new Map<number, Awaited<ReturnType<typeof nativeSide>>>();
+		for (const { info } of browsers) {
+			const threads = info.threads ?? Math.max(...browsers.map((b) => b.info.threads ?? 1));
+			if (!natives.has(threads)) natives.set(threads, await nativeSide(harness, threads));
+		}
+		const nativeFor = (info: LoadedModel) =>
+			info.threads ?? Math.max(...browsers.map((b) => b.info.threads ?? 1));
+
+		// Warm-up: shader compilation, first allocations, and how many tokens the reply has.
+		const warm = await Promise.all(browsers.map((b) => b.sample()));
+		const tokens = warm[0].completionTokens;
+		for (const native of natives.values()) await native.sample(tokens);
+
+		const measured = browsers.map(() => ({
+			browser: [] as Sample[],
+			native: [] as Sample[],
+			decodeRatio: [] as number[],
+			ttftRatio: [] as number[],
+			longestTaskMs: 0
+		}));
+		for (let round = 0; round < rounds; round++) {
+			for (const [i, side] of browsers.entries()) {
+				const browserSample = await side.sample();
+				const nativeSample = await natives.get(nativeFor(side.info))!.sample(tokens);
+				const m = measured[i];
+				m.browser.push(browserSample);
+				m.native.push(nativeSample);
+				m.decodeRatio.push(
+					browserSample.decodeTokensPerSecond / nativeSample.decodeTokensPerSecond
+				);
+				m.ttftRatio.push(browserSample.ttftMs / nativeSample.ttftMs);
+				m.longestTaskMs = Math.max(m.longestTaskMs, browserSample.longestTaskMs);
+			}
+		}
 
 		const model = harness.modelDir === pipelineModelDir ? 'pipeline ci model' : 'random test model';
 		console.log(
-			`\nmodel: ${record.model_file} (${model}), prompt ${promptTokens} tokens, ` +
-				`${tokens} generated greedily, median of ${runCount} runs after a warm-up`
+			`\nmodel: ${record.model_file} (${model}), prompt ${warm[0].promptTokens} tokens, ` +
+				`${tokens} generated greedily, ${rounds} rounds after a warm-up, medians`
 		);
 		console.log(
-			'each browser row is compared with onnxruntime-node on the same files and thread count'
+			'native: onnxruntime-node on the same files, same thread count (WebGPU: the most threads), ' +
+				'sampled right after each browser sample\n'
 		);
-		console.log('(WebGPU with the most threads), measured in this run\n');
 		const row = (cells: string[]) =>
-			console.log(cells.map((c, i) => c.padEnd(i === 0 ? 28 : 14)).join(''));
-		row(['', 'TTFT ms', 'decode tok/s', 'decode ÷ node', 'TTFT ÷ node', 'longest task']);
-		for (const [threads, figures] of node) {
+			console.log(cells.map((c, i) => c.padEnd(i === 0 ? 24 : 13)).join(''));
+		row([
+			'',
+			'TTFT ms',
+			'native ms',
+			'TTFT ÷',
+			'decode tok/s',
+			'native tok/s',
+			'decode ÷',
+			'longest task'
+		]);
+		for (const [i, { info }] of browsers.entries()) {
+			const m = measured[i];
 			row([
-				`onnxruntime-node (${threads} thr)`,
-				figures.ttftMs.toFixed(1),
-				figures.decodeTokensPerSecond.toFixed(1),
-				'',
-				'',
-				''
-			]);
-		}
-		for (const { name, figures, threads } of results) {
-			const baseline = node.get(threads ?? most)!;
-			row([
-				`${name}${threads ? ` (${threads} thr)` : ''}`,
-				figures.ttftMs.toFixed(1),
-				figures.decodeTokensPerSecond.toFixed(1),
-				(figures.decodeTokensPerSecond / baseline.decodeTokensPerSecond).toFixed(2),
-				(figures.ttftMs / baseline.ttftMs).toFixed(2),
-				`${figures.longestTaskMs!.toFixed(0)} ms`
+				`${info.device}${info.threads ? ` (${info.threads} thread${info.threads > 1 ? 's' : ''})` : ''}`,
+				median(m.browser.map((s) => s.ttftMs)).toFixed(1),
+				median(m.native.map((s) => s.ttftMs)).toFixed(1),
+				median(m.ttftRatio).toFixed(2),
+				median(m.browser.map((s) => s.decodeTokensPerSecond)).toFixed(0),
+				median(m.native.map((s) => s.decodeTokensPerSecond)).toFixed(0),
+				median(m.decodeRatio).toFixed(2),
+				`${m.longestTaskMs.toFixed(0)} ms`
 			]);
 		}
 		console.log(
-			'\ndecode ÷ node: browser decode speed as a share of native (goal ≥ 0.5 on WASM); ' +
-				'TTFT ÷ node: how many times longer the first token takes; ' +
-				'longest task: longest main-thread task while streaming (0 = none over 50 ms; goal < 50 ms)'
+			'\ndecode ÷: browser decode speed as a share of native (goal ≥ 0.5 on WASM); ' +
+				'TTFT ÷: how many times longer the first token takes than native; ' +
+				'longest task: longest main-thread task while streaming, any round (0 = none over 50 ms; goal < 50 ms)'
 		);
+		for (const native of natives.values()) await native.release();
 	} finally {
 		await browser.close();
 		await harness.stop();
