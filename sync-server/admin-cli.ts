@@ -14,7 +14,7 @@ import { createGzip } from 'node:zlib';
 import { exportQuerySchema } from '../src/lib/protocol/export';
 import { summariseIssues, issuesFromZod } from '../src/lib/protocol/errors';
 import { roleSchema } from '../src/lib/protocol/identity';
-import { treeStateSchema } from '../src/lib/protocol/trees';
+import { treeStateSchema, type TreeState } from '../src/lib/protocol/trees';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
@@ -69,7 +69,7 @@ async function importFile(args: string[]): Promise<void> {
 		options: { state: { type: 'string' } }
 	});
 	if (positionals.length !== 1) throw new UsageError('import takes one file');
-	let state;
+	let state: TreeState | undefined;
 	if (values.state !== undefined) {
 		const parsed = treeStateSchema.safeParse(values.state);
 		if (!parsed.success) throw new UsageError(`--state ${values.state} is not a tree state`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { moderatorTreeSchema } from '../../src/lib/protocol/moderation';
 import { taskResponseSchema, type LeasedTask } from '../../src/lib/protocol/sync';
-import type { LabelTask, Task } from '../../src/lib/protocol/tasks';
+import type { LabelTask } from '../../src/lib/protocol/tasks';
 import { Contributor, syncOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -25,8 +25,8 @@ function labels(task: LabelTask, spam = 0) {
 	};
 }
 
-function only<T extends Task['type']>(tasks: LeasedTask[], type: T) {
-	return tasks.map((t) => t.task).filter((t): t is Extract<Task, { type: T }> => t.type === type);
+function labelTasks(tasks: LeasedTask[]): LabelTask[] {
+	return tasks.map((t) => t.task).filter((t): t is LabelTask => t.type.startsWith('label_'));
 }
 
 describe.each(dialects)('tasks on %s', (dialect) => {
@@ -115,10 +115,10 @@ describe.each(dialects)('tasks on %s', (dialect) => {
 			own.find((l) => l.task.type !== 'initial_prompt' && l.task.treeId === treeId)
 		).toBeUndefined();
 
-		const [task1] = only(await r1.lease(5, 'label_initial_prompt'), 'label_initial_prompt').filter(
+		const [task1] = labelTasks(await r1.lease(5, 'label_initial_prompt')).filter(
 			(x) => x.messageId === treeId
 		);
-		const [task2] = only(await r2.lease(5, 'label_initial_prompt'), 'label_initial_prompt').filter(
+		const [task2] = labelTasks(await r2.lease(5, 'label_initial_prompt')).filter(
 			(x) => x.messageId === treeId
 		);
 		expect(task1.conversation.map((m) => m.text)).toEqual(['How do tides work?']);
@@ -177,10 +177,9 @@ describe.each(dialects)('tasks on %s', (dialect) => {
 		});
 		expect(other.response.results[0]).toMatchObject({ status: 'rejected', code: 'not_author' });
 
-		const [task] = only(
-			await reviewer.lease(5, 'label_initial_prompt'),
-			'label_initial_prompt'
-		).filter((x) => x.messageId === treeId);
+		const [task] = labelTasks(await reviewer.lease(5, 'label_initial_prompt')).filter(
+			(x) => x.messageId === treeId
+		);
 		expect(task.conversation[0].text).toBe('Better prompt');
 		await reviewer.pushNew(labels(task));
 		const late = await author.pushNew({
@@ -208,7 +207,7 @@ describe.each(dialects)('tasks on %s', (dialect) => {
 			});
 			return (res.json() as { tasks: LeasedTask[] }).tasks;
 		};
-		const [task] = only(await leaseTagged(skipper), 'label_initial_prompt');
+		const [task] = labelTasks(await leaseTagged(skipper));
 		expect(task.messageId).toBe(treeId);
 		const skipped = await skipper.pushNew({
 			name: 'skip_task',
@@ -216,10 +215,8 @@ describe.each(dialects)('tasks on %s', (dialect) => {
 		});
 		expect(skipped.response.results[0].status).toBe('applied');
 		now += 72 * HOUR;
-		expect(only(await leaseTagged(skipper), 'label_initial_prompt')).toEqual([]);
-		expect(only(await leaseTagged(other), 'label_initial_prompt').map((x) => x.messageId)).toEqual([
-			treeId
-		]);
+		expect(labelTasks(await leaseTagged(skipper))).toEqual([]);
+		expect(labelTasks(await leaseTagged(other)).map((x) => x.messageId)).toEqual([treeId]);
 	});
 
 	it('filters tasks by topic tag', async () => {
@@ -235,7 +232,7 @@ describe.each(dialects)('tasks on %s', (dialect) => {
 			tags: ['rust']
 		});
 		const tasks = (res.json() as { tasks: LeasedTask[] }).tasks;
-		expect(only(tasks, 'label_initial_prompt').map((x) => x.messageId)).toEqual([rust]);
+		expect(labelTasks(tasks).map((x) => x.messageId)).toEqual([rust]);
 		expect(tasks[0].tags).toEqual(['programming', 'rust']);
 		expect(cooking).not.toBe(rust);
 	});
