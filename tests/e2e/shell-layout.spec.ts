@@ -21,15 +21,17 @@ test.describe('on a 360 px phone', () => {
 			await expect(page).toHaveURL(path);
 			await expect(page.getByRole('heading', { level: 1, name: link })).toBeVisible();
 			await expect(nav.getByRole('link', { name: link })).toHaveAttribute('aria-current', 'page');
+			// Let the page finish what it loads after rendering (device probe, model list).
+			await page.waitForLoadState('networkidle');
 
-			const box = await nav.boundingBox();
-			expect(box!.y + box!.height).toBeCloseTo(740, 0);
-			for (const other of sections)
-				await expect(nav.getByRole('link', { name: other.link })).toBeInViewport();
 			const overflow = await page.evaluate(
 				() => document.documentElement.scrollWidth - document.documentElement.clientWidth
 			);
 			expect(overflow, `horizontal overflow on ${path}`).toBe(0);
+			const box = await nav.boundingBox();
+			expect(box!.y + box!.height, `bottom of the tab bar on ${path}`).toBeCloseTo(740, 0);
+			for (const other of sections)
+				await expect(nav.getByRole('link', { name: other.link })).toBeInViewport();
 		}
 	});
 });

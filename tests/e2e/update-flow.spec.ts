@@ -1,12 +1,13 @@
-import { buildDir, buildIds } from './support/builds';
+import { e2eBuilds } from './support/builds';
 import { expect, test } from './support/fixtures';
 import { publishBuild, startHearthServer, type HearthServer } from './support/hearth-server';
 import { runningVersion, waitForServiceWorkerControl } from './support/service-worker';
 
+const { previous, current } = e2eBuilds();
 let server: HearthServer;
 
 test.beforeEach(async () => {
-	server = await startHearthServer(buildDir(buildIds.first));
+	server = await startHearthServer(previous.dir);
 });
 
 test.afterEach(async () => {
@@ -18,22 +19,22 @@ test('a new build waits for the user, and runs after "Update available — reloa
 }) => {
 	await page.goto(`${server.url}/settings`);
 	await waitForServiceWorkerControl(page);
-	expect(await runningVersion(page)).toBe(buildIds.first);
+	expect(await runningVersion(page)).toBe(previous.id);
 
-	publishBuild(server, buildDir(buildIds.second));
+	publishBuild(server, current.dir);
 	await page.reload();
 	const prompt = page.getByRole('button', { name: 'Update available — reload' });
 	await expect(prompt).toBeVisible();
-	expect(await runningVersion(page)).toBe(buildIds.first);
+	expect(await runningVersion(page)).toBe(previous.id);
 
 	// The new worker never takes over on its own: another visit still runs the old version
 	// and asks again.
 	await page.reload();
 	await expect(prompt).toBeVisible();
-	expect(await runningVersion(page)).toBe(buildIds.first);
+	expect(await runningVersion(page)).toBe(previous.id);
 
 	await Promise.all([page.waitForEvent('load'), prompt.click()]);
-	await expect(page.getByTestId('app-version')).toHaveText(buildIds.second);
+	await expect(page.getByTestId('app-version')).toHaveText(current.id);
 	await expect(prompt).toBeHidden();
 	const waiting = await page.evaluate(async () => {
 		const registration = await navigator.serviceWorker.getRegistration();
@@ -51,7 +52,7 @@ test('with two tabs open, updating in one lets the other reload into the new ver
 	await second.goto(`${server.url}/settings`);
 	await waitForServiceWorkerControl(second);
 
-	publishBuild(server, buildDir(buildIds.second));
+	publishBuild(server, current.dir);
 	await first.reload();
 	const promptIn = (page: typeof first) =>
 		page.getByRole('button', { name: 'Update available — reload' });
@@ -59,11 +60,11 @@ test('with two tabs open, updating in one lets the other reload into the new ver
 	await expect(promptIn(second)).toBeVisible();
 
 	await Promise.all([first.waitForEvent('load'), promptIn(first).click()]);
-	await expect(first.getByTestId('app-version')).toHaveText(buildIds.second);
+	await expect(first.getByTestId('app-version')).toHaveText(current.id);
 
 	// The other tab kept its page (it may hold unsaved input) and still offers the reload.
-	expect(await runningVersion(second)).toBe(buildIds.first);
+	expect(await runningVersion(second)).toBe(previous.id);
 	await expect(promptIn(second)).toBeVisible();
 	await Promise.all([second.waitForEvent('load'), promptIn(second).click()]);
-	await expect(second.getByTestId('app-version')).toHaveText(buildIds.second);
+	await expect(second.getByTestId('app-version')).toHaveText(current.id);
 });

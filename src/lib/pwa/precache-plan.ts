@@ -4,14 +4,13 @@ import type { PrecacheEntry } from 'workbox-precaching';
 export const shellUrl = '/';
 
 /**
- * Large hashed files only a model needs: the inference worker and what it loads (web-llm's
- * chunk, onnxruntime's WebAssembly, tens of MB). They are cached the first time they are used
- * instead of at install, so installing the app stays light and a model used once keeps working
- * offline. The worker's own chunks never appear in `$service-worker`'s lists at all, which is
- * why the service worker matches them by place (see `isCachedOnUse`), not by name.
+ * Large files only a model needs are left out: the WebAssembly runtimes and the inference
+ * worker's backend chunks (web-llm alone is 6 MB). They are cached the first time they are used
+ * instead (see `isCachedOnUse`), so installing the app stays light and a model used once keeps
+ * working offline. The worker's entry is precached: the Chat and Models pages start it on every
+ * visit to probe the device. Its chunks never appear in `$service-worker`'s lists at all.
  */
-const loadedOnUse = (path: string) =>
-	path.endsWith('.wasm') || path.startsWith('/_app/immutable/workers/');
+const loadedOnUse = (path: string) => path.endsWith('.wasm');
 
 /** Model data never goes through the service worker's caches: the model manager owns it. */
 const modelFile = (path: string) =>

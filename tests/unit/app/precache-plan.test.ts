@@ -43,14 +43,18 @@ describe('planPrecache', () => {
 		});
 	});
 
-	it('leaves the inference worker and WebAssembly runtimes to be cached on first use', () => {
+	it('precaches the inference worker, which every start probes the device with', () => {
+		expect(precached.has('/_app/immutable/workers/inference.worker-E5.js')).toBe(true);
+	});
+
+	it('leaves WebAssembly runtimes and worker chunks to be cached on first use', () => {
+		expect(precached.has('/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm')).toBe(false);
 		for (const path of [
 			'/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm',
-			'/_app/immutable/workers/inference.worker-E5.js'
-		]) {
-			expect(precached.has(path)).toBe(false);
+			// Never listed by `$service-worker`: only ever cached on use.
+			'/_app/immutable/workers/chunks/F6.js'
+		])
 			expect(isCachedOnUse(path)).toBe(true);
-		}
 	});
 
 	it('never caches model files or the registry', () => {
@@ -58,6 +62,6 @@ describe('planPrecache', () => {
 		expect(precached.has('/demo.onnx')).toBe(false);
 		expect(isCachedOnUse('/registry/blobs/sha256/ab12')).toBe(false);
 		expect(isCachedOnUse('/api/health')).toBe(false);
-		expect(precached.size).toBe(1 + 4 + 2);
+		expect(precached.size).toBe(1 + 5 + 2);
 	});
 });
