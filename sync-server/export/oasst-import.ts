@@ -136,8 +136,18 @@ export function parseOasst(
 	}
 	const seen = new Map<string, string>();
 	for (const tree of trees.values()) problems.push(...structureProblems(tree, seen));
-	if (problems.length > 0) throw new ImportError(problems);
+	if (problems.length > 0) throw new ImportError(inLineOrder(problems, fileName));
 	return [...trees.values()];
+}
+
+/** Problems sorted by their line number (each starts with `file:line:`), for reading top down. */
+function inLineOrder(problems: string[], fileName: string): string[] {
+	const lineOf = (problem: string) =>
+		Number(/^:(\d+):/.exec(problem.slice(fileName.length))?.[1] ?? 0);
+	return problems
+		.map((problem, i) => ({ problem, i, line: lineOf(problem) }))
+		.sort((a, b) => a.line - b.line || a.i - b.i)
+		.map((p) => p.problem);
 }
 
 function stateOf(
