@@ -33,6 +33,7 @@ class RunConfig:
     model: dict  # Hugging Face config.json fields except those the tokenizer decides
     stages: dict[str, StageConfig]
     max_new_tokens: int
+    tokenizer: Path | None  # the tokenizer directory the config names, if any
 
     def model_config(self, tokenizer: Tokenizer) -> ModelConfig:
         fields = {
@@ -99,4 +100,5 @@ def load_run_config(path: Path) -> RunConfig:
         model=raw["model"],
         stages=stages,
         max_new_tokens=number(raw.get("eval", {}), "max_new_tokens", "eval.", True, 1, 64),
+        tokenizer=Path(raw["tokenizer"]) if raw.get("tokenizer") else None,
     )

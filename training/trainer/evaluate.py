@@ -21,8 +21,8 @@ from .config import load_run_config
 from .data import pad, read_jsonl
 from .generate import greedy
 from .model import CausalLM, RewardModel
-from .tokenizer import Tokenizer, find_tokenizer_dir
-from .train import DEFAULT_TOKENIZER, initial_policy, make_deterministic
+from .tokenizer import Tokenizer
+from .train import DEFAULT_TOKENIZER, initial_policy, make_deterministic, tokenizer_dir
 
 BATCH_SIZE = 16
 
@@ -119,7 +119,7 @@ def evaluate(args: argparse.Namespace) -> dict:
     run = load_run_config(args.config)
     make_deterministic(run.threads)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    tokenizer = Tokenizer.load(find_tokenizer_dir(args.data, args.tokenizer))
+    tokenizer = Tokenizer.load(tokenizer_dir(args, run))
     stop_id = tokenizer.end_of_turn_id
 
     def policy(directory: Path) -> CausalLM:
@@ -222,8 +222,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--tokenizer",
         type=Path,
-        default=DEFAULT_TOKENIZER,
-        help="tokenizer directory when the data manifest names none",
+        help=f"tokenizer directory when the data manifest names none (default: the config's, else {DEFAULT_TOKENIZER})",
     )
     return parser.parse_args(argv)
 

@@ -129,28 +129,34 @@ def train(
     return losses
 
 
-def prepare(args: argparse.Namespace, run: RunConfig, world: World) -> tuple[nn.Module, Objective]:
-    """The model to train (fresh or from --init) and the stage's objective."""
+def tokenizer_dir(args: argparse.Namespace, run: RunConfig) -> Path:
+    """The data manifest's tokenizer, else --tokenizer, else the config's, else the demo tokenizer."""
+    return find_tokenizer_dir(args.data, args.tokenizer or run.tokenizer or DEFAULT_TOKENIZER)
+
+
+def starting_model(args: argparse.Namespace, run: RunConfig) -> nn.Module:
+    """A fresh policy for sft without --init; otherwise the --init checkpoint (a reward head is new)."""
     init = args.init or (None if args.stage == "sft" else args.out.parent / "sft")
     if init is None:
-        tokenizer = Tokenizer.load(find_tokenizer_dir(args.data, args.tokenizer))
-        return initial_policy(run.model_config(tokenizer), run.seed), Objective(
-            sft.collate, sft.loss, sequence_length("sft")
-        )
-
+        return initial_policy(run.model_config(Tokenizer.load(tokenizer_dir(args, run))), run.seed)
     config = read_config(init)
-    weights, source = read_weights(init), weights_path(init)
-    torch.manual_seed(run.seed)  # the reward head is the only part not loaded
+    torch.manual_seed(run.seed)
     if args.stage == "rm":
         model = RewardModel(config)
-        load_weights(model, weights, source, may_be_missing=("score.weight",), may_be_extra=("lm_head.weight",))
-        return model, Objective(reward.collate, reward.loss, sequence_length("rm"))
-    model = CausalLM(config)
-    load_weights(model, weights, source)
-    if args.stage == "sft":
-        return model, Objective(sft.collate, sft.loss, sequence_length("sft"))
-    reference = copy.deepcopy(model).to(world.device)
-    return model, Objective(dpo.collate, dpo.make_loss(reference, run.stages["dpo"].beta), sequence_length("dpo"))
+        extra = {"may_be_missing": ("score.weight",), "may_be_extra": ("lm_head.weight",)}
+    else:
+        model, extra = CausalLM(config), {}
+    load_weights(model, read_weights(init), weights_path(init), **extra)
+    return model
+
+
+def objective_for(stage: str, model: nn.Module, run: RunConfig, world: World) -> Objective:
+    if stage == "sft":
+        return Objective(sft.collate, sft.loss, sequence_length("sft"))
+    if stage == "rm":
+        return Objective(reward.collate, reward.loss, sequence_length("rm"))
+    reference = copy.deepcopy(model).to(world.device)  # the starting policy, frozen
+    return Objective(dpo.collate, dpo.make_loss(reference, run.stages["dpo"].beta), sequence_length("dpo"))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -163,8 +169,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--tokenizer",
         type=Path,
-        default=DEFAULT_TOKENIZER,
-        help="tokenizer directory when the data manifest names none (fresh sft only)",
+        help=f"tokenizer directory when the data manifest names none (default: the config's, else {DEFAULT_TOKENIZER})",
     )
     return parser.parse_args(argv)
 
@@ -176,7 +181,8 @@ def main(argv: list[str] | None = None) -> None:
     make_deterministic(run.threads)
     world = join_world()
     try:
-        model, objective = prepare(args, run, world)
+        model = starting_model(args, run)
+        objective = objective_for(args.stage, model, run, world)
         config = model.config
         examples = read_jsonl(
             args.data / f"{args.stage}.train.jsonl", args.stage, config.vocab_size, config.max_position_embeddings

@@ -1,0 +1,122 @@
+"""Trainer throughput: tokens/s of our SFT training step against a plain PyTorch loop, same run.
+
+    /usr/bin/python3 bench/trainer-throughput.py [--config training/configs/demo.json]
+        [--data training/out/demo/data] [--steps 8] [--rounds 3]
+
+Both sides train the same model (the config's size, the same initial weights) on the same
+SFT examples with the same batch size and thread count. The baseline is what one writes
+first: random batches, plain AdamW, no accumulation, clipping, schedule or progress bar.
+Ours is `training.trainer.train.train`, everything included. Tokens are real (non-padding)
+tokens. The two sides alternate for several rounds and the median round counts, because the
+machine is shared and its load drifts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import random
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from training.trainer import sft
+from training.trainer.config import load_run_config
+from training.trainer.data import batches, read_jsonl, sequence_length
+from training.trainer.train import Objective, initial_policy, make_deterministic, train
+from training.trainer.tokenizer import Tokenizer, find_tokenizer_dir
+
+
+def load_examples(data: Path, vocab_size: int, max_positions: int) -> tuple[list[dict], str]:
+    path = data / "sft.train.jsonl"
+    if path.exists():
+        return read_jsonl(path, "sft", vocab_size, max_positions), str(path)
+    # Without the datasets stage's output: conversations of 30–200 tokens, half of them targets.
+    rng = random.Random(0)
+    examples = []
+    for index in range(512):
+        size = rng.randint(30, min(200, max_positions))
+        ids = [rng.randrange(vocab_size) for _ in range(size)]
+        examples.append({"tree_id": index, "input_ids": ids, "loss_mask": [0] * (size // 2) + [1] * (size - size // 2)})
+    return examples, "synthetic (no sft.train.jsonl in --data)"
+
+
+class CountingCollate:
+    """collate() that also counts the real and padded tokens it hands out."""
+
+    def __init__(self):
+        self.real = self.padded = 0
+
+    def __call__(self, examples: list[dict]) -> dict[str, torch.Tensor]:
+        batch = sft.collate(examples)
+        self.real += int(batch["attention_mask"].sum())
+        self.padded += batch["input_ids"].numel()
+        return batch
+
+
+def baseline_round(model, examples, stage, seed, steps) -> tuple[float, CountingCollate]:
+    collate = CountingCollate()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=stage.lr)
+    stream = batches(examples, stage.batch_size, seed)
+    started = time.perf_counter()
+    for _ in range(steps):
+        loss = sft.loss(model, collate(next(stream)))
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    return time.perf_counter() - started, collate
+
+
+def ours_round(model, examples, stage, seed, steps) -> tuple[float, CountingCollate]:
+    collate = CountingCollate()
+    objective = Objective(collate, sft.loss, sequence_length("sft"))
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):  # the progress bar still runs, unseen
+        train(model, objective, examples, replace(stage, steps=steps, warmup=0), seed)
+    return time.perf_counter() - started, collate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", type=Path, default=Path("training/configs/demo.json"))
+    parser.add_argument("--data", type=Path, default=Path("training/out/demo/data"))
+    parser.add_argument("--tokenizer", type=Path, default=Path("training/demo-tokenizer"))
+    parser.add_argument("--steps", type=int, default=8, help="optimizer steps per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    run = load_run_config(args.config)
+    stage = replace(run.stages["sft"], grad_accum=1)
+    make_deterministic(run.threads)
+    config = run.model_config(Tokenizer.load(find_tokenizer_dir(args.data, args.tokenizer)))
+    examples, source = load_examples(args.data, config.vocab_size, config.max_position_embeddings)
+    parameters = sum(p.numel() for p in initial_policy(config, run.seed).parameters())
+    print(f"model {parameters / 1e6:.2f} M parameters ({args.config}), batch {stage.batch_size}, threads {run.threads}")
+    print(f"data {source}: {len(examples)} examples; {args.rounds} rounds of {args.steps} steps per side")
+
+    results: dict[str, list[tuple[float, CountingCollate]]] = {"baseline": [], "ours": []}
+    for round_index in range(args.rounds + 1):  # round 0 warms caches and allocators, not counted
+        for name, run_round in (("baseline", baseline_round), ("ours", ours_round)):
+            model = initial_policy(config, run.seed)
+            seconds, collate = run_round(model, examples, stage, run.seed + round_index, args.steps)
+            if round_index:
+                results[name].append((seconds, collate))
+
+    rates = {}
+    for name, rounds in results.items():
+        rates[name] = statistics.median(collate.real / seconds for seconds, collate in rounds)
+        padding = sum(c.padded - c.real for _, c in rounds) / sum(c.padded for _, c in rounds)
+        label = "baseline (plain loop)" if name == "baseline" else "ours (train.train)"
+        print(f"{label:<22} {rates[name]:>9.0f} tokens/s   padding {padding:.0%} of batch positions")
+    print(f"{'ratio ours/baseline':<22} {rates['ours'] / rates['baseline']:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()
