@@ -1,6 +1,6 @@
 // Every way getting a model can fail, as a message a person can act on. The Models page shows
 // `message` as it is, so each one says what happened and what to do.
-import { formatBytes } from './format';
+import { formatBytes } from '$lib/format/bytes';
 
 export type ModelErrorKind =
 	'offline' | 'unreachable' | 'http' | 'manifest' | 'integrity' | 'quota' | 'missing' | 'aborted';

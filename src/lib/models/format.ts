@@ -1,16 +1,5 @@
-// How sizes, rates and durations read on the Models page.
-
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-export function formatBytes(bytes: number): string {
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1000 && unit < UNITS.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-	return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
-}
+// How download rates and times read on the Models page (sizes: $lib/format/bytes).
+import { formatBytes } from '$lib/format/bytes';
 
 export function formatRate(bytesPerSecond: number | null): string {
 	return bytesPerSecond === null ? '—' : `${formatBytes(bytesPerSecond)}/s`;

@@ -17,7 +17,7 @@ import type {
 import type { ModelRecord, OnnxModelRecord } from '$lib/protocol/model-record';
 import type { DownloadProgress, PlannedFile } from './download';
 import { ModelError, messageOf } from './errors';
-import { formatBytes } from './format';
+import { formatBytes } from '$lib/format/bytes';
 import type { ModelStore } from './model-store';
 import { planFromManifest, planFromRecord, registryName } from './plan';
 import { SharedDownloads } from './shared-downloads';

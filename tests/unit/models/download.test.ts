@@ -145,8 +145,8 @@ describe('downloadFiles', () => {
 			(e) => e
 		);
 		expect(error.kind).toBe('quota');
-		expect(error.message).toContain('it needs 2.0 KB more');
-		expect(error.message).toContain('lets Hearth use 2.0 KB and 1.5 KB is taken');
+		expect(error.message).toContain('it needs 2 KB more');
+		expect(error.message).toContain('lets Hearth use 2 KB and 1.5 KB is taken');
 	});
 
 	it('stops when paused', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateMeter } from '$lib/models/rate-meter';
-import { formatBytes, formatDuration, formatRate } from '$lib/models/format';
+import { formatDuration, formatRate } from '$lib/models/format';
 
 describe('RateMeter', () => {
 	it('measures the rate over the recent window only', () => {
@@ -25,9 +25,6 @@ describe('RateMeter', () => {
 
 describe('formatting', () => {
 	it('reads like a download dialog', () => {
-		expect(formatBytes(512)).toBe('512 B');
-		expect(formatBytes(1_234_567)).toBe('1.2 MB');
-		expect(formatBytes(376_000_000)).toBe('376 MB');
 		expect(formatRate(2_500_000)).toBe('2.5 MB/s');
 		expect(formatRate(null)).toBe('—');
 		expect(formatDuration(42.2)).toBe('43 s');
