@@ -147,13 +147,17 @@ export async function contributionsOf(
 		// Cut before the last timestamp that may continue past the page…
 		const boundary = fetched[limit - 1].at;
 		page = fetched.filter((item) => item.at > boundary);
+		nextBefore = boundary;
 		if (page.length === 0) {
 			// …unless it fills the whole page: then take every item of that timestamp.
 			page = (await fetchItems(db, userId, { before: null, at: boundary, limit: 10_000 })).sort(
 				newestFirst
 			);
+			const older = await fetchItems(db, userId, { before: boundary, at: null, limit: 1 });
+			if (older.length === 0) nextBefore = null;
+		} else {
+			nextBefore = page.at(-1)!.at;
 		}
-		nextBefore = page.at(-1)!.at;
 	}
 
 	const messageIds = [...new Set(page.map(keyOf))];

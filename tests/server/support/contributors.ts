@@ -13,7 +13,8 @@ import {
 	type PushResponse
 } from '../../../src/lib/protocol/sync';
 import type { SyncOptions } from '../../../sync-server/sync/sync-config';
-import type { TaskRequestType } from '../../../src/lib/protocol/tasks';
+import type { Task, TaskRequestType } from '../../../src/lib/protocol/tasks';
+import { labelDescriptions } from '../../../src/lib/protocol/labels';
 
 /** Tree numbers small enough for a handful of contributors to finish trees quickly. */
 export const smallTrees = {
@@ -133,4 +134,76 @@ export class Contributor {
 	get seq(): number {
 		return this.nextSeq;
 	}
+}
+
+/**
+ * A plain, deterministic answer to any task: a reply signed by its writer, labels that find no
+ * fault (quality 0.75), rankings in alphabetical order of the replies' texts — so every ranker
+ * agrees with every other and with the consensus.
+ */
+export function answerTask(task: Task, writer: string, n: number): { name: string; args: unknown } {
+	const submit = (args: unknown) => ({ name: 'submit_task_result', args });
+	switch (task.type) {
+		case 'initial_prompt':
+		case 'prompter_reply':
+		case 'assistant_reply':
+			return submit({
+				type: task.type,
+				taskId: task.id,
+				text: `${task.type} ${n} by ${writer}`,
+				lang: task.lang
+			});
+		case 'rank_prompter_replies':
+		case 'rank_assistant_replies':
+			return submit({
+				type: task.type,
+				taskId: task.id,
+				ranking: [...task.replies].sort((a, b) => (a.text < b.text ? -1 : 1)).map((r) => r.id)
+			});
+		default: {
+			const labels: Record<string, number> = {};
+			for (const name of task.validLabels) {
+				labels[name] = labelDescriptions[name].widget === 'likert' ? 0.75 : 0;
+			}
+			return submit({
+				type: task.type,
+				taskId: task.id,
+				messageId: task.messageId,
+				form: task.form,
+				labels
+			});
+		}
+	}
+}
+
+/**
+ * Contributors take turns leasing a few random tasks and pushing answers to them, until
+ * `done()` says so; fails when a whole round hands out no work.
+ */
+export async function workUntil(
+	crowd: readonly Contributor[],
+	done: () => Promise<boolean>,
+	{
+		batch = 3,
+		maxRounds = 100,
+		beforeEachTurn = () => {}
+	}: { batch?: number; maxRounds?: number; beforeEachTurn?: () => void } = {}
+): Promise<void> {
+	let n = 0;
+	for (let round = 0; round < maxRounds; round++) {
+		if (await done()) return;
+		let handedOut = 0;
+		for (const member of crowd) {
+			beforeEachTurn();
+			const tasks = await member.lease(batch);
+			handedOut += tasks.length;
+			if (tasks.length > 0) {
+				await member.pushNew(
+					...tasks.map((t) => answerTask(t.task, member.device.displayName, n++))
+				);
+			}
+		}
+		if (handedOut === 0 && !(await done())) throw new Error('the crowd ran out of work');
+	}
+	throw new Error(`not done after ${maxRounds} rounds`);
 }
