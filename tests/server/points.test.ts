@@ -8,7 +8,8 @@ import {
 	contributionsResponseSchema,
 	leaderboardResponseSchema,
 	statsResponseSchema,
-	type Contribution
+	type Contribution,
+	type ContributionsResponse
 } from '../../src/lib/protocol/points';
 import { defaultTreeManagerConfig } from '../../sync-server/tree-manager/config';
 import { seededRandom } from '../../sync-server/tree-manager/random';
@@ -65,7 +66,7 @@ describe.each(dialects)('points and boards on %s', (dialect) => {
 		const items: Contribution[] = [];
 		let before: number | null = null;
 		do {
-			const page = await get(
+			const page: ContributionsResponse = await get(
 				who,
 				`/api/me/contributions?limit=3${before === null ? '' : `&before=${before}`}`,
 				contributionsResponseSchema
