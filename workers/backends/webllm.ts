@@ -56,7 +56,7 @@ const finishReasons: Record<string, FinishReason> = {
 	abort: 'interrupted'
 };
 
-class WebllmBackend implements Backend {
+export class WebllmBackend implements Backend {
 	constructor(
 		private readonly engine: MLCEngine,
 		readonly info: Backend['info']

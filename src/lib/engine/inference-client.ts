@@ -21,20 +21,37 @@ export class InferenceClient {
 	private worker: Worker | null = null;
 	private remote: Remote<InferenceWorkerApi> | null = null;
 	private hasLoaded = false;
+	/** Rejecters of calls still waiting for the worker: comlink would leave them pending forever if it died. */
+	private readonly pending = new Set<(error: Error) => void>();
 
 	private api(): Remote<InferenceWorkerApi> {
 		if (!this.remote) {
-			this.worker = new Worker(new URL('../../../workers/inference.worker.ts', import.meta.url), {
+			const worker = new Worker(new URL('../../../workers/inference.worker.ts', import.meta.url), {
 				type: 'module',
 				name: 'hearth-inference'
 			});
-			this.remote = wrap<InferenceWorkerApi>(this.worker);
+			worker.addEventListener('error', (event) => {
+				const reason = event.message || 'it crashed, perhaps out of memory';
+				this.stop(`The model's worker stopped: ${reason}. Load the model again to continue.`);
+			});
+			this.worker = worker;
+			this.remote = wrap<InferenceWorkerApi>(worker);
 		}
 		return this.remote;
 	}
 
+	/** Runs a call on the worker; it fails (rather than hangs) if the worker stops first. */
+	private call<T>(run: (api: Remote<InferenceWorkerApi>) => Promise<T>): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			this.pending.add(reject);
+			run(this.api())
+				.then(resolve, reject)
+				.finally(() => this.pending.delete(reject));
+		});
+	}
+
 	probe(): Promise<DeviceProbe> {
-		return this.api().probe();
+		return this.call((api) => api.probe());
 	}
 
 	/**
@@ -48,9 +65,9 @@ export class InferenceClient {
 		onProgress: (progress: LoadProgress) => void = () => {},
 		options: LoadOptions = {}
 	): Promise<LoadedModel> {
-		if (this.hasLoaded) this.terminate();
+		if (this.hasLoaded) this.stop('Another model is being loaded.');
 		this.hasLoaded = true;
-		return this.api().load(record, files, proxy(onProgress), options);
+		return this.call((api) => api.load(record, files, proxy(onProgress), options));
 	}
 
 	/** Streams the reply through `onToken`; resolves with the whole reply and its statistics. */
@@ -59,20 +76,26 @@ export class InferenceClient {
 		params: GenerationParamsInput,
 		onToken: (event: TokenEvent) => void
 	): Promise<GenerationResult> {
-		return this.api().generate(messages, params, proxy(onToken));
+		return this.call((api) => api.generate(messages, params, proxy(onToken)));
 	}
 
 	/** Stops the reply being generated (it ends with finishReason 'interrupted'); null when none was. */
 	interrupt(): Promise<InterruptResult | null> {
-		return this.api().interrupt();
+		return this.call((api) => api.interrupt());
 	}
 
 	unload(): Promise<void> {
-		return this.api().unload();
+		return this.call((api) => api.unload());
 	}
 
 	/** Ends the worker and everything it holds (GPU memory included); the next call starts a new one. */
 	terminate(): void {
+		this.stop('The model was closed.');
+	}
+
+	private stop(reason: string): void {
+		for (const reject of this.pending) reject(new Error(reason));
+		this.pending.clear();
 		this.remote?.[releaseProxy]();
 		this.worker?.terminate();
 		this.remote = null;

@@ -1,0 +1,130 @@
+// web-llm needs WebGPU and its prebuilt weights, neither of which exists here; these tests drive
+// our translation layer with an engine that streams chunks shaped like web-llm's.
+import { describe, expect, it } from 'vitest';
+import type { ChatCompletionChunk, MLCEngine } from '@mlc-ai/web-llm';
+import { WebllmBackend } from '$workers/backends/webllm';
+import { generationParams } from '$lib/protocol/inference';
+
+const info = {
+	modelId: 'smollm2-360m-instruct-q4f32_1',
+	runtime: 'webllm' as const,
+	device: 'webgpu' as const,
+	threads: null,
+	contextWindow: 4096,
+	loadMs: 1
+};
+
+function chunk(content: string, finish: string | null = null, usage?: object): ChatCompletionChunk {
+	return {
+		id: 'c',
+		object: 'chat.completion.chunk',
+		created: 0,
+		model: info.modelId,
+		choices: content || finish ? [{ index: 0, delta: { content }, finish_reason: finish }] : [],
+		...(usage ? { usage } : {})
+	} as ChatCompletionChunk;
+}
+
+/** An engine streaming `pieces`; interruptGenerate makes it end the stream with finish_reason "abort". */
+function engine(pieces: string[], finish = 'stop') {
+	const requests: unknown[] = [];
+	let interrupted = false;
+	const fake = {
+		interruptGenerate: async () => {
+			interrupted = true;
+		},
+		chat: {
+			completions: {
+				create: async (request: unknown) => {
+					requests.push(request);
+					return (async function* () {
+						for (const piece of pieces) {
+							if (interrupted) {
+								yield chunk('', 'abort');
+								return;
+							}
+							yield chunk(piece);
+							await new Promise((resolve) => setTimeout(resolve, 1));
+						}
+						yield chunk('', finish);
+						yield chunk('', null, {
+							prompt_tokens: 12,
+							completion_tokens: pieces.length + 1,
+							total_tokens: 12 + pieces.length + 1,
+							extra: {
+								prefill_tokens_per_s: 300,
+								decode_tokens_per_s: 40,
+								time_to_first_token_s: 0.25
+							}
+						});
+					})();
+				}
+			}
+		}
+	};
+	return { engine: fake as unknown as MLCEngine, requests };
+}
+
+const question = [{ role: 'user' as const, content: 'Hi?' }];
+
+describe('WebllmBackend', () => {
+	it("streams web-llm's deltas and reports its own token counts and speeds", async () => {
+		const { engine: fake, requests } = engine(['Hel', 'lo', '!'], 'length');
+		const streamed: [string, number][] = [];
+		const params = generationParams.parse({
+			temperature: 0.5,
+			topP: 0.8,
+			maxTokens: 3,
+			seed: 9,
+			stop: ['\n\n']
+		});
+		const result = await new WebllmBackend(fake, info).generate(
+			question,
+			params,
+			(text, index) => streamed.push([text, index]),
+			new AbortController().signal
+		);
+		expect(streamed).toEqual([
+			['Hel', 1],
+			['lo', 2],
+			['!', 3]
+		]);
+		expect(result).toEqual({
+			text: 'Hello!',
+			finishReason: 'length',
+			stats: {
+				promptTokens: 12,
+				cachedPromptTokens: 0,
+				completionTokens: 4,
+				prefillTokensPerSecond: 300,
+				decodeTokensPerSecond: 40,
+				timeToFirstTokenMs: 250
+			}
+		});
+		expect(requests[0]).toMatchObject({
+			messages: question,
+			stream: true,
+			max_tokens: 3,
+			temperature: 0.5,
+			top_p: 0.8,
+			repetition_penalty: 1.1,
+			seed: 9,
+			stop: ['\n\n']
+		});
+	});
+
+	it('an abort interrupts web-llm and the reply ends as interrupted', async () => {
+		const { engine: fake } = engine(['a', 'b', 'c', 'd', 'e', 'f']);
+		const controller = new AbortController();
+		const result = await new WebllmBackend(fake, info).generate(
+			question,
+			generationParams.parse({}),
+			(_text, index) => {
+				if (index === 2) controller.abort();
+			},
+			controller.signal
+		);
+		expect(result.finishReason).toBe('interrupted');
+		expect(result.text).toBe('ab');
+	});
+});
