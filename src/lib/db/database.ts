@@ -6,7 +6,8 @@ import type { LeasedTask } from './records/leased-task';
 import type { OutboxEntry } from './records/outbox-entry';
 import type { StoredSetting } from './records/setting';
 import type { StoredModelBlob } from './records/model-blob';
-import { storesV1, storesV2, upgradeToV2 } from './schema';
+import type { StoredContribution } from './records/contribution';
+import { storesV1, storesV2, storesV3, upgradeToV2 } from './schema';
 
 export const databaseName = 'hearth';
 
@@ -19,11 +20,13 @@ export class HearthDatabase extends Dexie {
 	outbox!: EntityTable<OutboxEntry, 'seq'>;
 	settings!: EntityTable<StoredSetting, 'key'>;
 	modelBlobs!: EntityTable<StoredModelBlob, 'sha256'>;
+	contributions!: EntityTable<StoredContribution, 'taskId'>;
 
 	/** `options` lets tests pass fake-indexeddb and give each test its own database. */
 	constructor(name: string = databaseName, options?: DexieOptions) {
 		super(name, options);
 		this.version(1).stores(storesV1);
 		this.version(2).stores(storesV2).upgrade(upgradeToV2);
+		this.version(3).stores(storesV3);
 	}
 }

@@ -9,6 +9,7 @@ import { SettingsRepository } from './settings';
 import { ModelBlobsRepository } from './model-blobs';
 import { ChatThreadRepository } from './chat-thread';
 import { ModelInstallsRepository } from './model-installs';
+import { ContributionsRepository } from './contributions';
 
 /** The database and one repository per table. `db` is for transactions spanning tables. */
 export interface HearthStorage {
@@ -22,6 +23,7 @@ export interface HearthStorage {
 	modelBlobs: ModelBlobsRepository;
 	chatThread: ChatThreadRepository;
 	modelInstalls: ModelInstallsRepository;
+	contributions: ContributionsRepository;
 }
 
 export function openHearthStorage(
@@ -38,6 +40,7 @@ export function openHearthStorage(
 		settings: new SettingsRepository(db),
 		modelBlobs: new ModelBlobsRepository(db),
 		chatThread: new ChatThreadRepository(db, persistence),
-		modelInstalls: new ModelInstallsRepository(db)
+		modelInstalls: new ModelInstallsRepository(db),
+		contributions: new ContributionsRepository(db)
 	};
 }

@@ -34,4 +34,25 @@ export class OutboxRepository {
 	count(): Promise<number> {
 		return this.db.outbox.count();
 	}
+
+	/**
+	 * Moves every pending entry, in order, to consecutive seqs from `first`; returns old seq →
+	 * new seq. For closing a gap the server refused (an aborted transaction used up a seq, or
+	 * a new registration restarted the count): only safe for entries the server has never
+	 * processed, i.e. all of them above its lastSeq. Run it in a transaction with whatever
+	 * else refers to the seqs.
+	 */
+	async renumber(first: number): Promise<Map<number, number>> {
+		const entries = await this.db.outbox.orderBy('seq').toArray();
+		const moves = new Map<number, number>();
+		entries.forEach((entry, i) => {
+			if (entry.seq !== first + i) moves.set(entry.seq, first + i);
+		});
+		if (moves.size === 0) return moves;
+		await this.db.outbox.bulkDelete([...moves.keys()]);
+		await this.db.outbox.bulkAdd(
+			entries.filter((e) => moves.has(e.seq)).map((e) => ({ ...e, seq: moves.get(e.seq)! }))
+		);
+		return moves;
+	}
 }

@@ -41,3 +41,13 @@ export async function upgradeToV2(tx: Transaction): Promise<void> {
 			c.updatedAt = Math.max(c.createdAt, lastActivity.get(c.id) ?? 0);
 		});
 }
+
+/**
+ * Version 3: the log of contributions queued on this device (pending, applied or rejected by
+ * the server), found by the outbox `seq` that carries each and by state. Nothing to backfill:
+ * version 2 never queued contributions.
+ */
+export const storesV3 = {
+	...storesV2,
+	contributions: 'taskId, seq, state, createdAt'
+} as const;

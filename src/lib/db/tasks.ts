@@ -19,8 +19,17 @@ export class TasksRepository {
 		return this.db.tasks.orderBy('expiresAt').toArray();
 	}
 
+	count(): Promise<number> {
+		return this.db.tasks.count();
+	}
+
 	/** Drops a task that was done or skipped (its result is in the outbox by then). */
 	release(id: string): Promise<void> {
 		return this.db.tasks.delete(id);
+	}
+
+	/** Drops tasks whose leases the server no longer lists (done elsewhere, taken back). */
+	releaseMany(ids: readonly string[]): Promise<void> {
+		return this.db.tasks.bulkDelete([...ids]);
 	}
 }

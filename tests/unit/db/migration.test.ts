@@ -1,7 +1,7 @@
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { HearthDatabase } from '$lib/db/database';
-import { storesV1 } from '$lib/db/schema';
+import { storesV1, storesV2 } from '$lib/db/schema';
 import { fakeIndexedDb, uniqueDatabaseName } from './open-test-storage';
 
 /** Writes rows the way the app did when version 1 was current. */
@@ -54,7 +54,7 @@ describe('schema upgrade from version 1', () => {
 		const db = new HearthDatabase(name, fakeIndexedDb);
 		const recent = await db.conversations.orderBy('updatedAt').reverse().toArray();
 
-		expect(db.verno).toBe(2);
+		expect(db.verno).toBe(3);
 		expect(recent.map((c) => [c.id, c.updatedAt])).toEqual([
 			['busy', 900],
 			['quiet', 500]
@@ -81,8 +81,9 @@ describe('schema upgrade from version 1', () => {
 	it('creates a fresh database directly at the current version', async () => {
 		const db = new HearthDatabase(uniqueDatabaseName(), fakeIndexedDb);
 		await db.open();
-		expect(db.verno).toBe(2);
+		expect(db.verno).toBe(3);
 		expect(db.tables.map((t) => t.name).sort()).toEqual([
+			'contributions',
 			'conversations',
 			'drafts',
 			'messages',
@@ -91,6 +92,53 @@ describe('schema upgrade from version 1', () => {
 			'settings',
 			'tasks'
 		]);
+		db.close();
+	});
+});
+
+describe('schema upgrade from version 2', () => {
+	it('adds the contributions log and keeps queued work, leased tasks and the outbox count', async () => {
+		const name = uniqueDatabaseName();
+		const v2 = new Dexie(name, fakeIndexedDb);
+		v2.version(2).stores(storesV2);
+		await v2.table('tasks').add({
+			id: 'task-7',
+			type: 'assistant_reply',
+			lang: 'en',
+			leasedAt: 1,
+			expiresAt: 2,
+			task: { id: 'task-7' }
+		});
+		await v2.table('drafts').add({ key: 'task:task-7', value: { text: 'half' }, updatedAt: 3 });
+		await v2.table('outbox').bulkAdd([
+			{ mutation: { name: 'skip_task' }, createdAt: 1 },
+			{ mutation: { name: 'skip_task' }, createdAt: 2 }
+		]);
+		v2.close();
+
+		const db = new HearthDatabase(name, fakeIndexedDb);
+		expect(await db.tasks.get('task-7')).toMatchObject({ type: 'assistant_reply' });
+		expect((await db.drafts.get('task:task-7'))?.value).toEqual({ text: 'half' });
+		expect(await db.contributions.count()).toBe(0);
+		// The per-client seq goes on from where version 2 left it.
+		expect(await db.outbox.add({ mutation: { name: 'skip_task' }, createdAt: 3 })).toBe(3);
+		await db.contributions.add({
+			taskId: 'task-7',
+			seq: 3,
+			taskType: 'assistant_reply',
+			kind: 'message',
+			summary: 'half',
+			treeId: null,
+			targetId: null,
+			lang: 'en',
+			createdAt: 3,
+			state: 'pending',
+			rejection: null,
+			messageId: null,
+			status: null,
+			rank: null
+		});
+		expect((await db.contributions.where('state').equals('pending').toArray()).length).toBe(1);
 		db.close();
 	});
 });

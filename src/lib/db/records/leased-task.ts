@@ -9,5 +9,7 @@ export interface LeasedTask<T = unknown> {
 	leasedAt: number;
 	/** Work submitted after this is still accepted while its target is valid. */
 	expiresAt: number;
+	/** Topic tags of the task's tree, for choosing tasks by topic offline. */
+	tags?: string[];
 	task: T;
 }

@@ -1,0 +1,194 @@
+// The Contribute page's state: the held tasks, the filter choosing among them, the open task
+// and its draft. Created by the page, never module-level: a module instance would be shared by
+// every page and test in one JavaScript realm, and a draft could follow the wrong task.
+//
+// Every draft change is saved at once (a reload or a closed tab loses nothing); a finished task
+// is queued by `queueTaskResult` in one transaction; the sync status does the rest.
+import type { HearthStorage } from '$lib/db/open';
+import { langSchema } from '$lib/protocol/trees';
+import type { SkipReason, Task } from '$lib/protocol/tasks';
+import type { HeldTask } from '$lib/sync/pull-merge';
+import type { SyncStatus } from '$lib/sync/sync-status.svelte';
+import { findPii } from './pii';
+import { queueTaskResult } from './queue-result';
+import { draftKey, restoreDraft, type TaskDraft } from './task-draft';
+import { tasksMatching, type TaskFilter } from './task-filter';
+import { resultFromDraft, skipResult, type ResultCheck } from './task-result';
+
+const FILTER_KEY = 'contribute.filter';
+const CURRENT_KEY = 'contribute.current';
+
+/** Tasks one "Take tasks for offline" asks for; the server hands out at most the free slots. */
+export const OFFLINE_BATCH = 20;
+
+/** The device's language as a task language: `de-AT` → `de-AT`, else its base, else English. */
+export function defaultLanguage(locale: string | undefined): string {
+	if (!locale) return 'en';
+	if (langSchema.safeParse(locale).success) return locale;
+	const base = locale.split('-')[0].toLowerCase();
+	return langSchema.safeParse(base).success ? base : 'en';
+}
+
+export class ContributeSession {
+	tasks = $state<HeldTask[]>([]);
+	filter = $state<TaskFilter>({ lang: 'en', tags: [], type: 'random' });
+	currentId = $state<string | null>(null);
+	draft = $state<TaskDraft | null>(null);
+	/** What keeps the current draft from review or submission, in words. */
+	problems = $state<string[]>([]);
+	/** The contributor looked at the highlighted personal data and wants to submit anyway. */
+	piiConfirmed = $state(false);
+	leasing = $state(false);
+	notice = $state<string | null>(null);
+	error = $state<string | null>(null);
+
+	readonly matching = $derived(tasksMatching(this.tasks, this.filter));
+	readonly current = $derived(this.tasks.find((t) => t.id === this.currentId) ?? null);
+	/** Personal data in the text under review (nothing to check for labels and rankings). */
+	readonly pii = $derived(
+		this.draft?.kind === 'text' && this.draft.step === 'review' ? findPii(this.draft.text) : []
+	);
+
+	constructor(
+		private readonly storage: HearthStorage,
+		private readonly sync: SyncStatus,
+		private readonly now: () => number = Date.now
+	) {}
+
+	async init(locale: string | undefined): Promise<void> {
+		this.filter = await this.storage.settings.get<TaskFilter>(FILTER_KEY, {
+			lang: defaultLanguage(locale),
+			tags: [],
+			type: 'random'
+		});
+		await this.reloadTasks();
+		const last = await this.storage.settings.get<string | null>(CURRENT_KEY, null);
+		if (last && this.tasks.some((t) => t.id === last)) await this.open(last);
+	}
+
+	/** Re-reads the held tasks (after a sync or a lease changed them). */
+	async reloadTasks(): Promise<void> {
+		this.tasks = (await this.storage.tasks.held()) as HeldTask[];
+		if (this.currentId && !this.current) {
+			this.currentId = null;
+			this.draft = null;
+		}
+	}
+
+	async setFilter(filter: TaskFilter): Promise<void> {
+		this.filter = filter;
+		await this.storage.settings.set(FILTER_KEY, filter);
+	}
+
+	async open(taskId: string | null): Promise<void> {
+		const held = this.tasks.find((t) => t.id === taskId);
+		this.currentId = held ? held.id : null;
+		this.problems = [];
+		this.piiConfirmed = false;
+		this.error = null;
+		this.draft = held
+			? restoreDraft(held.task, (await this.storage.drafts.get(draftKey(held.id)))?.value)
+			: null;
+		await this.storage.settings.set(CURRENT_KEY, this.currentId);
+	}
+
+	/** Opens the first task matching the filter, if any. */
+	async openNext(): Promise<void> {
+		await this.open(this.matching[0]?.id ?? null);
+	}
+
+	/** Every edit of the form lands here and is saved before the next one. */
+	async updateDraft(draft: TaskDraft): Promise<void> {
+		const task = this.current;
+		if (!task) return;
+		this.draft = draft;
+		this.problems = [];
+		this.piiConfirmed = false;
+		await this.storage.drafts.save(draftKey(task.id), draft, this.now());
+	}
+
+	#check(): { task: Task; check: ResultCheck } | null {
+		if (!this.current || !this.draft) return null;
+		return { task: this.current.task, check: resultFromDraft(this.current.task, this.draft) };
+	}
+
+	/** Moves to the review step when the draft makes a valid result, else lists what is missing. */
+	async review(): Promise<void> {
+		const checked = this.#check();
+		if (!checked || !this.draft) return;
+		if (!checked.check.ok) {
+			this.problems = checked.check.problems;
+			return;
+		}
+		await this.updateDraft({ ...this.draft, step: 'review' });
+	}
+
+	async backToEdit(): Promise<void> {
+		if (this.draft) await this.updateDraft({ ...this.draft, step: 'edit' });
+	}
+
+	/** Queues the reviewed result and opens the next task; syncs at once when online. */
+	async submit(): Promise<void> {
+		const checked = this.#check();
+		if (!checked) return;
+		if (!checked.check.ok) {
+			this.problems = checked.check.problems;
+			return;
+		}
+		if (this.pii.length > 0 && !this.piiConfirmed) {
+			this.problems = ['Edit the highlighted personal data, or confirm that it may be shared.'];
+			return;
+		}
+		await this.#queue(checked.task, checked.check.result, 'Submitted');
+	}
+
+	async skip(reason: SkipReason, note: string): Promise<void> {
+		const task = this.current?.task;
+		if (!task) return;
+		const check = skipResult(task, reason, note);
+		if (!check.ok) {
+			this.problems = check.problems;
+			return;
+		}
+		await this.#queue(task, check.result, 'Skipped');
+	}
+
+	async #queue(task: Task, result: Parameters<typeof queueTaskResult>[2], done: string) {
+		try {
+			await queueTaskResult(this.storage, task, result, this.now());
+		} catch (error) {
+			this.error = `Could not save on this device: ${(error as Error).message}`;
+			return;
+		}
+		this.notice = `${done}: queued on this device; it syncs when you are online.`;
+		this.draft = null;
+		this.currentId = null;
+		await this.reloadTasks();
+		await this.openNext();
+		void this.sync.syncNow();
+	}
+
+	/** "Take tasks for offline": leases a batch matching the filter. */
+	async takeTasks(): Promise<void> {
+		this.leasing = true;
+		this.error = null;
+		try {
+			const count = await this.sync.takeTasks({
+				count: OFFLINE_BATCH,
+				lang: this.filter.lang,
+				type: this.filter.type,
+				...(this.filter.tags.length ? { tags: this.filter.tags } : {})
+			});
+			this.notice =
+				count === 0
+					? 'No tasks match right now. Try another language, topic or kind, or come back later.'
+					: `Took ${count} task${count === 1 ? '' : 's'}: they stay on this device for offline work.`;
+			await this.reloadTasks();
+			if (!this.current) await this.openNext();
+		} catch (error) {
+			this.error = (error as Error).message;
+		} finally {
+			this.leasing = false;
+		}
+	}
+}

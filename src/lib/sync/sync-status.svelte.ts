@@ -1,0 +1,140 @@
+// What the sync status line shows (pending items, last sync, last error, whether a sync is
+// running) and what makes syncs happen: start, the `online` event, the page becoming visible,
+// a timer, a failed sync's backoff, and the "Sync now" button.
+//
+// Created by the Contribute layout and handed down through context, never a module-level
+// singleton: module state would be shared by every page and every test in one JavaScript
+// realm, and its timers and listeners would outlive the pages that need them.
+import type { HearthStorage } from '$lib/db/open';
+import type { LeaseRequest } from '$lib/protocol/sync';
+import { ApiError, describeSyncError } from './api-client';
+import { nextAttemptDelay } from './backoff';
+import type { AccountSnapshot, SyncEngine } from './sync-engine';
+
+export interface SyncStatusOptions {
+	/** Between syncs that succeeded: picks up review results and new points. */
+	intervalMs: number;
+	random: () => number;
+	isOnline: () => boolean;
+}
+
+export const defaultSyncStatusOptions: SyncStatusOptions = {
+	intervalMs: 5 * 60_000,
+	random: Math.random,
+	isOnline: () => globalThis.navigator?.onLine !== false
+};
+
+/** The storage and engine, opened on first use (Dexie stays off the entry bundle). */
+export type OpenSync = () => Promise<{ storage: HearthStorage; engine: SyncEngine }>;
+
+export class SyncStatus {
+	/** Outbox entries not yet acknowledged by the server. */
+	pending = $state(0);
+	/** Tasks leased to this device and not yet done. */
+	held = $state(0);
+	syncing = $state(false);
+	lastSyncAt = $state<number | null>(null);
+	lastError = $state<string | null>(null);
+	/** Points, display name and role as of the last pull. */
+	account = $state<AccountSnapshot | null>(null);
+	/** Grows after every change to local contribution data, so views re-read it. */
+	revision = $state(0);
+
+	#failures = 0;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#running: Promise<void> | null = null;
+	#stopped = true;
+
+	constructor(
+		private readonly open: OpenSync,
+		private readonly options: SyncStatusOptions = defaultSyncStatusOptions
+	) {}
+
+	/** Re-reads the counts after a local change (a queued result, a released task). */
+	async refresh(): Promise<void> {
+		const { storage, engine } = await this.open();
+		[this.pending, this.held, this.account] = await Promise.all([
+			storage.outbox.count(),
+			storage.tasks.count(),
+			engine.account()
+		]);
+		this.lastSyncAt = this.account?.syncedAt ?? this.lastSyncAt;
+		this.revision++;
+	}
+
+	/**
+	 * Starts the triggers and a first sync; returns the function that stops them (the layout's
+	 * teardown).
+	 */
+	start(target: Pick<Window, 'addEventListener' | 'removeEventListener'> = window): () => void {
+		this.#stopped = false;
+		const onOnline = () => void this.syncNow();
+		const onVisible = () => {
+			if (document.visibilityState === 'visible') void this.syncNow();
+		};
+		target.addEventListener('online', onOnline);
+		document.addEventListener('visibilitychange', onVisible);
+		void this.refresh().then(() => this.syncNow());
+		return () => {
+			this.#stopped = true;
+			clearTimeout(this.#timer);
+			target.removeEventListener('online', onOnline);
+			document.removeEventListener('visibilitychange', onVisible);
+		};
+	}
+
+	/** Syncs now, or joins the sync already running. Never throws: errors land in `lastError`. */
+	syncNow(): Promise<void> {
+		this.#running ??= this.#sync().finally(() => (this.#running = null));
+		return this.#running;
+	}
+
+	async #sync(): Promise<void> {
+		clearTimeout(this.#timer);
+		if (!this.options.isOnline()) {
+			this.lastError = 'Offline: your work is kept on this device and syncs when you are back.';
+			await this.refresh();
+			return;
+		}
+		this.syncing = true;
+		try {
+			const { engine } = await this.open();
+			const report = await engine.sync();
+			this.#failures = 0;
+			this.lastError = null;
+			this.lastSyncAt = report.account.syncedAt;
+			this.#schedule(this.options.intervalMs);
+		} catch (error) {
+			this.#failures++;
+			this.lastError = describeSyncError(error);
+			const retryAfter = error instanceof ApiError ? error.retryAfterMs : null;
+			this.#schedule(nextAttemptDelay(this.#failures, this.options.random, retryAfter));
+		} finally {
+			this.syncing = false;
+			await this.refresh();
+		}
+	}
+
+	#schedule(delayMs: number): void {
+		clearTimeout(this.#timer);
+		if (this.#stopped) return;
+		this.#timer = setTimeout(() => void this.syncNow(), delayMs);
+	}
+
+	/**
+	 * "Take tasks for offline": leases up to `count` tasks matching the request. Resolves to how
+	 * many arrived; throws with a readable message.
+	 */
+	async takeTasks(request: Omit<LeaseRequest, 'clientId'>): Promise<number> {
+		const { engine } = await this.open();
+		try {
+			const count = await engine.lease(request);
+			this.lastError = null;
+			return count;
+		} catch (error) {
+			throw new Error(describeSyncError(error), { cause: error });
+		} finally {
+			await this.refresh();
+		}
+	}
+}
