@@ -143,7 +143,7 @@ async function main() {
 	});
 	try {
 		// A page per configuration: a runtime's device and thread count are fixed when it starts.
-		const browsers = [];
+		const browsers: Awaited<ReturnType<typeof browserSide>>[] = [];
 		for (const { device, threads } of configurations) {
 			browsers.push(await browserSide(await browser.newPage(), harness, device, threads));
 		}
