@@ -2,10 +2,10 @@
 // against onnxruntime-node running the same model files (the pipeline's own ONNX evaluation
 // code). The harness page (bench/inference-page) is the app's InferenceClient and worker,
 // served by the real sync server with the app's headers.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
-import { startHarness, type Harness } from '../../bench/inference-page/fixture';
+import { pipelineModelDir, startHarness, type Harness } from '../../bench/inference-page/fixture';
 import type { Harness as PageHarness } from '../../bench/inference-page/main';
 import { OnnxDecoder } from '../../training/build/onnx-decoder';
 import { ChatFormat } from '../../training/datasets/chat-format';
@@ -181,6 +181,37 @@ test('WebGPU (software adapter): the greedy reply equals onnxruntime-node, KV ca
 	expect(info).toMatchObject({ device: 'webgpu', threads: null });
 
 	await expectConversationMatchesReference(page, q4);
+});
+
+test("on the pipeline's model, greedy replies to held-out prompts equal the pipeline's own ONNX evaluation", async ({
+	page
+}) => {
+	const reportPath = join(pipelineModelDir, '..', 'eval', 'report.json');
+	const evalPath = join(pipelineModelDir, '..', 'data', 'eval.jsonl');
+	test.skip(
+		harness.modelDir !== pipelineModelDir || !existsSync(reportPath) || !existsSync(evalPath),
+		'the pipeline has not built and evaluated the ci model (tests/pipeline does)'
+	);
+	const report = readJson(reportPath) as Record<string, unknown>;
+	const replies = new Map(
+		(report['onnx.q4.greedy'] as { tree_id: string; output: string }[]).map((g) => [
+			g.tree_id,
+			g.output
+		])
+	);
+	const prompts = readFileSync(evalPath, 'utf8')
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line) as { tree_id: string; messages: ChatMessage[] })
+		.slice(0, 5);
+	const maxTokens = (readJson('training/configs/ci.json') as { eval: { max_new_tokens: number } })
+		.eval.max_new_tokens;
+	await openHarness(page);
+	await load(page, q4, 'wasm');
+	for (const prompt of prompts) {
+		const { result } = await generate(page, prompt.messages, { ...greedy, maxTokens });
+		expect(result.text, prompt.tree_id).toBe(replies.get(prompt.tree_id));
+	}
 });
 
 test('logits in the browser (WASM) match onnxruntime-node within 1e-3, fp32 and q4', async ({
