@@ -12,6 +12,7 @@ import type { ServerConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { ApiHttpError, installErrorHandler, sendApiError } from './http/api-error';
+import { compressResponses } from './http/compression';
 import { installJsonBodyParser } from './http/json-body';
 import { serveRegistry } from './http/registry';
 import { addSecurityHeaders } from './http/security-headers';
@@ -50,10 +51,13 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 	installJsonBodyParser(app);
 	installErrorHandler(app, config.bodyLimitBytes);
 	addSecurityHeaders(app);
+	// Registered before compression, whose hook applies only to routes added after it: model
+	// blobs must go out as the stored bytes (range requests, sha-256 checks in the browser).
+	await serveRegistry(app, config.registryDir);
+	await compressResponses(app);
 
 	healthRoutes(app, database);
 	registerCommunityApi(app, database, config.sync);
-	await serveRegistry(app, config.registryDir);
 	const sendAppShell = await serveStaticApp(app, config.staticDir);
 
 	app.setNotFoundHandler((request, reply) => {
