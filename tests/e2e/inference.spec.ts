@@ -56,17 +56,33 @@ test.afterAll(async () => {
 	await harness?.stop();
 });
 
-/** Greedy reply from onnxruntime-node: its token ids (with the end-of-turn token, when reached) and text. */
-async function referenceReply(record: OnnxModelRecord, messages: ChatMessage[], maxTokens: number) {
+/** Greedy continuation of `prompt` by onnxruntime-node: token ids (with the end-of-turn token, when reached) and text. */
+async function referenceContinuation(record: OnnxModelRecord, prompt: number[], maxTokens: number) {
 	const decoder = await OnnxDecoder.load(
 		harness.modelDir,
 		record.quantization === 'q4' ? 'q4' : 'fp32'
 	);
 	const generation = readJson(join(harness.modelDir, 'generation_config.json'));
 	const stops = new Set<number>([chat.eosTokenId, ...[generation.eos_token_id].flat()]);
-	const ids = await decoder.greedy(chat.promptIds(messages), maxTokens, stops);
+	const ids = await decoder.greedy(prompt, maxTokens, stops);
 	await decoder.release();
 	return { ids, text: chat.decode(ids, true) };
+}
+
+/** The reference reply to `messages`. */
+function referenceReply(record: OnnxModelRecord, messages: ChatMessage[], maxTokens: number) {
+	return referenceContinuation(record, chat.promptIds(messages), maxTokens);
+}
+
+/**
+ * What the worker's cache can give the next request: it holds the previous prompt and every
+ * reply token but the last (never fed back), and is reused when the new prompt's tokens start
+ * with exactly those.
+ */
+function reusableTokens(previousPrompt: number[], previousReply: number[], next: number[]): number {
+	const fed = [...previousPrompt, ...previousReply.slice(0, -1)];
+	const isPrefix = fed.length < next.length && fed.every((id, i) => id === next[i]);
+	return isPrefix ? fed.length : 0;
 }
 
 async function openHarness(page: Page): Promise<void> {
@@ -143,12 +159,9 @@ async function expectConversationMatchesReference(page: Page, record: OnnxModelR
 		await referenceReply(record, followUp, 48),
 		followUp
 	);
-	// The cache holds the first prompt and every reply token but the last (never fed back); it is
-	// reused when the follow-up's tokens start with exactly those.
-	const fed = [...chat.promptIds(question), ...firstReference.ids.slice(0, -1)];
-	const followUpIds = chat.promptIds(followUp);
-	const reusable = fed.length < followUpIds.length && fed.every((id, i) => id === followUpIds[i]);
-	expect(second.result.stats.cachedPromptTokens).toBe(reusable ? fed.length : 0);
+	expect(second.result.stats.cachedPromptTokens).toBe(
+		reusableTokens(chat.promptIds(question), firstReference.ids, chat.promptIds(followUp))
+	);
 	return first.result;
 }
 
@@ -245,6 +258,28 @@ test('logits in the browser (WASM) match onnxruntime-node within 1e-3, fp32 and 
 		});
 		expect(worst, `${record.id}: largest difference`).toBeLessThan(1e-3);
 	}
+});
+
+test('Continue: a reply cut at max tokens carries on where it stopped', async ({ page }) => {
+	await openHarness(page);
+	await load(page, q4, 'wasm');
+	const cut = await generate(page, question, { ...greedy, maxTokens: 6 });
+	expect(cut.result.finishReason).toBe('length');
+	const cutIds = chat.encode(cut.result.text);
+
+	const rest = await generate(
+		page,
+		[...question, { role: 'assistant', content: cut.result.text }],
+		greedy
+	);
+	// The same continuation by onnxruntime-node: the prompt, then the reply so far, no end of turn.
+	const prompt = chat.encode(chat.render(question, true) + cut.result.text);
+	const reference = await referenceContinuation(q4, prompt, 48);
+	expect(rest.result.text).toBe(reference.text);
+	expect(rest.result.stats.promptTokens).toBe(prompt.length);
+	expect(rest.result.stats.cachedPromptTokens).toBe(
+		reusableTokens(chat.promptIds(question), cutIds, prompt)
+	);
 });
 
 test('interrupt stops the reply within one token of the request', async ({ page }) => {

@@ -227,10 +227,10 @@ class OnnxBackend implements Backend {
 		const room = Math.min(maxTokens, Math.ceil(window / 4));
 		const system = messages[0].role === 'system' ? [messages[0]] : [];
 		let rest = messages.slice(system.length);
-		let ids = this.chat.promptIds([...system, ...rest]);
+		let ids = this.chat.encode(this.renderPrompt([...system, ...rest]));
 		while (ids.length + room > window && rest.length > 1) {
 			rest = rest.slice(1);
-			ids = this.chat.promptIds([...system, ...rest]);
+			ids = this.chat.encode(this.renderPrompt([...system, ...rest]));
 		}
 		if (ids.length >= window) {
 			throw new Error(
@@ -238,6 +238,20 @@ class OnnxBackend implements Backend {
 			);
 		}
 		return ids;
+	}
+
+	/**
+	 * The text the model continues. After a user message: the conversation and the assistant's
+	 * header. After an assistant message (Continue on a reply cut short): the conversation up to
+	 * the end of that reply's text, without its end of turn, as Hugging Face's
+	 * `continue_final_message` does, so the model carries on where it stopped.
+	 */
+	private renderPrompt(messages: ChatMessage[]): string {
+		const last = messages[messages.length - 1];
+		if (last.role !== 'assistant') return this.chat.render(messages, true);
+		if (!last.content) return this.chat.render(messages.slice(0, -1), true);
+		const full = this.chat.render(messages, false);
+		return full.slice(0, full.lastIndexOf(last.content) + last.content.length);
 	}
 
 	async unload(): Promise<void> {

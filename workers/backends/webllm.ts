@@ -68,6 +68,10 @@ export class WebllmBackend implements Backend {
 		onToken: TokenSink,
 		signal: AbortSignal
 	): Promise<GenerationResult> {
+		if (messages[messages.length - 1].role === 'assistant') {
+			// web-llm only answers a user (or tool) message; it cannot extend a reply in place.
+			throw new Error(`${this.info.modelId} cannot continue a reply; regenerate it instead`);
+		}
 		const started = performance.now();
 		// web-llm has no top-k; temperature 0 is greedy there too.
 		const chunks = await this.engine.chat.completions.create({

@@ -162,6 +162,11 @@ export interface InferenceWorkerApi {
 		onProgress: (progress: LoadProgress) => void,
 		options?: LoadOptions
 	): Promise<LoadedModel>;
+	/**
+	 * Replies to `messages`. When the last message is the assistant's (a reply cut at max
+	 * tokens), the model continues that reply instead and returns only the new text (ONNX
+	 * models; web-llm models refuse).
+	 */
 	generate(
 		messages: ChatMessage[],
 		params: GenerationParamsInput,

@@ -127,4 +127,20 @@ describe('WebllmBackend', () => {
 		expect(result.finishReason).toBe('interrupted');
 		expect(result.text).toBe('ab');
 	});
+
+	it('refuses to continue a reply, which web-llm cannot do, with a message saying what to do', async () => {
+		const { engine: fake, requests } = engine(['x']);
+		const continuing = [...question, { role: 'assistant' as const, content: 'Half a' }];
+		await expect(
+			new WebllmBackend(fake, info).generate(
+				continuing,
+				generationParams.parse({}),
+				() => {},
+				new AbortController().signal
+			)
+		).rejects.toThrow(
+			'smollm2-360m-instruct-q4f32_1 cannot continue a reply; regenerate it instead'
+		);
+		expect(requests).toEqual([]);
+	});
 });
