@@ -31,7 +31,12 @@ const systemPackages = [
 	{ deb: 'postgresql', present: () => postgresBinDir() !== null },
 	{ deb: 'python3-torch', present: () => pythonCan('import torch') },
 	{ deb: 'python3-numpy', present: () => pythonCan('import numpy') },
-	{ deb: 'libopenblas0-pthread', present: () => existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread') || existsSync('/usr/lib/aarch64-linux-gnu/openblas-pthread') }
+	{
+		deb: 'libopenblas0-pthread',
+		present: () =>
+			existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread') ||
+			existsSync('/usr/lib/aarch64-linux-gnu/openblas-pthread')
+	}
 ];
 
 /** Installs the Debian packages the tests need when we may, or says exactly what to run. */

@@ -5,7 +5,11 @@ import { ensureNpmPackages, ensureSystemPackages } from './setup.mjs';
 ensureNpmPackages();
 ensureSystemPackages();
 
-const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
+const env = {
+	...process.env,
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+	ONNXRUNTIME_NODE_INSTALL: 'skip'
+};
 const only = process.argv.slice(2);
 
 const steps = [
@@ -25,7 +29,9 @@ for (const [name, cmd, args] of steps) {
 	console.log(`\n[test] ── ${name}: ${cmd} ${args.join(' ')}`);
 	const t0 = Date.now();
 	const { status } = spawnSync(cmd, args, { stdio: 'inherit', env });
-	console.log(`[test] ── ${name} ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+	console.log(
+		`[test] ── ${name} ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s`
+	);
 	if (status !== 0) process.exit(status ?? 1);
 }
 console.log(`\n[test] all suites passed in ${((Date.now() - started) / 60000).toFixed(1)} min`);
