@@ -3,8 +3,9 @@
 // savepoint, so a rejected mutation leaves nothing behind — record each as applied or rejected,
 // advance lastSeq, and commit. A failure that is not a rejection (the database went away)
 // rolls back the whole push: nothing is acknowledged, and the client's retry is safe.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { MutationOutcome, PushRequest, PushResponse } from '../../src/lib/protocol/sync';
+import type { MutationsTable } from '../db/schema';
 import { ApiHttpError } from '../http/api-error';
 import type { Caller } from '../identity/authenticate';
 import { runDueLottery } from '../trees/lottery-runner';
@@ -69,26 +70,25 @@ export async function push(
 			Math.min(client.lastSeq, request.mutations.at(-1)!.seq)
 		);
 		let lastSeq = client.lastSeq;
+		const logged: Insertable<MutationsTable>[] = [];
 		for (const mutation of request.mutations) {
 			if (mutation.seq <= lastSeq) continue;
 			const outcome = await applyInSavepoint(session, caller, request.clientId, mutation);
-			await trx
-				.insertInto('mutations')
-				.values({
-					client_id: request.clientId,
-					seq: mutation.seq,
-					name: mutation.name,
-					args: JSON.stringify(mutation.args ?? null),
-					status: outcome.status,
-					code: outcome.status === 'rejected' ? outcome.code : null,
-					reason: outcome.status === 'rejected' ? outcome.message : null,
-					result: outcome.status === 'applied' ? JSON.stringify(outcome.result) : null,
-					processed_at: session.now
-				})
-				.execute();
+			logged.push({
+				client_id: request.clientId,
+				seq: mutation.seq,
+				name: mutation.name,
+				args: JSON.stringify(mutation.args ?? null),
+				status: outcome.status,
+				code: outcome.status === 'rejected' ? outcome.code : null,
+				reason: outcome.status === 'rejected' ? outcome.message : null,
+				result: outcome.status === 'applied' ? JSON.stringify(outcome.result) : null,
+				processed_at: session.now
+			});
 			results.push(outcome);
 			lastSeq = mutation.seq;
 		}
+		if (logged.length > 0) await trx.insertInto('mutations').values(logged).execute();
 		if (lastSeq !== client.lastSeq) {
 			await trx
 				.updateTable('clients')

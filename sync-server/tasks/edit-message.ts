@@ -9,7 +9,7 @@ import {
 import { checkEdit } from '../tree-manager/submissions';
 import { lockRows } from '../trees/transaction';
 import { loadTree, treeIdOfMessage } from '../trees/tree-store';
-import { ensureTextAllowed } from './text-rules';
+import { ensureTextAllowed, rememberText } from './text-rules';
 
 export async function editMessage(
 	ctx: MutationContext,
@@ -28,5 +28,6 @@ export async function editMessage(
 		.where('id', '=', args.messageId)
 		.execute();
 	session.touch(caller.userId, args.messageId);
+	await rememberText(ctx, args.messageId, args.text);
 	return { messageId: args.messageId };
 }

@@ -20,7 +20,7 @@ import { loadTree } from '../trees/tree-store';
 import { insertMessage, insertTreeRow } from '../trees/tree-writes';
 import { finishLease, taskOfType, takeLease } from './leased-work';
 import { initialPromptRoom } from './lease';
-import { ensureTextAllowed } from './text-rules';
+import { ensureTextAllowed, rememberText } from './text-rules';
 
 async function writeInitialPrompt(
 	ctx: MutationContext,
@@ -56,6 +56,7 @@ async function writeInitialPrompt(
 		}
 	]);
 	await settleAndPersist(session, tree);
+	await rememberText(ctx, id, prompt.text);
 	return id;
 }
 
@@ -66,7 +67,12 @@ export async function createInitialPrompt(
 ): Promise<MutationResult> {
 	const { session } = ctx;
 	await ensureTextAllowed(ctx, args.text);
-	if ((await initialPromptRoom(session.trx, session.service, args.lang, session.now)) <= 0) {
+	// Counted once per push, then kept current: only this push changes it meanwhile.
+	const roomKey = `initial-prompt-room:${args.lang}`;
+	const room = await session.recall(roomKey, () =>
+		initialPromptRoom(session.trx, session.service, args.lang, session.now)
+	);
+	if (room <= 0) {
 		reject(
 			'not_wanted',
 			`Enough new prompts in ${args.lang} are waiting for review and growth; please take a task instead.`
@@ -78,6 +84,7 @@ export async function createInitialPrompt(
 		tags: args.tags ?? [],
 		taskId: null
 	});
+	session.remember(roomKey, room - 1);
 	return { messageId };
 }
 
@@ -133,5 +140,6 @@ export async function submitText(
 	]);
 	await settleAndPersist(session, { ...tree, messages: [...tree.messages, message] });
 	await finishLease(ctx, lease, 'done');
+	await rememberText(ctx, message.id, submission.text);
 	return { messageId: message.id };
 }

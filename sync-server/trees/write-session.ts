@@ -15,6 +15,7 @@ export interface Service {
 
 export class WriteSession {
 	private readonly touched = new Map<string, Set<string>>();
+	private readonly memo = new Map<string, unknown>();
 	/** Languages whose prompt lottery should run before commit (a slot or a prompt appeared). */
 	readonly lotteryLangs = new Set<string>();
 
@@ -39,15 +40,32 @@ export class WriteSession {
 		this.touched.set(authorId, ids);
 	}
 
+	/**
+	 * A value loaded once per transaction and kept current by the caller (`remember`), so a push
+	 * of many mutations does not query it again for each. Values are replaced, never mutated,
+	 * which lets `checkpoint` restore them.
+	 */
+	async recall<T>(key: string, load: () => Promise<T>): Promise<T> {
+		if (!this.memo.has(key)) this.memo.set(key, await load());
+		return this.memo.get(key) as T;
+	}
+
+	remember<T>(key: string, value: T): void {
+		this.memo.set(key, value);
+	}
+
 	/** Returns a function that forgets what was recorded after this call (a rolled-back savepoint). */
 	checkpoint(): () => void {
 		const touched = new Map([...this.touched].map(([user, ids]) => [user, new Set(ids)]));
 		const langs = new Set(this.lotteryLangs);
+		const memo = new Map(this.memo);
 		return () => {
 			this.touched.clear();
 			for (const [user, ids] of touched) this.touched.set(user, ids);
 			this.lotteryLangs.clear();
 			for (const lang of langs) this.lotteryLangs.add(lang);
+			this.memo.clear();
+			for (const [key, value] of memo) this.memo.set(key, value);
 		};
 	}
 

@@ -224,8 +224,10 @@ describe.each(dialects)('sync protocol on %s', (dialect) => {
 		const ann = await Contributor.register(t.app);
 		await ann.pushNew(prompt('Cursor one'), prompt('Cursor two'));
 		const first = await ann.pull(null);
-		expect(first.messages.map((m) => m.text)).toEqual(['Cursor one', 'Cursor two']);
-		expect(first.messages[0]).toMatchObject({
+		// Written in one push, they changed together: same version, in id order.
+		const bySeq = [...first.messages].sort((a, b) => a.seq! - b.seq!);
+		expect(bySeq.map((m) => m.text)).toEqual(['Cursor one', 'Cursor two']);
+		expect(bySeq[0]).toMatchObject({
 			type: 'initial_prompt',
 			status: 'in_review',
 			treeState: 'initial_prompt_review',
@@ -239,7 +241,7 @@ describe.each(dialects)('sync protocol on %s', (dialect) => {
 
 		await ann.pushNew({
 			name: 'edit_message',
-			args: { messageId: first.messages[1].id, text: 'Cursor two, edited' }
+			args: { messageId: bySeq[1].id, text: 'Cursor two, edited' }
 		});
 		const changed = await ann.pull(first.cursor);
 		expect(changed.messages.map((m) => m.text)).toEqual(['Cursor two, edited']);
