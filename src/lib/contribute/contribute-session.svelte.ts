@@ -5,10 +5,10 @@
 // Every draft change is saved at once (a reload or a closed tab loses nothing); a finished task
 // is queued by `queueTaskResult` in one transaction; the sync status does the rest.
 import type { HearthStorage } from '$lib/db/open';
-import { langSchema } from '$lib/protocol/trees';
 import type { SkipReason, Task } from '$lib/protocol/tasks';
 import type { HeldTask } from '$lib/sync/pull-merge';
 import type { SyncStatus } from '$lib/sync/sync-status.svelte';
+import { defaultLanguage } from './languages';
 import { findPii } from './pii';
 import { queueTaskResult } from './queue-result';
 import { draftKey, restoreDraft, type TaskDraft } from './task-draft';
@@ -20,14 +20,6 @@ const CURRENT_KEY = 'contribute.current';
 
 /** Tasks one "Take tasks for offline" asks for; the server hands out at most the free slots. */
 export const OFFLINE_BATCH = 20;
-
-/** The device's language as a task language: `de-AT` → `de-AT`, else its base, else English. */
-export function defaultLanguage(locale: string | undefined): string {
-	if (!locale) return 'en';
-	if (langSchema.safeParse(locale).success) return locale;
-	const base = locale.split('-')[0].toLowerCase();
-	return langSchema.safeParse(base).success ? base : 'en';
-}
 
 export class ContributeSession {
 	tasks = $state<HeldTask[]>([]);

@@ -7,7 +7,7 @@
 // realm, and its timers and listeners would outlive the pages that need them.
 import type { HearthStorage } from '$lib/db/open';
 import type { LeaseRequest } from '$lib/protocol/sync';
-import { ApiError, describeSyncError } from './api-client';
+import { ApiError, describeSyncError, type HearthApi } from './api-client';
 import { nextAttemptDelay } from './backoff';
 import type { AccountSnapshot, SyncEngine } from './sync-engine';
 
@@ -119,6 +119,12 @@ export class SyncStatus {
 		clearTimeout(this.#timer);
 		if (this.#stopped) return;
 		this.#timer = setTimeout(() => void this.syncNow(), delayMs);
+	}
+
+	/** The API as this device, or null before it registered: for pages showing server views. */
+	async deviceApi(): Promise<HearthApi | null> {
+		const { engine } = await this.open();
+		return (await engine.knownDevice()) ? engine.api : null;
 	}
 
 	/**

@@ -8,6 +8,8 @@ export interface HearthServer {
 	url: string;
 	/** The folder it serves the app from (replace its contents to publish a new build). */
 	staticDir: string;
+	/** Its SQLite database's folder (`HEARTH_DATA_DIR`), e.g. for seeding with the admin CLI. */
+	dataDir: string;
 	stop(): Promise<void>;
 }
 
@@ -22,13 +24,14 @@ export async function startHearthServer(
 ): Promise<HearthServer> {
 	const workDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-server-'));
 	const staticDir = join(workDir, 'app');
+	const dataDir = join(workDir, 'data');
 	cpSync(buildDir, staticDir, { recursive: true });
 	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
 		env: {
 			...process.env,
 			PORT: '0',
 			HEARTH_STATIC_DIR: staticDir,
-			HEARTH_DATA_DIR: join(workDir, 'data'),
+			HEARTH_DATA_DIR: dataDir,
 			HEARTH_REGISTRY_DIR: options.registryDir ?? join(workDir, 'registry'),
 			HEARTH_LOG_LEVEL: 'warn'
 		},
@@ -39,7 +42,7 @@ export async function startHearthServer(
 		rmSync(workDir, { recursive: true, force: true });
 	};
 	try {
-		return { url: await listeningUrl(child), staticDir, stop };
+		return { url: await listeningUrl(child), staticDir, dataDir, stop };
 	} catch (error) {
 		await stop();
 		throw error;

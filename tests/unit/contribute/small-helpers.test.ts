@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lengthHint } from '$lib/contribute/length-hint';
 import { moveBy, moveTo } from '$lib/contribute/ranking-order';
 import { knownTags, parseTags, tasksMatching } from '$lib/contribute/task-filter';
-import { defaultLanguage } from '$lib/contribute/contribute-session.svelte';
+import { defaultLanguage } from '$lib/contribute/languages';
 import { toHeldTask } from '$lib/sync/pull-merge';
 import { leased, labelTask, promptTask, rankTask } from './fixtures';
 
@@ -56,6 +56,7 @@ describe('task filter', () => {
 
 	it('takes the device language as the default task language', () => {
 		expect(defaultLanguage('pt-BR')).toBe('pt-BR');
+		expect(defaultLanguage('en-US')).toBe('en');
 		expect(defaultLanguage('DE')).toBe('de');
 		expect(defaultLanguage(undefined)).toBe('en');
 		expect(defaultLanguage('x')).toBe('en');
