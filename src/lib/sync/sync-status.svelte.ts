@@ -11,17 +11,25 @@ import { ApiError, describeSyncError, type HearthApi } from './api-client';
 import { nextAttemptDelay } from './backoff';
 import type { AccountSnapshot, SyncEngine } from './sync-engine';
 
+/** Schedules one call; returns a function that cancels it. */
+export type Schedule = (run: () => void, delayMs: number) => () => void;
+
 export interface SyncStatusOptions {
 	/** Between syncs that succeeded: picks up review results and new points. */
 	intervalMs: number;
 	random: () => number;
 	isOnline: () => boolean;
+	schedule: Schedule;
 }
 
 export const defaultSyncStatusOptions: SyncStatusOptions = {
 	intervalMs: 5 * 60_000,
 	random: Math.random,
-	isOnline: () => globalThis.navigator?.onLine !== false
+	isOnline: () => globalThis.navigator?.onLine !== false,
+	schedule: (run, delayMs) => {
+		const timer = setTimeout(run, delayMs);
+		return () => clearTimeout(timer);
+	}
 };
 
 /** The storage and engine, opened on first use (Dexie stays off the entry bundle). */
@@ -41,7 +49,7 @@ export class SyncStatus {
 	revision = $state(0);
 
 	#failures = 0;
-	#timer: ReturnType<typeof setTimeout> | undefined;
+	#cancelTimer: () => void = () => {};
 	#running: Promise<void> | null = null;
 	#stopped = true;
 
@@ -64,22 +72,25 @@ export class SyncStatus {
 
 	/**
 	 * Starts the triggers and a first sync; returns the function that stops them (the layout's
-	 * teardown).
+	 * teardown). `win` and `doc` are the page's window and document (tests pass stand-ins).
 	 */
-	start(target: Pick<Window, 'addEventListener' | 'removeEventListener'> = window): () => void {
+	start(
+		win: Pick<Window, 'addEventListener' | 'removeEventListener'> = window,
+		doc: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'> = document
+	): () => void {
 		this.#stopped = false;
 		const onOnline = () => void this.syncNow();
 		const onVisible = () => {
-			if (document.visibilityState === 'visible') void this.syncNow();
+			if (doc.visibilityState === 'visible') void this.syncNow();
 		};
-		target.addEventListener('online', onOnline);
-		document.addEventListener('visibilitychange', onVisible);
+		win.addEventListener('online', onOnline);
+		doc.addEventListener('visibilitychange', onVisible);
 		void this.refresh().then(() => this.syncNow());
 		return () => {
 			this.#stopped = true;
-			clearTimeout(this.#timer);
-			target.removeEventListener('online', onOnline);
-			document.removeEventListener('visibilitychange', onVisible);
+			this.#cancelTimer();
+			win.removeEventListener('online', onOnline);
+			doc.removeEventListener('visibilitychange', onVisible);
 		};
 	}
 
@@ -90,7 +101,7 @@ export class SyncStatus {
 	}
 
 	async #sync(): Promise<void> {
-		clearTimeout(this.#timer);
+		this.#cancelTimer();
 		if (!this.options.isOnline()) {
 			this.lastError = 'Offline: your work is kept on this device and syncs when you are back.';
 			await this.refresh();
@@ -116,9 +127,9 @@ export class SyncStatus {
 	}
 
 	#schedule(delayMs: number): void {
-		clearTimeout(this.#timer);
+		this.#cancelTimer();
 		if (this.#stopped) return;
-		this.#timer = setTimeout(() => void this.syncNow(), delayMs);
+		this.#cancelTimer = this.options.schedule(() => void this.syncNow(), delayMs);
 	}
 
 	/** The API as this device, or null before it registered: for pages showing server views. */

@@ -28,8 +28,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 	});
 }
 
-function error(status: number, code: string, message: string): Response {
-	return json(status, { error: { code, message } });
+function error(
+	status: number,
+	code: string,
+	message: string,
+	headers: Record<string, string> = {}
+): Response {
+	return json(status, { error: { code, message } }, headers);
 }
 
 export class FakeSyncServer {
@@ -44,21 +49,23 @@ export class FakeSyncServer {
 	messages: OwnMessage[] = [];
 	/** A mutation whose args carry this text is rejected (a refusal by the tree rules). */
 	rejectText = 'REJECT ME';
-	/** Requests made, by path. */
+	/** Requests made, by path, and when (`Date.now()`, which tests may fake). */
 	calls: string[] = [];
+	callTimes: number[] = [];
 	pullCursors: (string | null)[] = [];
 	/** Set to make the next request fail before reaching the server. */
 	offline = false;
 	/** Set to apply the next push but lose its response on the way back. */
 	loseNextPushResponse = false;
 	/** When set, every authenticated request gets this answer (a ban, an outage). */
-	refuseWith: { status: number; code: string; message: string } | null = null;
+	refuseWith: { status: number; code: string; message: string; retryAfterS?: number } | null = null;
 	/** Runs before a pull is answered: something the user does while the pull is in flight. */
 	onPull: (() => Promise<void>) | null = null;
 
 	readonly fetch: FetchFunction = async (input, init) => {
 		const path = new URL(input, 'http://hearth.test').pathname;
 		this.calls.push(path);
+		this.callTimes.push(Date.now());
 		if (this.offline) throw new TypeError('Failed to fetch');
 		const body = init.body ? JSON.parse(init.body as string) : undefined;
 		if (path === '/api/devices') return this.#register(body);
@@ -69,8 +76,10 @@ export class FakeSyncServer {
 		if (!clientId) return error(401, 'unauthorized', 'the device token is unknown or was revoked');
 		const client = this.clients.get(clientId)!;
 		if (this.refuseWith) {
-			const { status, code, message } = this.refuseWith;
-			return error(status, code, message);
+			const { status, code, message, retryAfterS } = this.refuseWith;
+			const headers: Record<string, string> =
+				retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) };
+			return error(status, code, message, headers);
 		}
 		switch (path) {
 			case '/api/sync/push':

@@ -1,0 +1,153 @@
+import { describe, expect, it, vi } from 'vitest';
+import { HearthApi } from '$lib/sync/api-client';
+import { SyncEngine } from '$lib/sync/sync-engine';
+import { SyncStatus } from '$lib/sync/sync-status.svelte';
+import { queueTaskResult } from '$lib/contribute/queue-result';
+import { openTestStorage } from '../db/open-test-storage';
+import { replyTask } from '../contribute/fixtures';
+import { FakeSyncServer } from './fake-server';
+
+/** A document whose visibility the test sets. */
+class FakeDocument extends EventTarget {
+	visibilityState: DocumentVisibilityState = 'visible';
+}
+
+/** The timer the status asked for last; the test fires it instead of waiting. */
+class ManualTimer {
+	requested: number[] = [];
+	#run: (() => void) | null = null;
+
+	readonly schedule = (run: () => void, delayMs: number) => {
+		this.requested.push(delayMs);
+		this.#run = run;
+		return () => {
+			if (this.#run === run) this.#run = null;
+		};
+	};
+
+	get pending(): boolean {
+		return this.#run !== null;
+	}
+
+	fire(): void {
+		const run = this.#run;
+		this.#run = null;
+		run?.();
+	}
+}
+
+function setup() {
+	const { storage } = openTestStorage();
+	const server = new FakeSyncServer();
+	const engine = new SyncEngine(storage, new HearthApi(server.fetch));
+	const timer = new ManualTimer();
+	let online = true;
+	const status = new SyncStatus(async () => ({ storage, engine }), {
+		intervalMs: 60_000,
+		// The middle of the jitter window: a retry waits 0.75 × the doubled delay.
+		random: () => 0.5,
+		isOnline: () => online,
+		schedule: timer.schedule
+	});
+	return {
+		storage,
+		server,
+		status,
+		timer,
+		win: new EventTarget(),
+		doc: new FakeDocument(),
+		setOnline: (value: boolean) => (online = value)
+	};
+}
+
+const pulls = (server: FakeSyncServer) => server.calls.filter((c) => c === '/api/sync/pull').length;
+
+describe('SyncStatus', () => {
+	it('syncs on start and then on its timer, counting what waits', async () => {
+		const { storage, server, status, timer, win, doc } = setup();
+		await queueTaskResult(storage, replyTask('a'), {
+			type: 'assistant_reply',
+			taskId: 'a',
+			text: 'hello',
+			lang: 'en'
+		});
+		const stop = status.start(win, doc);
+		await vi.waitFor(() => expect(status.lastSyncAt).not.toBeNull());
+		await vi.waitFor(() => expect(status.pending).toBe(0));
+		expect(status.account?.points.total).toBe(4);
+		expect(pulls(server)).toBe(1);
+		expect(timer.requested).toEqual([60_000]);
+
+		timer.fire();
+		await vi.waitFor(() => expect(pulls(server)).toBe(2));
+		stop();
+		expect(timer.pending).toBe(false);
+	});
+
+	it('backs off after failures with a doubling delay, and returns to the interval after a success', async () => {
+		const { server, status, timer, win, doc } = setup();
+		server.offline = true;
+		const stop = status.start(win, doc);
+		for (let attempt = 1; attempt <= 4; attempt++) {
+			await vi.waitFor(() => expect(timer.requested).toHaveLength(attempt));
+			expect(server.calls).toHaveLength(attempt);
+			expect(status.lastError).toBe('The server could not be reached.');
+			if (attempt < 4) timer.fire();
+		}
+		// 0.75 × 2, 4, 8, 16 s.
+		expect(timer.requested).toEqual([1_500, 3_000, 6_000, 12_000]);
+
+		server.offline = false;
+		timer.fire();
+		await vi.waitFor(() => expect(timer.requested).toHaveLength(5));
+		expect(timer.requested[4]).toBe(60_000);
+		expect(status.lastError).toBeNull();
+		expect(status.lastSyncAt).not.toBeNull();
+		stop();
+	});
+
+	it('waits as long as a rate-limited server asks', async () => {
+		const { server, status, timer, win, doc } = setup();
+		server.refuseWith = {
+			status: 429,
+			code: 'rate_limited',
+			message: 'too many requests',
+			retryAfterS: 30
+		};
+		const stop = status.start(win, doc);
+		await vi.waitFor(() => expect(timer.requested).toHaveLength(1));
+		// Our own first wait would be 1.5 s; the server asked for 30.
+		expect(timer.requested).toEqual([30_000]);
+		expect(status.lastError).toBe('The server asked us to slow down; retrying shortly.');
+		stop();
+	});
+
+	it('does not try while the browser is offline, and syncs when it comes back online', async () => {
+		const { server, status, win, doc, setOnline } = setup();
+		setOnline(false);
+		const stop = status.start(win, doc);
+		await vi.waitFor(() => expect(status.lastError).toMatch(/^Offline/));
+		expect(server.calls).toEqual([]);
+
+		setOnline(true);
+		win.dispatchEvent(new Event('online'));
+		await vi.waitFor(() => expect(status.lastSyncAt).not.toBeNull());
+		expect(pulls(server)).toBe(1);
+		stop();
+	});
+
+	it('syncs when the page becomes visible again, and joins a sync already running', async () => {
+		const { server, status, win, doc } = setup();
+		const stop = status.start(win, doc);
+		await vi.waitFor(() => expect(status.lastSyncAt).not.toBeNull());
+		doc.visibilityState = 'hidden';
+		doc.dispatchEvent(new Event('visibilitychange'));
+		expect(pulls(server)).toBe(1);
+
+		doc.visibilityState = 'visible';
+		doc.dispatchEvent(new Event('visibilitychange'));
+		await status.syncNow();
+		expect(pulls(server)).toBe(2);
+		stop();
+	});
+});
