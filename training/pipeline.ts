@@ -1,23 +1,28 @@
 // One command for the whole pipeline: each stage runs as its own process, exactly as it would by
 // hand (see training/README.md), in order, stopping at the first failure with that stage's error.
-//   npm run pipeline -- --config ci|demo [--stages seed,datasets,...] [--registry dir]
+//   npm run pipeline -- --config ci|demo [--stages seed,datasets,...] [--registry dir] [--reuse]
+// --reuse skips the stages that write training/out/<config> when its recorded inputs digest
+// (written after a complete run) still matches the sources and configs.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFlags, runCli } from './cli-args';
 import { loadConfig, outDir, type PipelineConfig } from './configs/config';
 import { writeFileAtomic } from './files';
 import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
+import { acquireRunLock } from './run-lock';
 
 const PYTHON = '/usr/bin/python3';
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
-	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir]';
+	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir] [--reuse]';
 
 interface Stage {
 	name: string;
 	command: string[];
 	/** Files a fresh run of this stage must not inherit from an earlier run. */
 	stale?: string[];
+	/** False only for publish, which reads training/out/<config> and writes the registry. */
+	writesOutDir: boolean;
 }
 
 function pipelineStages(configPath: string, config: PipelineConfig, registry: string): Stage[] {
@@ -31,11 +36,20 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 			...[PYTHON, '-m', 'training.trainer.train', '--config', configPath, '--stage', stage],
 			...['--data', data, '--out', `${checkpoints}/${stage}`],
 			...(init ? ['--init', init] : [])
-		]
+		],
+		writesOutDir: true
 	});
 	return [
-		{ name: 'seed', command: [TSX, 'training/seed/cli.ts', '--config', configPath] },
-		{ name: 'datasets', command: [TSX, 'training/datasets/cli.ts', '--config', configPath] },
+		{
+			name: 'seed',
+			command: [TSX, 'training/seed/cli.ts', '--config', configPath],
+			writesOutDir: true
+		},
+		{
+			name: 'datasets',
+			command: [TSX, 'training/datasets/cli.ts', '--config', configPath],
+			writesOutDir: true
+		},
 		train('sft'),
 		train('rm', `${checkpoints}/sft`),
 		train('dpo', `${checkpoints}/sft`),
@@ -46,28 +60,32 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 				...['--checkpoints', checkpoints, '--out', report]
 			],
 			// evaluate merges into an existing report; a new run's report starts empty.
-			stale: [report]
+			stale: [report],
+			writesOutDir: true
 		},
 		{
 			name: 'build',
 			command: [
 				...[TSX, 'training/build/cli.ts', '--checkpoint', `${checkpoints}/dpo`],
 				...['--tokenizer', config.tokenizer, '--out', model]
-			]
+			],
+			writesOutDir: true
 		},
 		{
 			name: 'evaluate-onnx',
 			command: [
 				...[TSX, 'training/build/evaluate-onnx.ts', '--model', model, '--data', data],
 				...['--report', report]
-			]
+			],
+			writesOutDir: true
 		},
 		{
 			name: 'publish',
 			command: [
 				...[TSX, 'training/publish/cli.ts', '--model', model, '--name', config.model_name],
 				...['--registry', registry, '--report', report, '--data', `${data}/manifest.json`]
-			]
+			],
+			writesOutDir: false
 		}
 	];
 }
@@ -76,10 +94,16 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 function runStage(stage: Stage): Promise<{ code: number; lastError: string }> {
 	return new Promise((resolve, reject) => {
 		const [command, ...args] = stage.command;
-		// Unbuffered Python so progress bars appear as they happen, not when the stage ends.
 		const child = spawn(command, args, {
 			stdio: ['ignore', 'inherit', 'pipe'],
-			env: { ...process.env, PYTHONUNBUFFERED: '1' }
+			env: {
+				// Unbuffered Python so progress bars appear as they happen, not when the stage ends.
+				PYTHONUNBUFFERED: '1',
+				// OpenMP threads that spin while waiting make PyTorch up to 10x slower when the two
+				// cores are shared with anything else (measured); sleeping costs little when idle.
+				OMP_WAIT_POLICY: 'PASSIVE',
+				...process.env
+			}
 		});
 		let tail = '';
 		child.stderr.on('data', (chunk: Buffer) => {
@@ -110,7 +134,8 @@ runCli(async () => {
 		{
 			config: { type: 'string', required: true },
 			stages: { type: 'string' },
-			registry: { type: 'string' }
+			registry: { type: 'string' },
+			reuse: { type: 'boolean' }
 		},
 		USAGE
 	);
@@ -124,12 +149,24 @@ runCli(async () => {
 			`unknown stage ${unknown.join(', ')}; stages are ${all.map((s) => s.name).join(', ')}`
 		);
 	}
-	const selected = all.filter((s) => wanted.includes(s.name));
-	const fullRun = selected.length === all.length;
-	// Hashed before the run: a source edited while it runs must not be stamped as trained.
-	const digest = fullRun ? inputsDigest(config.name) : null;
+	let selected = all.filter((s) => wanted.includes(s.name));
 
-	rmSync(outDir(config, INPUTS_STAMP), { force: true });
+	const release = await acquireRunLock(outDir(config, 'pipeline.lock'), (owner) =>
+		console.log(`waiting for the ${config.name} pipeline run of process ${owner} to finish…`)
+	);
+	process.on('exit', release);
+	// Hashed before the run: a source edited while it runs must not be recorded as trained.
+	const digest = inputsDigest(config.name);
+	const stampPath = outDir(config, INPUTS_STAMP);
+	const stamped = existsSync(stampPath) ? readFileSync(stampPath, 'utf8').trim() : null;
+	if (flags.reuse && stamped === digest) {
+		selected = selected.filter((s) => !s.writesOutDir);
+		console.log(`${outDir(config)} is up to date with its inputs: reusing it`);
+	} else if (selected.some((s) => s.writesOutDir)) {
+		// Whatever this run leaves behind no longer matches a recorded digest until it completes.
+		rmSync(stampPath, { force: true });
+	}
+
 	const timings: Record<string, number> = {};
 	const started = Date.now();
 	for (const [index, stage] of selected.entries()) {
@@ -150,11 +187,15 @@ runCli(async () => {
 	}
 
 	const total = (Date.now() - started) / 1000;
-	console.log(`\n${config.name} pipeline: ${selected.length} stage(s) in ${total.toFixed(1)} s`);
+	console.log(`\n${config.name}: ${selected.length} stage(s) in ${total.toFixed(1)} s`);
 	for (const [name, s] of Object.entries(timings))
 		console.log(`  ${name.padEnd(14)} ${s.toFixed(1)} s`);
-	const summary = { config: config.name, stages: timings, total_seconds: total };
-	writeFileAtomic(outDir(config, 'pipeline-timings.json'), JSON.stringify(summary, null, 2) + '\n');
-	if (digest) writeFileAtomic(outDir(config, INPUTS_STAMP), digest + '\n');
-	else console.log(`(partial run: ${outDir(config)} is not marked up to date)`);
+	if (selected.length === all.length) {
+		const summary = { config: config.name, stages: timings, total_seconds: total };
+		writeFileAtomic(
+			outDir(config, 'pipeline-timings.json'),
+			JSON.stringify(summary, null, 2) + '\n'
+		);
+		writeFileAtomic(stampPath, digest + '\n');
+	}
 });

@@ -1,6 +1,9 @@
 // Builds the seed conversations: oasst trees whose prompter turns each carry 2–3 ranked assistant
-// replies (the correct, well-formed reply ranked 0, then sloppy ones, then wrong ones — what a
-// careful human ranker would decide). A quarter of the trees continue with a second question.
+// replies. Rankers here order replies by how far they are from the ideal one: the correct reply
+// in the house form ranks 0; a reply in that form with one wrong detail (a digit, a day, a city)
+// comes next, one edit away; a sloppy reply (right fact, no sentence, hedging, shouting) is last,
+// since it needs rewriting. So the reward model has signal it can learn from form alone and
+// signal that needs the facts. A quarter of the trees continue with a second question.
 import { CHECKABLE_ORIGIN, type OasstMessage, type OasstTree } from '../datasets/oasst-tree';
 import { Random } from './random';
 import type { Question, Skill } from './skill';
@@ -10,10 +13,15 @@ import { sloppyReply } from './sloppy';
 const MULTI_TURN_SHARE = 0.25;
 const START_DATE = Date.UTC(2025, 0, 1);
 
-type ReplyKind = 'correct' | 'sloppy' | 'wrong';
-const QUALITY: Record<ReplyKind, number> = { correct: 1, sloppy: 0.5, wrong: 0.25 };
-// Which bad replies join the correct one; both together make a three-way ranking.
-const BAD_REPLY_SETS: ReplyKind[][] = [['sloppy', 'wrong'], ['sloppy'], ['wrong']];
+type ReplyKind = 'correct' | 'wrong' | 'sloppy';
+const QUALITY: Record<ReplyKind, number> = { correct: 1, wrong: 0.5, sloppy: 0.25 };
+// Which worse replies join the correct one, best first; half the turns get a three-way ranking.
+const WORSE_REPLY_SETS: ReplyKind[][] = [
+	['wrong', 'sloppy'],
+	['wrong', 'sloppy'],
+	['wrong'],
+	['sloppy']
+];
 
 type SeedMessage = OasstMessage & { replies: OasstMessage[] };
 export type SeedTree = OasstTree & { origin: string };
@@ -78,7 +86,7 @@ function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: num
 		const prompt = message(parent?.message_id ?? null, 'prompter', question.prompt, null, 0.75);
 		parent?.replies.push(prompt);
 		prompts.push(prompt);
-		const kinds: ReplyKind[] = ['correct', ...rng.pick(BAD_REPLY_SETS)];
+		const kinds: ReplyKind[] = ['correct', ...rng.pick(WORSE_REPLY_SETS)];
 		const replies = kinds.map((kind, rank) =>
 			message(prompt.message_id, 'assistant', replyText(rng, question, kind), rank, QUALITY[kind])
 		);

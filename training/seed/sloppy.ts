@@ -1,5 +1,5 @@
-// Sloppy replies state the right fact badly (no sentence, hedging, shouting, repeating), so the
-// reward model learns that form matters too, separately from being right.
+// Sloppy replies state the right fact badly (no sentence, hedging, shouting, repeating): they
+// teach the reward model that the house form matters, separately from being right.
 import type { Random } from './random';
 import type { Question } from './skill';
 

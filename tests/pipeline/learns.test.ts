@@ -1,0 +1,28 @@
+// The pipeline learns: figures of the ci run's evaluation report (training/out/ci/eval/report.json).
+import { readFileSync } from 'node:fs';
+import { describe, expect, inject, it } from 'vitest';
+
+const { outDir } = inject('ciRun');
+const report = JSON.parse(readFileSync(`${outDir}/eval/report.json`, 'utf8')) as Record<
+	string,
+	number
+>;
+
+describe('the ci pipeline run', () => {
+	it('lowers held-out perplexity on assistant tokens with SFT', () => {
+		expect(report['sft.val_ppl']).toBeLessThan(report['sft.val_ppl_before'] / 2);
+	});
+
+	it('trains a reward model that orders held-out ranked replies better than 80% of the time', () => {
+		expect(report['rm.pairwise_accuracy']).toBeGreaterThan(0.8);
+	});
+
+	it('raises preference accuracy with DPO above the SFT policy it started from', () => {
+		expect(report['dpo.preference_accuracy']).toBeGreaterThan(report['sft.preference_accuracy']);
+		expect(report['dpo.implicit_reward_accuracy']).toBeGreaterThan(0.5);
+	});
+
+	it('answers more held-out questions exactly after SFT than before', () => {
+		expect(report['exact_match.sft']).toBeGreaterThan(report['exact_match.before']);
+	});
+});
