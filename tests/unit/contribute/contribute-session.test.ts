@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { ContributeSession } from '$lib/contribute/contribute-session.svelte';
+import { draftKey } from '$lib/contribute/task-draft';
+import { HearthApi } from '$lib/sync/api-client';
+import { SyncEngine } from '$lib/sync/sync-engine';
+import { SyncStatus } from '$lib/sync/sync-status.svelte';
+import type { HearthStorage } from '$lib/db/open';
+import { openTestStorage } from '../db/open-test-storage';
+import { FakeSyncServer } from '../sync/fake-server';
+import { labelTask, leased, promptTask, rankTask, replyTask } from './fixtures';
+
+function setup() {
+	const { storage } = openTestStorage();
+	const server = new FakeSyncServer();
+	const engine = new SyncEngine(storage, new HearthApi(server.fetch));
+	const status = new SyncStatus(async () => ({ storage, engine }), {
+		intervalMs: 60_000,
+		random: () => 0.5,
+		isOnline: () => true,
+		schedule: () => () => {}
+	});
+	const open = async () => {
+		const session = new ContributeSession(storage, status, () => 1_000);
+		await session.init('en-GB');
+		return session;
+	};
+	return { storage, server, status, open };
+}
+
+async function take(
+	session: ContributeSession,
+	server: FakeSyncServer,
+	...tasks: ReturnType<typeof leased>[]
+) {
+	server.available = tasks;
+	await session.takeTasks();
+}
+
+async function pendingMutations(storage: HearthStorage) {
+	return (await storage.outbox.pending(50)).map(
+		(e) => e.mutation as { name: string; args: unknown }
+	);
+}
+
+describe('ContributeSession', () => {
+	it('takes tasks for offline work in the device language and opens the first', async () => {
+		const { server, open } = setup();
+		const session = await open();
+		expect(session.filter).toEqual({ lang: 'en', tags: [], type: 'random' });
+
+		await take(
+			session,
+			server,
+			leased(replyTask('r'), ['science'], 1),
+			leased(promptTask('p'), [], 2)
+		);
+
+		expect(session.notice).toBe('Took 2 tasks: they stay on this device for offline work.');
+		expect(session.tasks.map((t) => t.id)).toEqual(['r', 'p']);
+		expect(session.current?.id).toBe('r');
+		expect(session.draft).toEqual({ kind: 'text', step: 'edit', text: '' });
+	});
+
+	it('saves every edit and restores the open task and its draft in a new session', async () => {
+		const { storage, server, open } = setup();
+		const first = await open();
+		await take(first, server, leased(rankTask('k')));
+		await first.updateDraft({
+			kind: 'ranking',
+			step: 'edit',
+			order: ['r-c', 'r-a', 'r-b'],
+			notRankable: false
+		});
+		expect((await storage.drafts.get(draftKey('k')))?.value).toMatchObject({
+			order: ['r-c', 'r-a', 'r-b']
+		});
+
+		const reopened = await open();
+		expect(reopened.current?.id).toBe('k');
+		expect(reopened.draft).toMatchObject({ order: ['r-c', 'r-a', 'r-b'] });
+	});
+
+	it('lists what is missing instead of moving to review, then queues a complete result', async () => {
+		const { storage, server, open } = setup();
+		const session = await open();
+		await take(session, server, leased(labelTask('l')));
+		// Keep the result on the device to look at it.
+		server.offline = true;
+
+		await session.review();
+		expect(session.problems).toEqual([
+			'Answer “Seems to be intentionally low-quality or irrelevant”.'
+		]);
+		expect(session.draft?.step).toBe('edit');
+
+		await session.updateDraft({ kind: 'labels', step: 'edit', values: { spam: 0, quality: 1 } });
+		await session.review();
+		expect(session.draft?.step).toBe('review');
+		await session.submit();
+
+		expect((await pendingMutations(storage)).map((m) => m.name)).toEqual(['submit_task_result']);
+		expect(session.tasks).toEqual([]);
+		expect(session.current).toBeNull();
+		expect(await storage.drafts.get(draftKey('l'))).toBeUndefined();
+	});
+
+	it('holds a text with personal data until the contributor edits it or confirms', async () => {
+		const { storage, server, open } = setup();
+		const session = await open();
+		await take(session, server, leased(replyTask('r')));
+		// Keep the result on the device: this test is about the local check.
+		server.offline = true;
+
+		await session.updateDraft({ kind: 'text', step: 'edit', text: 'Mail me at ann@example.org' });
+		await session.review();
+		expect(session.pii.map((s) => [s.kind, s.text])).toEqual([['email', 'ann@example.org']]);
+		await session.submit();
+		expect(session.problems).toEqual([
+			'Edit the highlighted personal data, or confirm that it may be shared.'
+		]);
+		expect(await storage.outbox.count()).toBe(0);
+
+		session.piiConfirmed = true;
+		await session.submit();
+		expect(await pendingMutations(storage)).toEqual([
+			{
+				name: 'submit_task_result',
+				args: {
+					type: 'assistant_reply',
+					taskId: 'r',
+					text: 'Mail me at ann@example.org',
+					lang: 'en'
+				}
+			}
+		]);
+	});
+
+	it('skips with a reason, and chooses among held tasks by kind and topic', async () => {
+		const { storage, server, open } = setup();
+		const session = await open();
+		await take(
+			session,
+			server,
+			leased(replyTask('r'), ['physics'], 1),
+			leased(rankTask('k'), ['cooking'], 2)
+		);
+		server.offline = true;
+
+		await session.setFilter({ ...session.filter, tags: ['cooking'] });
+		expect(session.matching.map((t) => t.id)).toEqual(['k']);
+		await session.openNext();
+		await session.skip('not_my_language', 'German');
+
+		expect(await pendingMutations(storage)).toEqual([
+			{
+				name: 'skip_task',
+				args: { type: 'skip', taskId: 'k', reason: 'not_my_language', note: 'German' }
+			}
+		]);
+		expect(session.tasks.map((t) => t.id)).toEqual(['r']);
+		// The filter is kept for the next visit.
+		expect((await open()).filter.tags).toEqual(['cooking']);
+	});
+});
