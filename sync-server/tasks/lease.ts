@@ -13,6 +13,7 @@ import type { Caller } from '../identity/authenticate';
 import { buildTask, chooseLabelForm } from '../tree-manager/build-task';
 import { initialPromptsWanted } from '../tree-manager/lottery';
 import { offerKey, workKindOf } from '../tree-manager/offer-key';
+import type { Random } from '../tree-manager/random';
 import { chooseTaskBatch } from '../tree-manager/task-choice';
 import { inWriteTransaction, lockRows, type Trx } from '../trees/transaction';
 import { loadTrees } from '../trees/tree-store';
@@ -31,11 +32,17 @@ export function toLeasedTask(row: Selectable<LeasesTable>): LeasedTask {
 /** States whose trees offer tasks, sampled separately so each task category gets candidates. */
 const activeStates: readonly TreeState[] = ['initial_prompt_review', 'growing', 'ranking'];
 
+/**
+ * Up to `perState` trees of each active state: a window of consecutive ids from a random point
+ * (ids are random, so the window is a random sample), wrapping around at the end. A range read
+ * on (lang, state, id), whatever the number of trees.
+ */
 async function candidateTreeIds(
 	trx: Trx,
 	lang: string,
 	tags: readonly string[] | undefined,
-	perState: number
+	perState: number,
+	random: Random
 ): Promise<string[]> {
 	const ids: string[] = [];
 	for (const state of activeStates) {
@@ -55,11 +62,19 @@ async function candidateTreeIds(
 				)
 			);
 		}
-		const rows = await query
-			.orderBy((eb) => eb.fn('random'))
-			.limit(perState)
-			.execute();
-		ids.push(...rows.map((r) => r.id));
+		const start = Math.floor(random() * 0x100000000)
+			.toString(16)
+			.padStart(8, '0');
+		const after = await query.where('id', '>=', start).orderBy('id').limit(perState).execute();
+		const wrapped =
+			after.length < perState
+				? await query
+						.where('id', '<', start)
+						.orderBy('id')
+						.limit(perState - after.length)
+						.execute()
+				: [];
+		ids.push(...after.map((r) => r.id), ...wrapped.map((r) => r.id));
 	}
 	return ids.sort();
 }
@@ -158,7 +173,8 @@ export async function leaseTasks(
 			trx,
 			request.lang,
 			request.tags,
-			service.config.leases.candidateTreesPerState
+			service.config.leases.candidateTreesPerState,
+			random
 		);
 		const trees = await loadTrees(trx, treeIds, now);
 		trees.sort((a, b) => (a.id < b.id ? -1 : 1));

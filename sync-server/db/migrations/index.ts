@@ -4,8 +4,10 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_message_trees';
+import * as m0003 from './0003_tree_sampling_index';
 
 export const migrations: Record<string, Migration> = {
 	'0001_initial': m0001,
-	'0002_message_trees': m0002
+	'0002_message_trees': m0002,
+	'0003_tree_sampling_index': m0003
 };
