@@ -23,11 +23,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import torch
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# The trainer package sets OpenMP's wait policy, which only counts before torch is loaded.
 from training.trainer import sft
+
+import torch
 from training.trainer.config import load_run_config
 from training.trainer.data import batches, read_jsonl, sequence_length
 from training.trainer.train import Objective, initial_policy, make_deterministic, train
@@ -111,10 +112,12 @@ def main() -> None:
 
     rates = {}
     for name, rounds in results.items():
-        rates[name] = statistics.median(collate.real / seconds for seconds, collate in rounds)
+        per_round = [collate.real / seconds for seconds, collate in rounds]
+        rates[name] = statistics.median(per_round)
         padding = sum(c.padded - c.real for _, c in rounds) / sum(c.padded for _, c in rounds)
         label = "baseline (plain loop)" if name == "baseline" else "ours (train.train)"
-        print(f"{label:<22} {rates[name]:>9.0f} tokens/s   padding {padding:.0%} of batch positions")
+        spread = ", ".join(f"{rate:.0f}" for rate in per_round)
+        print(f"{label:<22} {rates[name]:>9.0f} tokens/s (rounds: {spread})  padding {padding:.0%} of batch positions")
     print(f"{'ratio ours/baseline':<22} {rates['ours'] / rates['baseline']:>9.2f}")
 
 
