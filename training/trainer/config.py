@@ -57,6 +57,9 @@ def load_run_config(path: Path) -> RunConfig:
     def fail(field: str, problem: str) -> ValueError:
         return ValueError(f"{path}: {field} {problem}")
 
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a JSON object")
+
     def number(section: dict, field: str, prefix: str, integer: bool, minimum: float, default=None):
         value = section.get(field, default)
         kind = int if integer else (int, float)
@@ -78,7 +81,6 @@ def load_run_config(path: Path) -> RunConfig:
         if not isinstance(section, dict):
             raise fail(stage, "must be an object with steps, batch_size, grad_accum, lr, warmup, weight_decay")
         prefix = stage + "."
-        defaults = StageConfig(0, 0, 0, 0.0, 0, 0.0)
         stages[stage] = StageConfig(
             steps=number(section, "steps", prefix, True, 1),
             batch_size=number(section, "batch_size", prefix, True, 1),
@@ -86,9 +88,9 @@ def load_run_config(path: Path) -> RunConfig:
             lr=number(section, "lr", prefix, False, 0),
             warmup=number(section, "warmup", prefix, True, 0, 0),
             weight_decay=number(section, "weight_decay", prefix, False, 0, 0.0),
-            beta=number(section, "beta", prefix, False, 0, defaults.beta),
-            min_lr_ratio=number(section, "min_lr_ratio", prefix, False, 0, defaults.min_lr_ratio),
-            grad_clip=number(section, "grad_clip", prefix, False, 0, defaults.grad_clip),
+            beta=number(section, "beta", prefix, False, 0, StageConfig.beta),
+            min_lr_ratio=number(section, "min_lr_ratio", prefix, False, 0, StageConfig.min_lr_ratio),
+            grad_clip=number(section, "grad_clip", prefix, False, 0, StageConfig.grad_clip),
         )
         if stages[stage].warmup >= stages[stage].steps:
             raise fail(prefix + "warmup", f"must be smaller than {prefix}steps ({stages[stage].steps})")

@@ -1,0 +1,43 @@
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+from training.trainer.config import load_run_config
+
+from .fixtures import write_run_config
+
+
+class RunConfigTest(unittest.TestCase):
+    def setUp(self):
+        self.path = write_run_config(Path(tempfile.mkdtemp()) / "ci.json")
+        self.fields = json.loads(self.path.read_text())
+
+    def load_with(self, change) -> None:
+        fields = json.loads(json.dumps(self.fields))  # a fresh copy of the valid config
+        change(fields)
+        self.path.write_text(json.dumps(fields))
+        load_run_config(self.path)
+
+    def test_reads_stages_with_defaults(self):
+        run = load_run_config(self.path)
+        self.assertEqual((run.seed, run.threads, run.max_new_tokens), (7, 1, 8))
+        self.assertEqual(run.stages["dpo"].beta, 0.1)
+        self.assertEqual(run.stages["sft"].min_lr_ratio, 0.1)
+        self.assertEqual(run.stages["rm"].batch_size, 2)
+
+    def test_bad_fields_are_named(self):
+        cases = [
+            (lambda f: f["sft"].update(lr="fast"), r"ci\.json: sft\.lr must be a number ≥ 0, got 'fast'"),
+            (lambda f: f["rm"].update(steps=0), r"ci\.json: rm\.steps must be an integer ≥ 1, got 0"),
+            (lambda f: f["dpo"].update(warmup=40), r"ci\.json: dpo\.warmup must be smaller than dpo\.steps \(30\)"),
+            (lambda f: f.pop("rm"), r"ci\.json: rm must be an object"),
+            (lambda f: f["model"].update(num_key_value_heads=3), r"ci\.json: model: num_attention_heads 4 is not"),
+        ]
+        for change, message in cases:
+            with self.subTest(message), self.assertRaisesRegex(ValueError, message):
+                self.load_with(change)
+
+
+if __name__ == "__main__":
+    unittest.main()
