@@ -99,21 +99,39 @@ async function openLeaseCounts(
 	};
 }
 
-/** New-prompt tasks still wanted in `lang`, less those already promised by open leases. */
+/**
+ * New-prompt tasks still wanted in `lang`, less those already promised by open leases. Each
+ * count stops one past its limit (all the rule needs), so it costs the same with any number of
+ * trees.
+ */
 export async function initialPromptRoom(
 	trx: Trx,
 	service: Service,
 	lang: string,
 	now: number
 ): Promise<number> {
-	const counts = await trx
-		.selectFrom('trees')
-		.select(['state', (eb) => eb.fn.countAll<number>().as('count')])
-		.where('lang', '=', lang)
-		.where('state', 'in', ['growing', 'initial_prompt_review', 'prompt_lottery_waiting'])
-		.groupBy('state')
-		.execute();
-	const of = (state: TreeState) => Number(counts.find((c) => c.state === state)?.count ?? 0);
+	const config = service.config.treeManager;
+	const countUpTo = async (state: TreeState, limit: number) => {
+		const row = await trx
+			.selectFrom((eb) =>
+				eb
+					.selectFrom('trees')
+					.select('id')
+					.where('lang', '=', lang)
+					.where('state', '=', state)
+					.limit(limit + 1)
+					.as('capped')
+			)
+			.select((eb) => eb.fn.countAll<number>().as('count'))
+			.executeTakeFirstOrThrow();
+		return Number(row.count);
+	};
+	const { maxActiveTrees, maxInitialPromptReview, maxWaiting } = config.lottery;
+	const counts = {
+		growing: await countUpTo('growing', maxActiveTrees),
+		initialPromptReview: await countUpTo('initial_prompt_review', maxInitialPromptReview),
+		waiting: await countUpTo('prompt_lottery_waiting', maxWaiting)
+	};
 	const promised = await trx
 		.selectFrom('leases')
 		.select((eb) => eb.fn.countAll<number>().as('count'))
@@ -122,15 +140,7 @@ export async function initialPromptRoom(
 		.where('status', '=', 'open')
 		.where('expires_at', '>', now)
 		.executeTakeFirstOrThrow();
-	const wanted = initialPromptsWanted(
-		{
-			growing: of('growing'),
-			initialPromptReview: of('initial_prompt_review'),
-			waiting: of('prompt_lottery_waiting')
-		},
-		service.config.treeManager
-	);
-	return Math.max(0, wanted - Number(promised.count));
+	return Math.max(0, initialPromptsWanted(counts, config) - Number(promised.count));
 }
 
 export interface LeaseOptions {
