@@ -3,12 +3,13 @@
     /usr/bin/python3 bench/trainer-throughput.py [--config training/configs/demo.json]
         [--data training/out/demo/data] [--steps 8] [--rounds 3]
 
-Both sides train the same model (the config's size, the same initial weights) on the same
+All sides train the same model (the config's size, the same initial weights) on the same
 SFT examples with the same batch size and thread count. The baseline is what one writes
 first: random batches, plain AdamW, no accumulation, clipping, schedule or progress bar.
-Ours is `training.trainer.train.train`, everything included. Tokens are real (non-padding)
-tokens. The two sides alternate for several rounds and the median round counts, because the
-machine is shared and its load drifts.
+Ours is `training.trainer.train.train`, everything included, once with random batches (the
+loop's own cost) and once with length-grouped batches (its default). Tokens are real
+(non-padding) tokens. The sides alternate for several rounds and the median round counts,
+because the machine is shared and its load drifts.
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ def ours_round(model, examples, stage, seed, steps) -> tuple[float, CountingColl
     return time.perf_counter() - started, collate
 
 
+SIDES = {
+    "baseline (plain loop)": (baseline_round, False),
+    "ours, random batches": (ours_round, False),
+    "ours, length-grouped": (ours_round, True),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", type=Path, default=Path("training/configs/demo.json"))
@@ -102,11 +110,12 @@ def main() -> None:
     print(f"model {parameters / 1e6:.2f} M parameters ({args.config}), batch {stage.batch_size}, threads {run.threads}")
     print(f"data {source}: {len(examples)} examples; {args.rounds} rounds of {args.steps} steps per side")
 
-    results: dict[str, list[tuple[float, CountingCollate]]] = {"baseline": [], "ours": []}
+    results: dict[str, list[tuple[float, CountingCollate]]] = {name: [] for name in SIDES}
     for round_index in range(args.rounds + 1):  # round 0 warms caches and allocators, not counted
-        for name, run_round in (("baseline", baseline_round), ("ours", ours_round)):
+        for name, (run_round, grouped) in SIDES.items():
             model = initial_policy(config, run.seed)
-            seconds, collate = run_round(model, examples, stage, run.seed + round_index, args.steps)
+            side_stage = replace(stage, group_by_length=grouped)
+            seconds, collate = run_round(model, examples, side_stage, run.seed + round_index, args.steps)
             if round_index:
                 results[name].append((seconds, collate))
 
@@ -115,10 +124,11 @@ def main() -> None:
         per_round = [collate.real / seconds for seconds, collate in rounds]
         rates[name] = statistics.median(per_round)
         padding = sum(c.padded - c.real for _, c in rounds) / sum(c.padded for _, c in rounds)
-        label = "baseline (plain loop)" if name == "baseline" else "ours (train.train)"
         spread = ", ".join(f"{rate:.0f}" for rate in per_round)
-        print(f"{label:<22} {rates[name]:>9.0f} tokens/s (rounds: {spread})  padding {padding:.0%} of batch positions")
-    print(f"{'ratio ours/baseline':<22} {rates['ours'] / rates['baseline']:>9.2f}")
+        print(f"{name:<22} {rates[name]:>6.0f} tokens/s (rounds: {spread}), padding {padding:.0%} of batch positions")
+    baseline = rates["baseline (plain loop)"]
+    for name in list(SIDES)[1:]:
+        print(f"ratio {name} / baseline: {rates[name] / baseline:.2f}")
 
 
 if __name__ == "__main__":

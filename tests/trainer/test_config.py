@@ -25,6 +25,7 @@ class RunConfigTest(unittest.TestCase):
         self.assertEqual(run.stages["dpo"].beta, 0.1)
         self.assertEqual(run.stages["sft"].min_lr_ratio, 0.1)
         self.assertEqual(run.stages["rm"].batch_size, 2)
+        self.assertTrue(run.stages["sft"].group_by_length)
 
     def test_bad_fields_are_named(self):
         cases = [
@@ -32,6 +33,7 @@ class RunConfigTest(unittest.TestCase):
             (lambda f: f["rm"].update(steps=0), r"ci\.json: rm\.steps must be an integer ≥ 1, got 0"),
             (lambda f: f["dpo"].update(warmup=40), r"ci\.json: dpo\.warmup must be smaller than dpo\.steps \(30\)"),
             (lambda f: f.pop("rm"), r"ci\.json: rm must be an object"),
+            (lambda f: f["sft"].update(group_by_length="yes"), r"ci\.json: sft\.group_by_length must be true or false"),
             (lambda f: f["model"].update(num_key_value_heads=3), r"ci\.json: model: num_attention_heads 4 is not"),
         ]
         for change, message in cases:

@@ -1,4 +1,6 @@
-"""Train one stage: `python3 -m training.trainer.train --config C --stage sft|rm|dpo --data D --out O [--init I]`.
+"""Train one pipeline stage (sft, rm or dpo) and write its checkpoint.
+
+`python3 -m training.trainer.train --config C --stage sft|rm|dpo --data D --out O [--init I]`
 
 sft starts from a fresh model unless --init is given; rm and dpo start from --init, by default
 the sft checkpoint next to --out (dpo also uses it, frozen, as its reference). The same
@@ -98,7 +100,8 @@ def train(
     if world.size > 1:
         net = DistributedDataParallel(model, device_ids=[world.local_rank] if device.type == "cuda" else None)
     optimizer = make_optimizer(model, stage)
-    stream = batches(examples, stage.batch_size, seed, world.rank, world.size, objective.length)
+    length = objective.length if stage.group_by_length else None
+    stream = batches(examples, stage.batch_size, seed, world.rank, world.size, length)
 
     losses: list[float] = []
     tokens = 0
