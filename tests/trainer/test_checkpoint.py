@@ -39,7 +39,7 @@ def hugging_face_names(state: dict[str, torch.Tensor], layers: int) -> dict[str,
 
 class CheckpointTest(unittest.TestCase):
     def setUp(self):
-        self.directory = Path(tempfile.mkdtemp())
+        self.directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
         self.ids = torch.randint(0, VOCAB_SIZE, (2, 9), generator=torch.Generator().manual_seed(3))
 
     def write(self, name: str, tensors: dict, config: dict) -> Path:

@@ -10,7 +10,7 @@ from .fixtures import write_run_config
 
 class RunConfigTest(unittest.TestCase):
     def setUp(self):
-        self.path = write_run_config(Path(tempfile.mkdtemp()) / "ci.json")
+        self.path = write_run_config(Path(self.enterContext(tempfile.TemporaryDirectory())) / "ci.json")
         self.fields = json.loads(self.path.read_text())
 
     def load_with(self, change) -> None:

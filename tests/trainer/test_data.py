@@ -9,7 +9,7 @@ from training.trainer.data import batches, read_jsonl, sequence_length
 
 class ReadJsonlTest(unittest.TestCase):
     def setUp(self):
-        self.directory = Path(tempfile.mkdtemp())
+        self.directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
 
     def read(self, lines: list[str], kind: str = "sft"):
         path = self.directory / f"{kind}.train.jsonl"

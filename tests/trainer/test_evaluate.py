@@ -40,7 +40,7 @@ def quietly(function, *args):
 class EvaluateCliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.directory = Path(tempfile.mkdtemp())
+        cls.directory = Path(cls.enterClassContext(tempfile.TemporaryDirectory()))
         cls.tokenizer_dir = write_tokenizer(cls.directory / "tokenizer")
         cls.data = write_data(cls.directory / "data", cls.tokenizer_dir)
         cls.config = write_run_config(cls.directory / "config.json", steps=30)
@@ -104,7 +104,7 @@ class EvaluateCliTest(unittest.TestCase):
 
 class BeforeBaselineTest(unittest.TestCase):
     def test_before_model_is_exactly_where_sft_starts(self):
-        directory = Path(tempfile.mkdtemp())
+        directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
         data = write_data(directory / "data", write_tokenizer(directory / "tokenizer"))
         config_path = write_run_config(directory / "config.json", steps=4)
         config = json.loads(config_path.read_text())

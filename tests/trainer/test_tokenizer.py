@@ -10,7 +10,7 @@ from .fixtures import END_OF_TEXT, IM_END, IM_START, write_tokenizer
 
 class TokenizerTest(unittest.TestCase):
     def setUp(self):
-        self.directory = write_tokenizer(Path(tempfile.mkdtemp()) / "tokenizer")
+        self.directory = write_tokenizer(Path(self.enterContext(tempfile.TemporaryDirectory())) / "tokenizer")
         self.tokenizer = Tokenizer.load(self.directory)
 
     def test_sizes_and_special_ids(self):
@@ -33,7 +33,7 @@ class TokenizerTest(unittest.TestCase):
             Tokenizer.load(self.directory)
 
     def test_the_data_manifest_names_the_tokenizer(self):
-        data = Path(tempfile.mkdtemp())
+        data = Path(self.enterContext(tempfile.TemporaryDirectory()))
         fallback = Path("training/demo-tokenizer")
         self.assertEqual(find_tokenizer_dir(data, fallback), fallback)
         (data / "manifest.json").write_text(json.dumps({"tokenizer_dir": str(self.directory)}))

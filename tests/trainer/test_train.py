@@ -33,7 +33,7 @@ def run_stage(config: Path, stage: str, data: Path, out: Path, *extra: str) -> s
 class TrainCliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.directory = Path(tempfile.mkdtemp())
+        cls.directory = Path(cls.enterClassContext(tempfile.TemporaryDirectory()))
         cls.data = write_data(cls.directory / "data", write_tokenizer(cls.directory / "tokenizer"))
         cls.config = write_run_config(cls.directory / "config.json", steps=30)
         cls.printed = {
@@ -108,7 +108,7 @@ class DistributedTest(unittest.TestCase):
     def test_two_processes_take_the_steps_of_one_process_with_twice_the_batch(self):
         # The environment `torchrun` gives each process, set by hand: Debian's torchrun on
         # Python 3.11 cannot parse its own default --redirects value.
-        directory = Path(tempfile.mkdtemp())
+        directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
         data = write_data(directory / "data", write_tokenizer(directory / "tokenizer"))
         per_process = write_run_config(directory / "per-process.json", steps=4, batch_size=4)
         command = [
