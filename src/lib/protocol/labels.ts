@@ -72,43 +72,16 @@ export const labelForms = ['full', 'simple'] as const;
 export const labelFormSchema = z.enum(labelForms);
 export type LabelForm = z.infer<typeof labelFormSchema>;
 
-const promptLabels: readonly LabelName[] = [
-	'spam',
-	'lang_mismatch',
-	'pii',
-	'not_appropriate',
-	'hate_speech',
-	'sexual_content',
-	'moral_judgement',
-	'political_content',
-	'quality',
-	'toxicity',
-	'humor',
-	'creativity',
-	'violence'
-];
+/** Only assistant replies answer a task, so the two labels that judge an answer are theirs alone. */
+const promptLabels: readonly LabelName[] = labelNames.filter(
+	(name) => name !== 'fails_task' && name !== 'helpfulness'
+);
 
 const allowed: Readonly<Record<LabelTarget, Readonly<Record<LabelForm, readonly LabelName[]>>>> = {
 	initial_prompt: { full: promptLabels, simple: ['spam', 'lang_mismatch'] },
 	prompter_reply: { full: promptLabels, simple: ['spam', 'lang_mismatch', 'quality'] },
 	assistant_reply: {
-		full: [
-			'spam',
-			'fails_task',
-			'lang_mismatch',
-			'pii',
-			'not_appropriate',
-			'hate_speech',
-			'sexual_content',
-			'moral_judgement',
-			'political_content',
-			'quality',
-			'toxicity',
-			'humor',
-			'helpfulness',
-			'creativity',
-			'violence'
-		],
+		full: labelNames,
 		simple: ['spam', 'lang_mismatch', 'quality']
 	}
 };
