@@ -6,9 +6,9 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { postgresBinDir } from '../../scripts/setup.mjs';
+import { adminQuery } from './support/admin-query';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -91,7 +91,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 		server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
 		const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
 		await waitUntilReady(adminUrl, server, () => log);
-		await query(adminUrl, 'CREATE DATABASE hearth_test');
+		await adminQuery(adminUrl, 'CREATE DATABASE hearth_test');
 		project.provide('postgresUrl', `postgresql://postgres@127.0.0.1:${port}/hearth_test`);
 	} catch (error) {
 		await teardown();
@@ -125,7 +125,7 @@ async function waitUntilReady(url: string, server: ChildProcess, log: () => stri
 		if (server.exitCode !== null)
 			throw new Error(`postgres exited with ${server.exitCode}:\n${log()}`);
 		try {
-			await query(url, 'SELECT 1');
+			await adminQuery(url, 'SELECT 1');
 			return;
 		} catch (error) {
 			if (Date.now() > deadline) {
@@ -136,16 +136,6 @@ async function waitUntilReady(url: string, server: ChildProcess, log: () => stri
 			}
 			await new Promise((r) => setTimeout(r, 100));
 		}
-	}
-}
-
-async function query(url: string, text: string): Promise<void> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		await client.query(text);
-	} finally {
-		await client.end();
 	}
 }
 

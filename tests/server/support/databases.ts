@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import type { DatabaseConfig } from '../../../sync-server/db/database';
 import { databaseDialects, type DatabaseDialect } from '../../../src/lib/protocol/health';
+import { adminQuery } from './admin-query';
 
 /** For `describe.each(dialects)`: every server suite runs on both. */
 export const dialects: readonly DatabaseDialect[] = databaseDialects;
@@ -51,15 +51,5 @@ async function dropWhenClosed(server: string, name: string): Promise<void> {
 			if (!inUse || attempt === 50) throw error;
 			await new Promise((r) => setTimeout(r, 20));
 		}
-	}
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		await client.query(text);
-	} finally {
-		await client.end();
 	}
 }
