@@ -43,7 +43,7 @@ export const replies = (page: Page) =>
 /** Waits until the thread shows `count` replies and none is still being written. */
 export async function waitForReplies(page: Page, count: number, timeout = 60_000): Promise<void> {
 	await expect(replies(page)).toHaveCount(count, { timeout });
-	await expect(page.locator('[data-testid="message"][data-finish=""]')).toHaveCount(0, { timeout });
+	await expect(page.locator('[data-role="assistant"][data-finish=""]')).toHaveCount(0, { timeout });
 }
 
 export interface StoredMessageRow {

@@ -1,0 +1,238 @@
+// Chatting with the demo model as a person would: pick it, talk, stop, regenerate, edit,
+// reload, go offline. The model is the one the pipeline's ci run trained and evaluated; its
+// greedy replies in the browser must be the ones the pipeline's own evaluation recorded.
+import {
+	chooseModel,
+	greedy,
+	messages,
+	replies,
+	send,
+	setSettings,
+	storedMessages,
+	waitForReplies,
+	type DeviceChoice
+} from './support/chat-page';
+import { expect, test } from './support/demo-fixtures';
+
+test.describe.configure({ timeout: 180_000 });
+
+for (const device of ['wasm', 'webgpu'] as DeviceChoice[]) {
+	test(`greedy replies on ${device === 'wasm' ? 'WebAssembly' : 'WebGPU'} equal the pipeline's own evaluation`, async ({
+		page,
+		demo
+	}) => {
+		// Long main-thread tasks while replies stream: reported as a figure, never asserted.
+		await page.addInitScript(() => {
+			const w = window as { __longTasks?: number[] };
+			w.__longTasks = [];
+			new PerformanceObserver((list) => {
+				for (const entry of list.getEntries()) w.__longTasks!.push(entry.duration);
+			}).observe({ type: 'longtask', buffered: true });
+		});
+		await chooseModel(page, 'hearth-demo', device);
+		await page.goto('/');
+		await page.evaluate(() => ((window as { __longTasks?: number[] }).__longTasks!.length = 0));
+		// Each seed prompt in a conversation of its own, as the evaluation asked it.
+		const seeds = demo.greedy.slice(0, 3);
+		for (const { prompt } of seeds) {
+			await page.getByTestId('new-conversation').click();
+			await setSettings(page, greedy(demo.maxNewTokens));
+			await send(page, prompt);
+			await waitForReplies(page, 1);
+		}
+		const longest = await page.evaluate(() =>
+			Math.max(0, ...(window as { __longTasks?: number[] }).__longTasks!)
+		);
+		test.info().annotations.push({
+			type: 'longest main-thread task while streaming',
+			description: `${Math.round(longest)} ms (0 = none over 50 ms)`
+		});
+		const stored = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+		expect(stored.map((m) => m.content)).toEqual(seeds.map((s) => s.output));
+		expect(stored.every((m) => m.finishReason === 'stop')).toBe(true);
+		await expect(replies(page).last().getByTestId('reply-stats')).toContainText('tokens/s');
+		await expect(page.getByTestId('model-bar')).toContainText(
+			device === 'wasm' ? 'ready on the CPU' : 'ready on the GPU'
+		);
+	});
+}
+
+test('Stop ends the reply where it is and keeps what was written', async ({ page }) => {
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	// Near-uniform sampling seldom picks the end-of-turn token, so replies tend to run long;
+	// when one still ends before Stop can be pressed, the next regeneration is tried.
+	await setSettings(page, {
+		Temperature: '5',
+		'Top-k': '0',
+		'Top-p': '1',
+		'Repetition penalty': '1',
+		'Max tokens': '2000'
+	});
+	await send(page, 'Tell me a long story.');
+	const reply = replies(page).first();
+	let stopped = false;
+	for (let attempt = 0; attempt < 6 && !stopped; attempt++) {
+		if (attempt > 0) await reply.getByRole('button', { name: 'Regenerate' }).click();
+		// Rendered reply text (not the "loading the model" line) means tokens are arriving.
+		await expect(reply.locator('.markdown')).not.toHaveText('', { timeout: 60_000 });
+		stopped = await page
+			.getByTestId('stop')
+			.click({ timeout: 1000 })
+			.then(() => true)
+			.catch(() => false);
+		await waitForReplies(page, 1);
+		stopped &&= (await reply.getAttribute('data-finish')) === 'interrupted';
+	}
+	expect(stopped).toBe(true);
+
+	await expect(reply).toContainText('Stopped.');
+	const shown = await reply.locator('.markdown').innerText();
+	await page.waitForTimeout(500);
+	await expect(reply.locator('.markdown')).toHaveText(shown);
+	const stored = (await storedMessages(page)).find((m) => m.finishReason === 'interrupted')!;
+	expect(stored.content.length).toBeGreaterThan(0);
+	expect(stored.content.length).toBeLessThan(2000);
+	await expect(reply.getByRole('button', { name: 'Continue' })).toBeVisible();
+	await expect(page.getByTestId('send')).toBeVisible();
+});
+
+test('Regenerate and edit make siblings to switch between, and a reload keeps the branch shown', async ({
+	page
+}) => {
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	await send(page, 'What is 2 plus 3?');
+	await waitForReplies(page, 1);
+	const firstReply = await replies(page).first().getByTestId('message-content').innerText();
+
+	await replies(page).first().getByRole('button', { name: 'Regenerate' }).click();
+	await waitForReplies(page, 1);
+	const switcher = replies(page).first().getByTestId('sibling-switcher');
+	await expect(switcher).toContainText('2/2');
+	const secondReply = await replies(page).first().getByTestId('message-content').innerText();
+	await switcher.getByRole('button', { name: 'Previous version' }).click();
+	await expect(switcher).toContainText('1/2');
+	await expect(replies(page).first().getByTestId('message-content')).toHaveText(firstReply);
+
+	const question = messages(page).first();
+	await question.getByRole('button', { name: 'Edit' }).click();
+	await question.getByLabel('Edit your message').fill('What is 4 plus 4?');
+	await question.getByRole('button', { name: 'Save and send' }).click();
+	await waitForReplies(page, 1);
+	await expect(messages(page).first()).toContainText('What is 4 plus 4?');
+	await expect(messages(page).first().getByTestId('sibling-switcher')).toContainText('2/2');
+
+	await page.reload();
+	await expect(messages(page).first()).toContainText('What is 4 plus 4?');
+	await messages(page)
+		.first()
+		.getByTestId('sibling-switcher')
+		.getByRole('button', { name: 'Previous version' })
+		.click();
+	await expect(messages(page).first()).toContainText('What is 2 plus 3?');
+	// Switching to a branch shows its newest leaf: the regenerated reply.
+	await expect(replies(page).first().getByTestId('sibling-switcher')).toContainText('2/2');
+	await expect(replies(page).first().getByTestId('message-content')).toHaveText(secondReply);
+	await page.reload();
+	await expect(messages(page).first()).toContainText('What is 2 plus 3?');
+	await expect(replies(page).first().getByTestId('sibling-switcher')).toContainText('2/2');
+	await expect(replies(page).first().getByTestId('message-content')).toHaveText(secondReply);
+});
+
+test('after the model is cached, a reload with no network still chats', async ({
+	page,
+	context,
+	demo
+}) => {
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await send(page, demo.greedy[0].prompt);
+	await waitForReplies(page, 1);
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+	await context.route('**/*', (route) => route.abort('internetdisconnected'));
+	await context.setOffline(true);
+	await page.reload();
+	await page.getByTestId('new-conversation').click();
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await send(page, demo.greedy[1].prompt);
+	await waitForReplies(page, 1);
+	const stored = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+	expect(stored.map((m) => m.content)).toEqual([demo.greedy[0].output, demo.greedy[1].output]);
+});
+
+test('a reply with markup that would run code renders inert', async ({ page }) => {
+	await page.goto('/');
+	// The conversation list shows once the app has opened (and created) its database.
+	await expect(page.getByTestId('new-conversation')).toBeVisible();
+	const hostile = [
+		'Here you go: <img src=x onerror="window.__pwned = 1">',
+		'<script>window.__pwned = 2</script>',
+		'[click me](javascript:window.__pwned=3) and <a href="javascript:window.__pwned=4">me</a>',
+		'<details open ontoggle="window.__pwned = 5">x</details>',
+		'<svg><script>window.__pwned = 6</script></svg> <iframe src="javascript:window.__pwned=7"></iframe>'
+	].join('\n\n');
+	// A stored conversation whose reply is hostile, as a model could have written it.
+	await page.evaluate(async (content) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('hearth');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const tx = db.transaction(['conversations', 'messages', 'settings'], 'readwrite');
+		const now = Date.now();
+		tx.objectStore('conversations').put({
+			id: 'c-xss',
+			title: 'Hostile reply',
+			createdAt: now,
+			updatedAt: now,
+			currentLeafId: 'a'
+		});
+		const base = { conversationId: 'c-xss', model: null, stats: null };
+		tx.objectStore('messages').put({
+			...base,
+			id: 'u',
+			parentId: null,
+			role: 'user',
+			content: 'hi',
+			createdAt: now
+		});
+		tx.objectStore('messages').put({
+			...base,
+			id: 'a',
+			parentId: 'u',
+			role: 'assistant',
+			content,
+			createdAt: now + 1,
+			finishReason: 'stop'
+		});
+		tx.objectStore('settings').put({ key: 'chat.activeConversation', value: 'c-xss' });
+		await new Promise((resolve) => (tx.oncomplete = resolve));
+		db.close();
+	}, hostile);
+	const dialogs: string[] = [];
+	page.on('dialog', (dialog) => {
+		dialogs.push(dialog.message());
+		void dialog.dismiss();
+	});
+	await page.reload();
+
+	const reply = replies(page).first().getByTestId('message-content');
+	await expect(reply).toContainText('Here you go');
+	await expect(reply.locator('.markdown')).toHaveCount(1);
+	await expect(reply.locator('img, script, svg, iframe')).toHaveCount(0);
+	for (const link of await reply.locator('a').all()) {
+		expect((await link.getAttribute('href')) ?? '').not.toMatch(/^\s*javascript:/i);
+	}
+	const handlers = await reply.evaluate((root) =>
+		[...root.querySelectorAll('*')].flatMap((el) =>
+			[...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name)
+		)
+	);
+	expect(handlers).toEqual([]);
+	await page.waitForTimeout(300);
+	expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+	expect(dialogs).toEqual([]);
+});

@@ -1,0 +1,200 @@
+// The Models page against our real registry: downloads with progress that resume where they
+// stopped, integrity checks that refuse a tampered file, updates that fetch only what changed,
+// and failures (unreachable host, bad manifest, full disk) that read as sentences while the
+// app keeps working.
+import { rmSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { e2eBuilds } from './support/builds';
+import {
+	chooseModel,
+	greedy,
+	send,
+	setSettings,
+	storedMessages,
+	waitForReplies
+} from './support/chat-page';
+import { expect, test } from './support/demo-fixtures';
+import { touchConfig } from './support/demo-registry';
+import { startHearthServer } from './support/hearth-server';
+
+test.describe.configure({ timeout: 120_000 });
+
+const demoCard = (page: Page) =>
+	page.locator('[data-testid="model-card"][data-model-id="hearth-demo"]');
+const blobRequests = (page: Page) => {
+	const urls: string[] = [];
+	page.on('request', (request) => {
+		if (request.url().includes('/registry/blobs/')) urls.push(request.url());
+	});
+	return urls;
+};
+
+test('a download shows its progress and resumes at the first missing file after the network drops', async ({
+	page,
+	context
+}) => {
+	await page.goto('/models');
+	const card = demoCard(page);
+	let served = 0;
+	// Slow enough to watch, and the connection drops after three files.
+	await context.route('**/registry/blobs/**', async (route) => {
+		if (++served > 3) return route.abort('internetdisconnected');
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		await route.continue();
+	});
+	await card.getByTestId('download').click();
+	await expect(card.getByTestId('download-progress')).toBeVisible();
+	await expect(card.getByTestId('download-bytes')).toContainText(' of ');
+	await expect(card.getByTestId('model-error')).toContainText('Could not reach');
+	await expect(card.getByTestId('model-state')).toContainText('Partly downloaded');
+
+	await context.unroute('**/registry/blobs/**');
+	const fetched = blobRequests(page);
+	await page.reload();
+	await expect(card.getByTestId('download')).toHaveText('Resume download');
+	await card.getByTestId('download').click();
+	await expect(card.getByTestId('model-state')).toContainText('Downloaded (version 1)');
+	const total = await page.evaluate(
+		async () => (await (await caches.open('hearth-models')).keys()).length
+	);
+	expect(fetched.length).toBe(total - 3);
+});
+
+test('a tampered file is discarded and fetched again; one that stays tampered is refused', async ({
+	page,
+	context
+}) => {
+	await page.goto('/models');
+	const card = demoCard(page);
+	let tampered = 0;
+	let always = false;
+	let target: string | null = null;
+	await context.route('**/registry/blobs/**', async (route) => {
+		// The first weight file that comes by is the one the attacker changes.
+		target ??= route.request().url();
+		if (route.request().url() !== target || (tampered > 0 && !always)) return route.continue();
+		tampered++;
+		const response = await route.fetch();
+		const body = await response.body();
+		body[0] ^= 0xff;
+		await route.fulfill({ response, body });
+	});
+
+	await card.getByTestId('download').click();
+	await expect(card.getByTestId('model-state')).toContainText('Downloaded (version 1)');
+	expect(tampered).toBe(1);
+	await expect(card.getByTestId('model-error')).toHaveCount(0);
+
+	page.once('dialog', (dialog) => dialog.accept());
+	await card.getByRole('button', { name: 'Delete' }).click();
+	await expect(card.getByTestId('model-state')).toContainText('Not downloaded');
+
+	always = true;
+	tampered = 0;
+	await card.getByTestId('download').click();
+	await expect(card.getByTestId('model-error')).toContainText('arrived corrupted twice');
+	await expect(card.getByTestId('model-error')).toContainText('discarded and not used');
+	expect(tampered).toBe(2);
+	const held = await page.evaluate(
+		async (url) => Boolean(await (await caches.open('hearth-models')).match(url!)),
+		target
+	);
+	expect(held).toBe(false);
+	// The rest of the app carries on.
+	await page.getByRole('link', { name: 'Chat' }).click();
+	await expect(page.getByRole('heading', { name: 'Chat', level: 1 })).toBeVisible();
+});
+
+test('an unreachable model host is explained and nothing else breaks', async ({
+	page,
+	context
+}) => {
+	await context.route('https://huggingface.co/**', (route) => route.abort('namenotresolved'));
+	await page.goto('/models');
+	const card = page.locator(
+		'[data-testid="model-card"][data-model-id="qwen2.5-0.5b-instruct-onnx-q4"]'
+	);
+	await card.getByTestId('download').click();
+	await expect(card.getByTestId('model-error')).toContainText('Could not reach huggingface.co');
+	await expect(card.getByTestId('download')).toBeEnabled();
+
+	await chooseModel(page, 'qwen2.5-0.5b-instruct-onnx-q4', 'wasm');
+	await page.goto('/');
+	await send(page, 'Hello?');
+	await waitForReplies(page, 1);
+	await expect(page.getByTestId('reply-error')).toContainText('Could not reach huggingface.co');
+	await expect(page.getByTestId('composer')).toBeEditable();
+});
+
+test('a manifest that fails validation is reported by field', async ({ page, context }) => {
+	await context.route('**/registry/hearth-demo/versions/1.json', async (route) => {
+		const response = await route.fetch();
+		const manifest = await response.json();
+		manifest.files[0].sha256 = 'not-a-digest';
+		await route.fulfill({ response, json: manifest });
+	});
+	await page.goto('/models');
+	const card = demoCard(page);
+	await card.getByTestId('download').click();
+	await expect(card.getByTestId('model-error')).toContainText(
+		'manifest of hearth-demo version 1 is invalid'
+	);
+	await expect(card.getByTestId('model-error')).toContainText(
+		'files[0].sha256: must be 64 lower-case hex digits'
+	);
+	await expect(card.getByTestId('model-state')).toContainText('Not downloaded');
+});
+
+test('a full disk becomes a readable message', async ({ page, context, hearth }) => {
+	const cdp = await context.newCDPSession(page);
+	await page.goto('/models');
+	// Room for the app's own small writes, not for the model's files.
+	const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+	await cdp.send('Storage.overrideQuotaForOrigin', {
+		origin: new URL(hearth.url).origin,
+		quotaSize: usage + 100_000
+	});
+	const card = demoCard(page);
+	await card.getByTestId('download').click();
+	await expect(card.getByTestId('model-error')).toContainText(
+		'Not enough storage space for this model'
+	);
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+});
+
+test('a new version shows "update available" and downloads only the files that changed', async ({
+	browser,
+	demo
+}) => {
+	const registry = demo.copy();
+	const server = await startHearthServer(e2eBuilds().current.dir, { registryDir: registry });
+	const context = await browser.newContext({ baseURL: server.url });
+	try {
+		const page = await context.newPage();
+		await chooseModel(page, 'hearth-demo', 'wasm');
+		const card = demoCard(page);
+		await card.getByTestId('download').click();
+		await expect(card.getByTestId('model-state')).toContainText('Downloaded (version 1)');
+
+		demo.publishChanged(registry, touchConfig);
+		await page.reload();
+		await expect(card.getByTestId('update-available')).toContainText('version 2');
+		const fetched = blobRequests(page);
+		await card.getByTestId('update').click();
+		await expect(card.getByTestId('model-state')).toContainText('Downloaded (version 2)');
+		await expect(card.getByTestId('update-available')).toHaveCount(0);
+		expect(fetched).toHaveLength(1);
+
+		await page.goto('/');
+		await setSettings(page, greedy(demo.maxNewTokens));
+		await send(page, demo.greedy[0].prompt);
+		await waitForReplies(page, 1);
+		const [, reply] = await storedMessages(page);
+		expect(reply.content).toBe(demo.greedy[0].output);
+	} finally {
+		await context.close();
+		await server.stop();
+		rmSync(registry, { recursive: true, force: true });
+	}
+});
