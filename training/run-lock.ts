@@ -14,11 +14,11 @@ function ownerAlive(pid: number): boolean {
 	}
 }
 
-/** Waits until `path` is ours; it is released when this process exits. */
+/** Waits until `path` is ours; returns the function that releases it. */
 export async function acquireRunLock(
 	path: string,
 	onWait: (ownerPid: number) => void
-): Promise<void> {
+): Promise<() => void> {
 	mkdirSync(dirname(path), { recursive: true });
 	let announced = false;
 	for (;;) {
