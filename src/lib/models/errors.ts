@@ -57,11 +57,13 @@ export function badStatus(url: string, status: number): ModelError {
 	return new ModelError('http', `${hostOf(url)} ${what}. (${url})`);
 }
 
+/** A full origin quota, also when Dexie reports it as the inner cause of an aborted transaction. */
 export function isQuotaError(error: unknown): boolean {
-	return (
-		(error instanceof DOMException || error instanceof Error) &&
-		(error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED')
-	);
+	if (!(error instanceof DOMException || error instanceof Error)) return false;
+	if (error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED')
+		return true;
+	const inner = (error as { inner?: unknown }).inner ?? error.cause;
+	return inner !== undefined && isQuotaError(inner);
 }
 
 /** Cache Storage refused a write: the origin's quota is used up. */

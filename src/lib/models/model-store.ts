@@ -16,7 +16,7 @@ import {
 	type DownloadSummary,
 	type PlannedFile
 } from './download';
-import { ModelError } from './errors';
+import { isQuotaError, ModelError, quotaExceeded } from './errors';
 
 export const MODEL_CACHE = 'hearth-models';
 /** Where web-llm keeps a model's weights, kernels and config (Cache API backend). */
@@ -56,6 +56,27 @@ export class ModelStore {
 		version: number | null,
 		files: PlannedFile[],
 		options: { signal?: AbortSignal; onProgress?: (progress: DownloadProgress) => void } = {}
+	): Promise<DownloadSummary> {
+		try {
+			return await this.#install(recordId, version, files, options);
+		} catch (error) {
+			// The download's own writes are covered where they happen; this catches the
+			// bookkeeping around them (IndexedDB shares the origin's quota with the cache).
+			if (isQuotaError(error))
+				throw await quotaExceeded(
+					files.reduce((sum, f) => sum + f.size, 0),
+					error,
+					this.options.storage
+				);
+			throw error;
+		}
+	}
+
+	async #install(
+		recordId: string,
+		version: number | null,
+		files: PlannedFile[],
+		options: { signal?: AbortSignal; onProgress?: (progress: DownloadProgress) => void }
 	): Promise<DownloadSummary> {
 		const before = await this.options.installs.get(recordId);
 		const pending: ModelInstall = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downloadFiles, type DownloadProgress, type PlannedFile } from '$lib/models/download';
-import { ModelError } from '$lib/models/errors';
+import { isQuotaError, ModelError } from '$lib/models/errors';
 import { FakeServer, MemoryCache, sha256 } from './fakes';
 
 function model(count: number, size = 1000): { server: FakeServer; files: PlannedFile[] } {
@@ -160,5 +160,18 @@ describe('downloadFiles', () => {
 		}).catch((e) => e);
 		expect(error.kind).toBe('aborted');
 		expect(server.requests).toHaveLength(1);
+	});
+});
+
+describe('isQuotaError', () => {
+	it('recognises a full quota however it is wrapped', () => {
+		expect(isQuotaError(new DOMException('full', 'QuotaExceededError'))).toBe(true);
+		const aborted = Object.assign(new Error('transaction aborted'), {
+			name: 'AbortError',
+			inner: new DOMException('full', 'QuotaExceededError')
+		});
+		expect(isQuotaError(aborted)).toBe(true);
+		expect(isQuotaError(new Error('other', { cause: new TypeError('x') }))).toBe(false);
+		expect(isQuotaError('QuotaExceededError')).toBe(false);
 	});
 });
