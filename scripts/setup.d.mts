@@ -2,3 +2,4 @@
 export function ensureNpmPackages(): void;
 export function ensureSystemPackages(): void;
 export function postgresBinDir(): string | null;
+export function pythonCan(code: string): boolean;

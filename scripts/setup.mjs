@@ -67,7 +67,8 @@ export function postgresBinDir() {
 	return versions.length ? join(base, versions[0], 'bin') : null;
 }
 
-function pythonCan(code) {
+/** Whether Debian's Python can run `code` (e.g. import a module). */
+export function pythonCan(code) {
 	return spawnSync('/usr/bin/python3', ['-c', code], { stdio: 'ignore' }).status === 0;
 }
 

@@ -2,10 +2,15 @@
 // than its sources, then runs the sync server, which serves the app, its API and the model
 // registry on one port (printed at start). Nothing to configure; see sync-server/config.ts for
 // the environment variables that change the defaults.
+//
+// The demo model is not committed: the first start trains it with the project's own pipeline
+// (`npm run pipeline -- --config demo`, a few minutes on two cores) and publishes it into the
+// registry, so chat works with no model hub. Without PyTorch it says what to install and
+// serves the app anyway; every other model still works.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureNpmPackages } from './setup.mjs';
+import { ensureNpmPackages, pythonCan } from './setup.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const builtApp = join(root, 'build', 'index.html');
@@ -35,6 +40,9 @@ if (!process.env.HEARTH_STATIC_DIR) {
 	}
 }
 
+const registryDir = process.env.HEARTH_REGISTRY_DIR ?? join(root, 'registry');
+if (!existsSync(join(registryDir, 'hearth-demo', 'index.json'))) publishDemoModel();
+
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'sync-server', 'main.ts')], {
 	cwd: root,
 	stdio: 'inherit'
@@ -44,6 +52,25 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.on(signal, () => server.kill(signal));
 }
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** Trains and publishes the demo model into the registry, or explains why it cannot. */
+function publishDemoModel() {
+	if (!pythonCan('import torch')) {
+		console.warn(
+			'[start] the demo model is not in the registry yet, and training it needs PyTorch:\n' +
+				'        sudo apt-get install -y python3-torch python3-numpy libopenblas0-pthread\n' +
+				'        then run `npm start` again (the app works without it; other models still load)'
+		);
+		return;
+	}
+	console.log('[start] training the demo model with the pipeline (first start only)…');
+	const { status } = spawnSync(
+		'npx',
+		['tsx', 'training/pipeline.ts', '--config', 'demo', '--registry', registryDir, '--reuse'],
+		{ cwd: root, stdio: 'inherit' }
+	);
+	if (status !== 0) console.warn('[start] the demo model could not be built; see the output above');
+}
 
 /** Why the app needs building, or null when build/ is newer than every input. */
 function staleReason() {
