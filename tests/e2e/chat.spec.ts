@@ -97,6 +97,34 @@ test('Stop ends the reply where it is and keeps what was written', async ({ page
 	await expect(page.getByTestId('send')).toBeVisible();
 });
 
+test('Continue carries a reply cut at max tokens on to what it would have said', async ({
+	page,
+	demo
+}) => {
+	const { prompt, output } = demo.greedy[0];
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	await setSettings(page, greedy(4));
+	await send(page, prompt);
+	await waitForReplies(page, 1);
+	const reply = replies(page).first();
+	await expect(reply).toHaveAttribute('data-finish', 'length');
+	await expect(reply).toContainText('Cut off at the token limit.');
+
+	await reply.getByRole('button', { name: 'Continue' }).click();
+	await waitForReplies(page, 1);
+	await expect(reply).toHaveAttribute('data-finish', 'length');
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await reply.getByRole('button', { name: 'Continue' }).click();
+	await waitForReplies(page, 1);
+
+	await expect(reply).toHaveAttribute('data-finish', 'stop');
+	const [stored] = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+	// The demo tokenizer is byte-level: three pieces of greedy decoding make the same reply.
+	expect(stored.content).toBe(output);
+	await expect(reply.getByRole('button', { name: 'Continue' })).toHaveCount(0);
+});
+
 test('Regenerate and edit make siblings to switch between, and a reload keeps the branch shown', async ({
 	page
 }) => {
