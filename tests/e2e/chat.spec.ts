@@ -31,12 +31,14 @@ for (const device of ['wasm', 'webgpu'] as DeviceChoice[]) {
 		});
 		await chooseModel(page, 'hearth-demo', device);
 		await page.goto('/');
-		await page.evaluate(() => ((window as { __longTasks?: number[] }).__longTasks!.length = 0));
 		// Each seed prompt in a conversation of its own, as the evaluation asked it.
 		const seeds = demo.greedy.slice(0, 3);
-		for (const { prompt } of seeds) {
+		for (const [i, { prompt }] of seeds.entries()) {
 			await page.getByTestId('new-conversation').click();
 			await setSettings(page, greedy(demo.maxNewTokens));
+			// Counted from the second reply on: the first also downloads and loads the model.
+			if (i === 1)
+				await page.evaluate(() => ((window as { __longTasks?: number[] }).__longTasks!.length = 0));
 			await send(page, prompt);
 			await waitForReplies(page, 1);
 		}
