@@ -134,13 +134,16 @@ test('Regenerate and edit make siblings to switch between, and a reload keeps th
 	await page.goto('/');
 	await send(page, 'What is 2 plus 3?');
 	await waitForReplies(page, 1);
-	const firstReply = await replies(page).first().getByTestId('message-content').innerText();
+	// Replies as stored; the page shows them rendered, a frame later.
+	const newestReply = async () =>
+		(await storedMessages(page)).filter((m) => m.role === 'assistant').at(-1)!.content;
+	const firstReply = await newestReply();
 
 	await replies(page).first().getByRole('button', { name: 'Regenerate' }).click();
 	await waitForReplies(page, 1);
 	const switcher = replies(page).first().getByTestId('sibling-switcher');
 	await expect(switcher).toContainText('2/2');
-	const secondReply = await replies(page).first().getByTestId('message-content').innerText();
+	const secondReply = await newestReply();
 	await switcher.getByRole('button', { name: 'Previous version' }).click();
 	await expect(switcher).toContainText('1/2');
 	await expect(replies(page).first().getByTestId('message-content')).toHaveText(firstReply);
