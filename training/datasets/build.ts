@@ -118,8 +118,14 @@ function addTree(
 	const skill = checkableSkill(tree);
 	if (part !== 'val' || skill === null || thread.length === 0) return;
 	const question = thread.slice(0, -1);
+	const answer = thread[thread.length - 1].text;
 	const prompt_ids = format.promptIds(toChat(question));
-	if (prompt_ids.length + options.maxNewTokens > options.maxLength) {
+	// A question is only gradable when the whole answer fits the generation budget and context.
+	const answerLength = format.replyIds(toChat(question), answer).length;
+	if (
+		answerLength > options.maxNewTokens ||
+		prompt_ids.length + options.maxNewTokens > options.maxLength
+	) {
 		out.too_long.eval++;
 		return;
 	}
@@ -128,6 +134,6 @@ function addTree(
 		skill,
 		messages: toUserChat(question),
 		prompt_ids,
-		answer: thread[thread.length - 1].text
+		answer
 	});
 }

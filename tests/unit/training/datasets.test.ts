@@ -193,6 +193,13 @@ describe('dataset rows', () => {
 		expect(short.sft.train.length + short.sft.val.length + short.too_long.sft).toBe(trees.length);
 	});
 
+	it('grades only questions whose answer fits the generation budget', () => {
+		const tight = buildDatasets(trees, format, { ...options, maxNewTokens: 20 });
+		expect(tight.too_long.eval).toBeGreaterThan(0);
+		expect(tight.eval.length + tight.too_long.eval).toBe(data.eval.length);
+		for (const row of tight.eval) expect(row.answer.length).toBeLessThan(20);
+	});
+
 	it('names the tree whose conversation cannot be rendered', () => {
 		const t = tree(msg('prompter', 'Hi', null, [msg('assistant', 'Hello', 0)]));
 		const read = (name: string) =>

@@ -83,6 +83,7 @@ function solve(prompt: string, previous: string | null): string | null {
 		const [to, amount, from] = m[1] ? [m[1], +m[2], m[3]] : [m[6], +m[4], m[5]];
 		return `${amount} ${from} = ${amount * unitFactors[`${from} ${to}`]} ${to}.`;
 	}
+	if ((m = prompt.match(/^(?:Repeat after me: (.+)\.|Please say "(.+)"\.)$/))) return `${m[1] ?? m[2]}.`;
 	const word = (prompt.match(words) ?? previous?.match(words))?.[1];
 	if (/letters/.test(prompt)) return `The word "${word}" has ${word!.length} letters.`;
 	if (/backwards/.test(prompt)) return `"${word}" backwards is "${reverse(word!)}".`;
@@ -174,5 +175,15 @@ describe('seed generator', () => {
 
 	it('makes the demo config at least 2,000 trees', () => {
 		expect(loadConfig('training/configs/demo.json').seed_trees).toBeGreaterThanOrEqual(2000);
+	});
+
+	it('keeps every best reply short enough to be generated within both configs’ budgets', () => {
+		const budget = Math.min(
+			...['ci', 'demo'].map((c) => loadConfig(`training/configs/${c}.json`).eval.max_new_tokens)
+		);
+		for (const { replies } of turns()) {
+			// One token per byte, plus <|im_end|>.
+			expect(new TextEncoder().encode(replies[0].text).length + 1).toBeLessThanOrEqual(budget);
+		}
 	});
 });

@@ -8,6 +8,7 @@ import { evenOdd } from './even-odd';
 import { letterCount } from './letter-count';
 import { multiplication } from './multiplication';
 import { nextNumber } from './next-number';
+import { repeat } from './repeat';
 import { smallTalk } from './small-talk';
 import { subtraction } from './subtraction';
 import { unitConversion } from './unit-conversion';
@@ -26,5 +27,6 @@ export const skills: readonly Skill[] = [
 	daysBetween,
 	capitalCities,
 	evenOdd,
-	nextNumber
+	nextNumber,
+	repeat
 ];
