@@ -83,7 +83,8 @@ function solve(prompt: string, previous: string | null): string | null {
 		const [to, amount, from] = m[1] ? [m[1], +m[2], m[3]] : [m[6], +m[4], m[5]];
 		return `${amount} ${from} = ${amount * unitFactors[`${from} ${to}`]} ${to}.`;
 	}
-	if ((m = prompt.match(/^(?:Repeat after me: (.+)\.|Please say "(.+)"\.)$/))) return `${m[1] ?? m[2]}.`;
+	if ((m = prompt.match(/^(?:Repeat after me: (.+)\.|Please say "(.+)"\.)$/)))
+		return `${m[1] ?? m[2]}.`;
 	const word = (prompt.match(words) ?? previous?.match(words))?.[1];
 	if (/letters/.test(prompt)) return `The word "${word}" has ${word!.length} letters.`;
 	if (/backwards/.test(prompt)) return `"${word}" backwards is "${reverse(word!)}".`;
