@@ -59,6 +59,24 @@ for (const device of ['wasm', 'webgpu'] as DeviceChoice[]) {
 	});
 }
 
+test("a newcomer's first message is answered by the model this server serves, with no pick made", async ({
+	page,
+	demo
+}) => {
+	const { prompt, output } = demo.greedy[0];
+	await page.goto('/models');
+	await expect(page.getByTestId('model-choice-reason')).toContainText(
+		'Hearth demo (q4), served by this Hearth server'
+	);
+	await page.goto('/');
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await send(page, prompt);
+	await waitForReplies(page, 1);
+	const [stored] = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+	expect(stored.content).toBe(output);
+	await expect(page.getByTestId('model-bar')).toContainText('Hearth demo (q4)');
+});
+
 test('Stop ends the reply where it is and keeps what was written', async ({ page }) => {
 	await chooseModel(page, 'hearth-demo', 'wasm');
 	await page.goto('/');

@@ -164,21 +164,46 @@ function deviceSituation(probe: DeviceProbe): string {
 }
 
 /**
- * Picks the model to run: the user's own pick when it fits, else the best-placed model for this
- * device (see the tiers above) and, among those, the largest that fits (the smaller download
- * of two builds of one model).
+ * How readily a model can start answering. A model already held answers at once, offline too; one
+ * from this Hearth server's registry is reachable whenever the app is; a third party's host may be
+ * blocked or gone (it is on some networks, and on all of ours); one whose download or start just
+ * failed should not be picked again until the user asks for it.
+ */
+export type Availability = 'held' | 'served' | 'remote' | 'failed';
+
+const AVAILABILITY_RANK: Record<Availability, number> = {
+	held: 0,
+	served: 1,
+	remote: 2,
+	failed: 3
+};
+const AVAILABILITY_NOTE: Record<Availability, string> = {
+	held: ', already on this device',
+	served: ', served by this Hearth server',
+	remote: '',
+	failed: ''
+};
+
+/**
+ * Picks the model to run: the user's own pick when it fits; else, leaving models that just failed
+ * for last, the best-placed for this device (see the tiers above), then the most available (see
+ * Availability), then the largest (the smaller download of two builds of one model).
  */
 export function chooseModel(
 	probe: DeviceProbe,
 	records: readonly ModelRecord[],
-	preferredId?: string | null
+	preferredId?: string | null,
+	availability: (record: ModelRecord) => Availability = () => 'remote'
 ): ModelChoice {
 	const fits = records.map((record) => fitModel(record, probe));
+	const rank = (fit: ModelFit) => AVAILABILITY_RANK[availability(fit.record)];
 	const candidates = fits
 		.filter((fit) => fit.fits)
 		.sort(
 			(a, b) =>
+				Number(availability(a.record) === 'failed') - Number(availability(b.record) === 'failed') ||
 				a.tier - b.tier ||
+				rank(a) - rank(b) ||
 				b.record.parameters - a.record.parameters ||
 				a.record.download_size_MB - b.record.download_size_MB
 		);
@@ -206,12 +231,18 @@ export function chooseModel(
 			fits
 		};
 	}
-	const largest =
-		candidates.filter((fit) => fit.tier === best.tier).length > 1 ? ', the largest that fits' : '';
+	const smaller = candidates.some(
+		(fit) =>
+			fit.tier === best.tier &&
+			rank(fit) === rank(best) &&
+			fit.record.parameters < best.record.parameters
+	);
+	const largest = smaller ? ', the largest that fits' : '';
+	const note = AVAILABILITY_NOTE[availability(best.record)];
 	return {
 		record: best.record,
 		device: best.device,
-		reason: `${instead}${deviceSituation(probe)}: ${best.record.name}${largest}. It ${best.reasons[0]}.`,
+		reason: `${instead}${deviceSituation(probe)}: ${best.record.name}${note}${largest}. It ${best.reasons[0]}.`,
 		fits
 	};
 }

@@ -3,7 +3,12 @@
 // root layout and handed down through context (not a module singleton: tests and pages each
 // get their own, and nothing about the device leaks between them); both the Models page and
 // the chat read it, so a download started on one continues while the user is on the other.
-import { chooseModel, type ModelChoice, type ModelFit } from '$lib/engine/model-choice';
+import {
+	chooseModel,
+	type Availability,
+	type ModelChoice,
+	type ModelFit
+} from '$lib/engine/model-choice';
 import type { ModelInstallState } from '$lib/db/model-installs';
 import type { SettingsRepository } from '$lib/db/settings';
 import { readStorageReport, type StorageReport } from '$lib/db/storage-estimate';
@@ -78,7 +83,11 @@ export class ModelManager {
 	storageReport = $state<StorageReport | null>(null);
 
 	readonly choice: ModelChoice | null = $derived.by(() =>
-		this.probe ? chooseModel(this.probe, this.records, this.preferredId) : null
+		this.probe
+			? chooseModel(this.probe, this.records, this.preferredId, (record) =>
+					this.#availability(record)
+				)
+			: null
 	);
 
 	readonly #downloads = new SharedDownloads();
@@ -107,6 +116,13 @@ export class ModelManager {
 			this.probeError = `Could not inspect this device: ${messageOf(error)}`;
 		}
 		void this.checkUpdates();
+	}
+
+	#availability(record: ModelRecord): Availability {
+		const status = this.statuses[record.id];
+		if (status?.install.current) return 'held';
+		if (status?.error) return 'failed';
+		return record.runtime === 'onnx' && registryName(record) ? 'served' : 'remote';
 	}
 
 	status(id: string): ModelStatus {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseModel } from '$lib/engine/model-choice';
+import { chooseModel, type Availability } from '$lib/engine/model-choice';
+import type { ModelRecord } from '$lib/protocol/model-record';
 import { describeDevice } from '$lib/engine/device-summary';
 import { modelRecords } from '$lib/engine/model-records';
 import { wasmThreadsFor, type DeviceProbe, type GpuProbe } from '$lib/protocol/inference';
@@ -139,6 +140,63 @@ describe('chooseModel', () => {
 		expect(chooseModel(device(), modelRecords, 'gone').reason).toMatch(
 			/^The model you chose \(gone\) is no longer available\. /
 		);
+	});
+
+	describe('availability decides between models placed alike', () => {
+		const served = (record: ModelRecord): Availability =>
+			record.runtime === 'onnx' && record.source.startsWith('registry:') ? 'served' : 'remote';
+		const holding =
+			(id: string) =>
+			(record: ModelRecord): Availability =>
+				record.id === id ? 'held' : served(record);
+
+		it("a newcomer with no GPU gets the model this server serves, not a third party's", () => {
+			const choice = chooseModel(device(noGpu), modelRecords, null, served);
+			expect(choice.record?.id).toBe('hearth-demo');
+			expect(choice.device).toBe('wasm');
+			expect(choice.reason).toBe(
+				'This device has no WebGPU, so models run on the CPU with WebAssembly: ' +
+					'Hearth demo (q4), served by this Hearth server. ' +
+					'It runs on the CPU with WebAssembly, as there is no WebGPU here.'
+			);
+		});
+
+		it("the device's tiers still come first: a GPU with shader-f16 gets a q4f16 model", () => {
+			expect(chooseModel(device(), modelRecords, null, served).record?.id).toBe(
+				'llama-3.2-1b-instruct-q4f16_1'
+			);
+		});
+
+		it('a model already on the device wins over larger ones that would need a download', () => {
+			const choice = chooseModel(
+				device(),
+				modelRecords,
+				null,
+				holding('smollm2-360m-instruct-q4f16_1')
+			);
+			expect(choice.record?.id).toBe('smollm2-360m-instruct-q4f16_1');
+			expect(choice.reason).toContain('SmolLM2 360M Instruct (q4f16), already on this device.');
+		});
+
+		it('a model whose download failed gives way to the next one', () => {
+			const failedDemo = (record: ModelRecord): Availability =>
+				record.id.startsWith('hearth-demo') ? 'failed' : served(record);
+			expect(chooseModel(device(noGpu), modelRecords, null, failedDemo).record?.id).toBe(
+				'qwen2.5-0.5b-instruct-onnx-q4'
+			);
+		});
+
+		it("never overrides the user's own pick, nor a model that does not fit", () => {
+			const pick = chooseModel(device(), modelRecords, 'hearth-demo-fp32', holding('hearth-demo'));
+			expect(pick.record?.id).toBe('hearth-demo-fp32');
+			const heldButTooBig = chooseModel(
+				device({ ...noGpu, deviceMemoryGB: 2 }),
+				modelRecords,
+				null,
+				holding('qwen2.5-0.5b-instruct-onnx-q4')
+			);
+			expect(heldButTooBig.record?.id).toBe('hearth-demo');
+		});
 	});
 
 	it('says plainly when nothing fits', () => {
