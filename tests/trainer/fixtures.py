@@ -102,12 +102,13 @@ def write_data(directory: Path, tokenizer_dir: Path, trees: int = 40) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(0)
     split: dict[str, dict[str, list[dict]]] = {part: {"sft": [], "rm": [], "dpo": []} for part in ("train", "val")}
-    evaluation = []
+    evaluation: dict[str, list[dict]] = {"train": [], "val": []}
     for tree in range(trees):
         letters = "".join(rng.choice("abcdef") for _ in range(3))
         best, sloppy, wrong = letters[::-1], letters[::-1] + "!", letters
         prompt = prompt_ids(letters)
-        part = split["val" if tree % 5 == 0 else "train"]
+        part_name = "val" if tree % 5 == 0 else "train"
+        part = split[part_name]
         tree_id = f"tree-{tree}"
         part["sft"].append(
             {
@@ -128,8 +129,8 @@ def write_data(directory: Path, tokenizer_dir: Path, trees: int = 40) -> Path:
                         "rejected_ids": replies[worse],
                     }
                 )
-        if tree % 5 == 0:
-            evaluation.append(
+        if tree % 5 == 0 or tree % 5 == 1:
+            evaluation[part_name].append(
                 {
                     "tree_id": tree_id,
                     "skill": "reverse",
@@ -141,6 +142,7 @@ def write_data(directory: Path, tokenizer_dir: Path, trees: int = 40) -> Path:
     for part, by_kind in split.items():
         for kind, lines in by_kind.items():
             write_jsonl(directory / f"{kind}.{part}.jsonl", lines)
-    write_jsonl(directory / "eval.jsonl", evaluation)
+    write_jsonl(directory / "eval.jsonl", evaluation["val"])
+    write_jsonl(directory / "eval.seen.jsonl", evaluation["train"])
     (directory / "manifest.json").write_text(json.dumps({"tokenizer_dir": str(tokenizer_dir)}))
     return directory

@@ -26,6 +26,8 @@ FIGURES = [
     "exact_match.before",
     "exact_match.sft",
     "exact_match.dpo",
+    "exact_match.seen",
+    "exact_match.seen.reverse",
     "win_rate.dpo_vs_parent",
 ]
 

@@ -38,7 +38,11 @@ export interface Datasets {
 	sft: Split<SftRow>;
 	rm: Split<RmRow>;
 	dpo: Split<DpoRow>;
+	/** Held-out checkable questions: what the model can do on questions it never saw. */
 	eval: EvalRow[];
+	/** Checkable questions of the training trees, up to SEEN_PER_SKILL of each skill: whether
+	 * the model answers its own seed prompts. */
+	eval_seen: EvalRow[];
 	trees: { train: number; val: number; not_ready: number };
 	/** Examples left out because they would not fit the model's context. */
 	too_long: { sft: number; rm: number; eval: number };
@@ -53,6 +57,9 @@ export interface BuildOptions {
 	maxNewTokens: number;
 }
 
+/** Enough questions per skill to tell a skill learnt from one not, few enough to grade in seconds. */
+export const SEEN_PER_SKILL = 10;
+
 export function buildDatasets(
 	trees: OasstTree[],
 	format: ChatFormat,
@@ -63,6 +70,7 @@ export function buildDatasets(
 		rm: { train: [], val: [] },
 		dpo: { train: [], val: [] },
 		eval: [],
+		eval_seen: [],
 		trees: { train: 0, val: 0, not_ready: 0 },
 		too_long: { sft: 0, rm: 0, eval: 0 }
 	};
@@ -116,7 +124,10 @@ function addTree(
 	}
 
 	const skill = checkableSkill(tree);
-	if (part !== 'val' || skill === null || thread.length === 0) return;
+	if (skill === null || thread.length === 0) return;
+	const rows = part === 'val' ? out.eval : out.eval_seen;
+	if (part === 'train' && rows.filter((row) => row.skill === skill).length >= SEEN_PER_SKILL)
+		return;
 	const question = thread.slice(0, -1);
 	const answer = thread[thread.length - 1].text;
 	const prompt_ids = format.promptIds(toChat(question));
@@ -126,10 +137,10 @@ function addTree(
 		answerLength > options.maxNewTokens ||
 		prompt_ids.length + options.maxNewTokens > options.maxLength
 	) {
-		out.too_long.eval++;
+		if (part === 'val') out.too_long.eval++;
 		return;
 	}
-	out.eval.push({
+	rows.push({
 		tree_id,
 		skill,
 		messages: toUserChat(question),

@@ -38,7 +38,8 @@ runCli(() => {
 		'rm.val.jsonl': rows(data.rm.val),
 		'dpo.train.jsonl': rows(data.dpo.train),
 		'dpo.val.jsonl': rows(data.dpo.val),
-		'eval.jsonl': rows(data.eval)
+		'eval.jsonl': rows(data.eval),
+		'eval.seen.jsonl': rows(data.eval_seen)
 	};
 	const names = Object.keys(files).sort();
 	const digest = createHash('sha256');

@@ -140,11 +140,12 @@ def evaluate(args: argparse.Namespace) -> dict:
     def data(name: str, kind: str) -> list[dict]:
         return read_jsonl(args.data / name, kind, config.vocab_size, config.max_position_embeddings)
 
-    sft_val, rm_val, dpo_val, prompts = (
+    sft_val, rm_val, dpo_val, prompts, seen = (
         data("sft.val.jsonl", "sft"),
         data("rm.val.jsonl", "rm"),
         data("dpo.val.jsonl", "dpo"),
         data("eval.jsonl", "eval"),
+        data("eval.seen.jsonl", "eval"),
     )
     beta = run.stages["dpo"].beta
     figures: dict = {
@@ -167,6 +168,15 @@ def evaluate(args: argparse.Namespace) -> dict:
     }
     for name, generated in replies.items():
         figures[f"exact_match.{name}"] = exact_match(generated, prompts, tokenizer)
+
+    # The published policy on questions from its own training trees, overall and per skill.
+    seen_replies = greedy_replies(dpo_model, seen, run.max_new_tokens, stop_id)
+    figures["exact_match.seen"] = exact_match(seen_replies, seen, tokenizer)
+    for skill in sorted({example["skill"] for example in seen}):
+        picked = [i for i, example in enumerate(seen) if example["skill"] == skill]
+        figures[f"exact_match.seen.{skill}"] = exact_match(
+            [seen_replies[i] for i in picked], [seen[i] for i in picked], tokenizer
+        )
 
     parent_dir = args.parent or args.checkpoints / "sft"
     same_as_sft = parent_dir.resolve() == (args.checkpoints / "sft").resolve()

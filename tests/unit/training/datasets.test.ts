@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDatasets } from '../../../training/datasets/build';
+import { buildDatasets, SEEN_PER_SKILL } from '../../../training/datasets/build';
 import { ChatFormat } from '../../../training/datasets/chat-format';
 import { bestThread, rankedLists } from '../../../training/datasets/conversations';
 import { loadChatFormat } from '../../../training/datasets/load-chat-format';
@@ -183,6 +183,19 @@ describe('dataset rows', () => {
 			expect(format.decode(row.prompt_ids).endsWith('<|im_start|>assistant\n')).toBe(true);
 			expect(row.prompt_ids).toEqual(format.promptIds(row.messages));
 		}
+	});
+
+	it('also asks up to SEEN_PER_SKILL questions of each skill from the training trees', () => {
+		const held = new Set(data.eval.map((row) => row.tree_id));
+		const perSkill = new Map<string, number>();
+		for (const row of data.eval_seen) {
+			expect(held.has(row.tree_id)).toBe(false);
+			expect(data.sft.train.some((sft) => sft.tree_id === row.tree_id)).toBe(true);
+			perSkill.set(row.skill, (perSkill.get(row.skill) ?? 0) + 1);
+		}
+		const skills = new Set(trees.map((t) => t.origin!.split('/')[1]));
+		expect([...perSkill.keys()].sort()).toEqual([...skills].sort());
+		for (const count of perSkill.values()) expect(count).toBeLessThanOrEqual(SEEN_PER_SKILL);
 	});
 
 	it('leaves out what does not fit the context, and says how many', () => {
