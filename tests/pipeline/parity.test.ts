@@ -196,9 +196,9 @@ describe.each([
 		expect(worst).toBeLessThan(1e-4);
 	});
 
-	it.runIf(int4Agreement)(
-		'picks the same greedy reply token with the int4 graph at ≥ 95% of positions as fp32 and PyTorch',
-		async () => {
+	// Only where agreement means something (see the Qwen2-style case above).
+	if (int4Agreement)
+		it('picks the same greedy reply token with the int4 graph at ≥ 95% of positions as fp32 and PyTorch', async () => {
 			const exact = await fp32.forward(batch.inputIds, undefined, batch.attentionMask);
 			const quantized = await q4.forward(batch.inputIds, undefined, batch.attentionMask);
 			const fp32Tokens: number[] = [];
@@ -219,6 +219,5 @@ describe.each([
 			expect(agreement(fp32Tokens, torchTokens)).toBe(1);
 			expect(agreement(q4Tokens, fp32Tokens)).toBeGreaterThanOrEqual(0.95);
 			expect(agreement(q4Tokens, torchTokens)).toBeGreaterThanOrEqual(0.95);
-		}
-	);
+		});
 });

@@ -48,9 +48,9 @@ function publish(registry: string, modelDir: string): void {
 
 /**
  * Runs (or, when its inputs are unchanged, reuses) the `ci` pipeline under the same lock as the
- * pipeline tests, then publishes its model into a fresh registry.
+ * pipeline tests; its model and evaluation are then in training/out/ci.
  */
-export function prepareDemoRegistry(): DemoRegistry {
+export function ensureCiRun(): void {
 	// The pipeline publishes its own run (as hearth-ci) somewhere; only its files are needed here.
 	const ciRegistry = mkdtempSync(join(tmpdir(), 'hearth-e2e-ci-registry-'));
 	try {
@@ -66,6 +66,11 @@ export function prepareDemoRegistry(): DemoRegistry {
 	} finally {
 		rmSync(ciRegistry, { recursive: true, force: true });
 	}
+}
+
+/** The ci run's model (see ensureCiRun), published into a fresh registry. */
+export function prepareDemoRegistry(): DemoRegistry {
+	ensureCiRun();
 	const dir = mkdtempSync(join(tmpdir(), 'hearth-e2e-registry-'));
 	publish(dir, join(CI_OUT, 'model'));
 
