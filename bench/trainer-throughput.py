@@ -7,7 +7,8 @@ All sides train the same model (the config's size, the same initial weights) on 
 SFT examples with the same batch size and thread count. The baseline is what one writes
 first: random batches, plain AdamW, no accumulation, clipping, schedule or progress bar.
 Ours is `training.trainer.train.train`, everything included, once with random batches (the
-loop's own cost) and once with length-grouped batches (its default). Tokens are real
+loop's own cost), once with length-grouped batches (its default), and once more with the
+config's mixed precision (bf16 where the CPU has it: precision.py). Tokens are real
 (non-padding) tokens. The sides alternate for several rounds and the median round counts,
 because the machine is shared and its load drifts.
 """
@@ -22,6 +23,7 @@ import statistics
 import sys
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,6 +34,7 @@ from training.trainer import sft
 import torch
 from training.trainer.config import load_run_config
 from training.trainer.data import batches, read_jsonl, sequence_length
+from training.trainer.precision import effective_precision
 from training.trainer.train import Objective, initial_policy, make_deterministic, train
 from training.trainer.tokenizer import Tokenizer, find_tokenizer_dir
 
@@ -76,20 +79,23 @@ def baseline_round(model, examples, stage, seed, steps) -> tuple[float, Counting
     return time.perf_counter() - started, collate
 
 
-def ours_round(model, examples, stage, seed, steps) -> tuple[float, CountingCollate]:
+def ours_round(model, examples, stage, seed, steps, precision="fp32") -> tuple[float, CountingCollate]:
     collate = CountingCollate()
     objective = Objective(collate, sft.loss, sequence_length("sft"))
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):  # the progress bar still runs, unseen
-        train(model, objective, examples, replace(stage, steps=steps, warmup=0), seed)
+        train(model, objective, examples, replace(stage, steps=steps, warmup=0), seed, precision=precision)
     return time.perf_counter() - started, collate
 
 
-SIDES = {
-    "baseline (plain loop)": (baseline_round, False),
-    "ours, random batches": (ours_round, False),
-    "ours, length-grouped": (ours_round, True),
-}
+def sides(precision: str) -> dict:
+    """Each side's round function and whether it groups by length."""
+    return {
+        "baseline (plain loop)": (baseline_round, False),
+        "ours, random batches": (ours_round, False),
+        "ours, length-grouped": (ours_round, True),
+        f"ours, grouped, {precision}": (partial(ours_round, precision=precision), True),
+    }
 
 
 def main() -> None:
@@ -110,9 +116,11 @@ def main() -> None:
     print(f"model {parameters / 1e6:.2f} M parameters ({args.config}), batch {stage.batch_size}, threads {run.threads}")
     print(f"data {source}: {len(examples)} examples; {args.rounds} rounds of {args.steps} steps per side")
 
-    results: dict[str, list[tuple[float, CountingCollate]]] = {name: [] for name in SIDES}
+    precision = effective_precision(run.precision, torch.device("cpu"))
+    compared = sides(precision)
+    results: dict[str, list[tuple[float, CountingCollate]]] = {name: [] for name in compared}
     for round_index in range(args.rounds + 1):  # round 0 warms caches and allocators, not counted
-        for name, (run_round, grouped) in SIDES.items():
+        for name, (run_round, grouped) in compared.items():
             model = initial_policy(config, run.seed)
             side_stage = replace(stage, group_by_length=grouped)
             seconds, collate = run_round(model, examples, side_stage, run.seed + round_index, args.steps)
@@ -125,9 +133,9 @@ def main() -> None:
         rates[name] = statistics.median(per_round)
         padding = sum(c.padded - c.real for _, c in rounds) / sum(c.padded for _, c in rounds)
         spread = ", ".join(f"{rate:.0f}" for rate in per_round)
-        print(f"{name:<22} {rates[name]:>6.0f} tokens/s (rounds: {spread}), padding {padding:.0%} of batch positions")
+        print(f"{name:<26} {rates[name]:>6.0f} tokens/s (rounds: {spread}), padding {padding:.0%} of batch positions")
     baseline = rates["baseline (plain loop)"]
-    for name in list(SIDES)[1:]:
+    for name in list(compared)[1:]:
         print(f"ratio {name} / baseline: {rates[name] / baseline:.2f}")
 
 

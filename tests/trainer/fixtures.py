@@ -76,13 +76,16 @@ def reply_ids(text: str) -> list[int]:
     return [*text.encode(), IM_END]
 
 
-def write_run_config(path: Path, steps: int = 30, seed: int = 7, batch_size: int = 4) -> Path:
+def write_run_config(
+    path: Path, steps: int = 30, seed: int = 7, batch_size: int = 4, precision: str = "fp32"
+) -> Path:
     stage = {"steps": steps, "batch_size": batch_size, "grad_accum": 2, "lr": 3e-3, "warmup": 3, "weight_decay": 0.01}
     config = {
         "name": "test",
         "model_name": "hearth-test",
         "seed": seed,
         "threads": 1,
+        "precision": precision,
         "model": TINY_MODEL,
         "sft": stage,
         "rm": {**stage, "batch_size": 2},

@@ -21,7 +21,7 @@ class RunConfigTest(unittest.TestCase):
 
     def test_reads_stages_with_defaults(self):
         run = load_run_config(self.path)
-        self.assertEqual((run.seed, run.threads, run.max_new_tokens), (7, 1, 8))
+        self.assertEqual((run.seed, run.threads, run.precision, run.max_new_tokens), (7, 1, "fp32", 8))
         self.assertEqual(run.stages["dpo"].beta, 0.1)
         self.assertEqual(run.stages["sft"].min_lr_ratio, 0.1)
         self.assertEqual(run.stages["rm"].batch_size, 2)
@@ -33,6 +33,7 @@ class RunConfigTest(unittest.TestCase):
             (lambda f: f["rm"].update(steps=0), r"ci\.json: rm\.steps must be an integer ≥ 1, got 0"),
             (lambda f: f["dpo"].update(warmup=40), r"ci\.json: dpo\.warmup must be smaller than dpo\.steps \(30\)"),
             (lambda f: f.pop("rm"), r"ci\.json: rm must be an object"),
+            (lambda f: f.update(precision="fp16"), r"ci\.json: precision must be one of fp32, bf16, got 'fp16'"),
             (lambda f: f["sft"].update(group_by_length="yes"), r"ci\.json: sft\.group_by_length must be true or false"),
             (lambda f: f["model"].update(num_key_value_heads=3), r"ci\.json: model: num_attention_heads 4 is not"),
         ]

@@ -4,6 +4,7 @@ import unittest
 import torch
 
 from training.trainer import dpo, reward, sft
+from training.trainer.data import PAD_MULTIPLE
 
 
 def neg_log_sigmoid(x: float) -> float:
@@ -31,8 +32,10 @@ class SftLossTest(unittest.TestCase):
 
     def test_collate_pads_the_mask_with_zeros(self):
         batch = sft.collate([{"input_ids": [1, 2, 3], "loss_mask": [0, 1, 1]}, {"input_ids": [4], "loss_mask": [1]}])
-        self.assertEqual(batch["loss_mask"].tolist(), [[0, 1, 1], [1, 0, 0]])
-        self.assertEqual(batch["attention_mask"].tolist(), [[1, 1, 1], [1, 0, 0]])
+        self.assertEqual(batch["loss_mask"].shape, (2, PAD_MULTIPLE))
+        self.assertEqual(batch["loss_mask"][:, :3].tolist(), [[0, 1, 1], [1, 0, 0]])
+        self.assertEqual(batch["attention_mask"][:, :3].tolist(), [[1, 1, 1], [1, 0, 0]])
+        self.assertEqual(batch["loss_mask"][:, 3:].count_nonzero() + batch["attention_mask"][:, 3:].count_nonzero(), 0)
 
 
 class BradleyTerryTest(unittest.TestCase):
@@ -49,7 +52,8 @@ class BradleyTerryTest(unittest.TestCase):
 
     def test_collate_puts_each_reply_after_its_prefix(self):
         batch = reward.collate([{"prefix_ids": [9, 9], "replies": [[1], [2, 3], [4]]}])
-        self.assertEqual(batch["input_ids"].tolist(), [[9, 9, 1, 0], [9, 9, 2, 3], [9, 9, 4, 0]])
+        self.assertEqual(batch["input_ids"][:, :4].tolist(), [[9, 9, 1, 0], [9, 9, 2, 3], [9, 9, 4, 0]])
+        self.assertEqual(batch["attention_mask"].sum(-1).tolist(), [3, 4, 3])
         self.assertEqual(batch["list_sizes"].tolist(), [3])
 
 
@@ -67,11 +71,12 @@ class DpoTest(unittest.TestCase):
 
     def test_sequence_log_probs_cover_the_reply_only(self):
         batch = dpo.collate([{"prompt_ids": [5, 6], "chosen_ids": [7], "rejected_ids": [8, 9]}])
-        self.assertEqual(batch["input_ids"].tolist(), [[5, 6, 7, 0], [5, 6, 8, 9]])
-        self.assertEqual(batch["response_mask"].tolist(), [[0, 0, 1, 0], [0, 0, 1, 1]])
+        self.assertEqual(batch["input_ids"][:, :4].tolist(), [[5, 6, 7, 0], [5, 6, 8, 9]])
+        self.assertEqual(batch["response_mask"][:, :4].tolist(), [[0, 0, 1, 0], [0, 0, 1, 1]])
+        self.assertEqual(batch["response_mask"][:, 4:].count_nonzero(), 0)
 
         torch.manual_seed(0)
-        logits = torch.randn(2, 4, 10)
+        logits = torch.randn(2, PAD_MULTIPLE, 10)
 
         def model(input_ids, attention_mask):
             return logits, None

@@ -17,6 +17,7 @@ from training.trainer.checkpoint import load_causal_lm, read_weights
 from training.trainer.config import StageConfig, load_run_config
 from training.trainer.data import read_jsonl, sequence_length
 from training.trainer.model import CausalLM
+from training.trainer.precision import native_bf16
 from training.trainer.train import Objective, initial_policy, main, train
 
 from .fixtures import VOCAB_SIZE, tiny_config, write_data, write_run_config, write_tokenizer
@@ -76,6 +77,31 @@ class TrainCliTest(unittest.TestCase):
     def test_missing_init_checkpoint_is_named(self):
         with self.assertRaisesRegex(FileNotFoundError, r"nowhere/sft/config\.json: checkpoint config not found"):
             run_stage(self.config, "dpo", self.data, self.directory / "nowhere" / "dpo")
+
+
+class MixedPrecisionTest(unittest.TestCase):
+    """A bf16 run: as deterministic as fp32, and it learns; on hardware without native bf16 it is the fp32 run."""
+
+    def test_bf16_sft_is_deterministic_and_learns(self):
+        directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        data = write_data(directory / "data", write_tokenizer(directory / "tokenizer"))
+        runs = {}
+        for name, chosen in (("bf16-a", "bf16"), ("bf16-b", "bf16"), ("fp32", "fp32")):
+            config = write_run_config(directory / f"{name}.json", steps=30, precision=chosen)
+            run_stage(config, "sft", data, directory / name / "sft")
+            runs[name] = (directory / name / "sft" / "model.safetensors").read_bytes()
+        self.assertEqual(runs["bf16-a"], runs["bf16-b"])
+        if native_bf16(torch.device("cpu")):
+            self.assertNotEqual(runs["bf16-a"], runs["fp32"])
+        else:
+            self.assertEqual(runs["bf16-a"], runs["fp32"])
+
+        examples = read_jsonl(data / "sft.val.jsonl", "sft", VOCAB_SIZE, 64)
+        batch = sft.collate(examples)
+        trained = load_causal_lm(directory / "bf16-a" / "sft")
+        before = initial_policy(trained.config, 7)
+        with torch.no_grad():
+            self.assertLess(float(sft.loss(trained, batch)), 0.7 * float(sft.loss(before, batch)))
 
 
 class GradientAccumulationTest(unittest.TestCase):

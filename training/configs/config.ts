@@ -19,6 +19,8 @@ export const pipelineConfigSchema = z.strictObject({
 	model_name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
 	seed: z.number().int().nonnegative(),
 	threads: positiveInt,
+	// Mixed precision where the hardware has native bf16 (training/trainer/precision.py).
+	precision: z.enum(['fp32', 'bf16']).optional(),
 	seed_trees: positiveInt,
 	val_fraction: z.number().gt(0).lt(1),
 	tokenizer: z.string().min(1),

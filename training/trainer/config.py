@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import ModelConfig
+from .precision import PRECISIONS
 from .tokenizer import Tokenizer
 
 STAGES = ("sft", "rm", "dpo")
@@ -33,6 +34,7 @@ class RunConfig:
     name: str
     seed: int
     threads: int
+    precision: str  # "fp32", or "bf16" for mixed precision where the hardware has it (precision.py)
     model: dict  # Hugging Face config.json fields except those the tokenizer decides
     stages: dict[str, StageConfig]
     max_new_tokens: int
@@ -101,10 +103,15 @@ def load_run_config(path: Path) -> RunConfig:
         if stages[stage].warmup >= stages[stage].steps:
             raise fail(prefix + "warmup", f"must be smaller than {prefix}steps ({stages[stage].steps})")
 
+    precision = raw.get("precision", "fp32")
+    if precision not in PRECISIONS:
+        raise fail("precision", f"must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+
     return RunConfig(
         name=str(raw.get("name", Path(path).stem)),
         seed=number(raw, "seed", "", True, 0),
         threads=number(raw, "threads", "", True, 1, 1),
+        precision=precision,
         model=raw["model"],
         stages=stages,
         max_new_tokens=number(raw.get("eval", {}), "max_new_tokens", "eval.", True, 1, 64),

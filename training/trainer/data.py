@@ -112,9 +112,16 @@ def read_jsonl(path: Path, kind: str, vocab_size: int, max_positions: int) -> li
     return examples
 
 
+# Batch widths are rounded up to a multiple of this. CPU kernels (oneDNN's above all) keep
+# buffers and compiled code per tensor shape: with every width distinct, a bf16 demo run grew
+# by 1 GB per 800 steps and slowed by a third; with 16 it stays flat at a few widths' worth.
+PAD_MULTIPLE = 16
+
+
 def pad(sequences: list[list[int]], fill: int = PAD_ID) -> tuple[torch.Tensor, torch.Tensor]:
-    """Right-padded rows [B, T] and the attention mask [B, T] (1 = real token)."""
-    width = max(len(sequence) for sequence in sequences)
+    """Right-padded rows [B, T] and the attention mask [B, T] (1 = real token); T is a multiple of PAD_MULTIPLE."""
+    longest = max(len(sequence) for sequence in sequences)
+    width = -(-longest // PAD_MULTIPLE) * PAD_MULTIPLE
     rows = torch.full((len(sequences), width), fill, dtype=torch.long)
     mask = torch.zeros((len(sequences), width), dtype=torch.long)
     for row, sequence in enumerate(sequences):

@@ -47,4 +47,6 @@ def correct_pairs(scores: torch.Tensor, list_sizes: torch.Tensor) -> tuple[int, 
 
 
 def loss(model: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    return bradley_terry_loss(model(batch["input_ids"], batch["attention_mask"]), batch["list_sizes"])
+    # Under bf16 autocast the scores come out in bf16; their differences need float32.
+    scores = model(batch["input_ids"], batch["attention_mask"]).float()
+    return bradley_terry_loss(scores, batch["list_sizes"])

@@ -32,6 +32,7 @@ from .config import STAGES, RunConfig, StageConfig, load_run_config
 from .data import batches, read_jsonl, sequence_length
 from .model import CausalLM, ModelConfig, RewardModel
 from .optim import learning_rate, make_optimizer
+from .precision import autocast, effective_precision
 from .tokenizer import Tokenizer, find_tokenizer_dir
 
 DEFAULT_TOKENIZER = Path("training/demo-tokenizer")
@@ -92,9 +93,11 @@ def train(
     seed: int,
     world: World = World(),
     label: str = "train",
+    precision: str = "fp32",
 ) -> list[float]:
     """Runs `stage.steps` optimizer steps on `model` in place; returns each step's loss."""
     device = world.device
+    precision = effective_precision(precision, device)
     model.to(device).train()
     net = model
     if world.size > 1:
@@ -117,7 +120,8 @@ def train(
             # DDP averages gradients across processes only on the last micro-batch of a step.
             last = micro_step == stage.grad_accum - 1
             with nullcontext() if last or net is model else net.no_sync():
-                loss = objective.loss(net, batch) / stage.grad_accum
+                with autocast(precision, device):
+                    loss = objective.loss(net, batch) / stage.grad_accum
                 loss.backward()
             step_loss += loss.item()
             tokens += int(batch["attention_mask"].sum()) * world.size
@@ -190,7 +194,8 @@ def main(argv: list[str] | None = None) -> None:
         examples = read_jsonl(
             args.data / f"{args.stage}.train.jsonl", args.stage, config.vocab_size, config.max_position_embeddings
         )
-        losses = train(model, objective, examples, stage, run.seed, world, label=f"{run.name} {args.stage}")
+        label = f"{run.name} {args.stage}"
+        losses = train(model, objective, examples, stage, run.seed, world, label, run.precision)
         if world.is_main:
             save_checkpoint(args.out, model.cpu())
             print(f"{args.stage}: {stage.steps} steps, loss {losses[0]:.4f} → {losses[-1]:.4f}, wrote {args.out}")
