@@ -36,7 +36,7 @@ export default defineConfig({
 					name: 'pipeline',
 					include: ['tests/pipeline/**/*.test.ts'],
 					environment: 'node',
-					globalSetup: ['tests/pipeline/ci-run.global-setup.ts'],
+					globalSetup: ['tests/pipeline/pipeline-runs.global-setup.ts'],
 					testTimeout: 300_000,
 					hookTimeout: 900_000,
 					fileParallelism: false

@@ -2,6 +2,7 @@
 // uses — for the fp32 and int4 graphs, and merges the figures into the pipeline's report:
 //   onnx.<variant>.val_ppl       perplexity on assistant tokens of sft.val.jsonl
 //   onnx.<variant>.exact_match   greedy replies to eval.jsonl equal to their answers
+//   onnx.<variant>.exact_match.seen  the same for eval.seen.jsonl (seed questions it trained on)
 //   onnx.<variant>.greedy        [{tree_id, output, output_ids, correct}] — what the browser's
 //                                own greedy decoding of the same prompt must reproduce
 //   onnx.<variant>.greedy_same_as_torch  share of replies identical to the report's `greedy`

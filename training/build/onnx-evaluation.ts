@@ -83,6 +83,9 @@ export async function evaluateOnnx(options: {
 	const stopIds = new Set<number>([eos].flat());
 	const sft = await readJsonl(join(options.data, 'sft.val.jsonl'), sftLineSchema);
 	const prompts = await readJsonl(join(options.data, 'eval.jsonl'), evalLineSchema);
+	const seen = await readJsonl(join(options.data, 'eval.seen.jsonl'), evalLineSchema);
+	const share = (records: GreedyRecord[]) =>
+		records.filter((r) => r.correct).length / records.length;
 
 	const figures: Record<string, unknown> = {};
 	for (const variant of ['fp32', 'q4'] as Variant[]) {
@@ -96,8 +99,11 @@ export async function evaluateOnnx(options: {
 				options.maxNewTokens
 			);
 			figures[`onnx.${variant}.val_ppl`] = await perplexity(decoder, sft);
-			figures[`onnx.${variant}.exact_match`] =
-				greedy.filter((r) => r.correct).length / greedy.length;
+			figures[`onnx.${variant}.exact_match`] = share(greedy);
+			// The seed questions it was trained on, as the browser's runtime answers them.
+			figures[`onnx.${variant}.exact_match.seen`] = share(
+				await greedyReplies(decoder, seen, tokenizer, stopIds, options.maxNewTokens)
+			);
 			if (options.torchGreedy) {
 				const torch = new Map(options.torchGreedy.map((r) => [r.tree_id, r.output]));
 				const same = greedy.filter((r) => torch.get(r.tree_id) === r.output).length;
