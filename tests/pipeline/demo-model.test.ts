@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OnnxDecoder } from '../../training/build/onnx-decoder';
+import { stopIdsOf } from '../../training/build/onnx-evaluation';
 import { loadChatFormat } from '../../training/datasets/load-chat-format';
 import { checkableSkill, type OasstTree } from '../../training/datasets/oasst-tree';
 
@@ -65,10 +66,7 @@ describe('the demo model', () => {
 
 		it('replies to seed questions of every skill with their best-ranked answer', async () => {
 			const chat = loadChatFormat(modelDir);
-			const generation = JSON.parse(
-				readFileSync(join(modelDir, 'generation_config.json'), 'utf8')
-			) as { eos_token_id: number | number[] };
-			const stopIds = new Set([generation.eos_token_id].flat());
+			const stopIds = await stopIdsOf(modelDir);
 			const questions = seedQuestions();
 			expect(new Set(questions.map((q) => q.skill)).size).toBe(14);
 

@@ -68,6 +68,12 @@ export async function greedyReplies(
 	return records;
 }
 
+/** The tokens that end a reply: every `eos_token_id` of the model directory's generation_config.json. */
+export async function stopIdsOf(modelDir: string): Promise<Set<number>> {
+	const generation = JSON.parse(await readFile(join(modelDir, 'generation_config.json'), 'utf8'));
+	return new Set<number>([generation.eos_token_id].flat());
+}
+
 export async function evaluateOnnx(options: {
 	model: string;
 	data: string;
@@ -79,8 +85,7 @@ export async function evaluateOnnx(options: {
 		await readJson(join(options.model, 'tokenizer.json')),
 		await readJson(join(options.model, 'tokenizer_config.json'))
 	);
-	const eos = (await readJson(join(options.model, 'generation_config.json'))).eos_token_id;
-	const stopIds = new Set<number>([eos].flat());
+	const stopIds = await stopIdsOf(options.model);
 	const sft = await readJsonl(join(options.data, 'sft.val.jsonl'), sftLineSchema);
 	const prompts = await readJsonl(join(options.data, 'eval.jsonl'), evalLineSchema);
 	const seen = await readJsonl(join(options.data, 'eval.seen.jsonl'), evalLineSchema);
