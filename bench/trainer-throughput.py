@@ -1,6 +1,6 @@
 """Trainer throughput: tokens/s of our SFT training step against a plain PyTorch loop, same run.
 
-    /usr/bin/python3 bench/trainer-throughput.py [--config training/configs/demo.json]
+    python3 bench/trainer-throughput.py [--config training/configs/demo.json]
         [--data training/out/demo/data] [--steps 8] [--rounds 3]
 
 All sides train the same model (the config's size, the same initial weights) on the same

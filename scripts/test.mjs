@@ -1,9 +1,10 @@
 // `npm test`: set up what is missing, then run every suite in order, stopping at the first failure.
 import { spawnSync } from 'node:child_process';
-import { ensureNpmPackages, ensureSystemPackages } from './setup.mjs';
+import { ensureNpmPackages, ensureSystemPackages, resolvePython } from './setup.mjs';
 
 ensureNpmPackages();
 ensureSystemPackages();
+const python = resolvePython();
 
 const env = {
 	...process.env,
@@ -17,7 +18,7 @@ const steps = [
 	['format', 'npx', ['prettier', '--check', '.']],
 	['lint', 'npx', ['eslint', '.']],
 	['types', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']],
-	['trainer', '/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'tests/trainer', '-t', '.']],
+	['trainer', python, ['-m', 'unittest', 'discover', '-s', 'tests/trainer', '-t', '.']],
 	['vitest', 'npx', ['vitest', 'run']],
 	['build', 'npx', ['vite', 'build']],
 	['e2e', 'npx', ['playwright', 'test']]

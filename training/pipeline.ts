@@ -10,15 +10,18 @@ import { loadConfig, outDir, type PipelineConfig } from './configs/config';
 import { writeFileAtomic } from './files';
 import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
 import { acquireRunLock } from './run-lock';
+import { resolvePython } from '../scripts/setup.mjs';
 
-const PYTHON = '/usr/bin/python3';
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
 	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir] [--reuse]';
 
 interface Stage {
 	name: string;
+	/** The program and its arguments; for a Python stage, only the interpreter's arguments. */
 	command: string[];
+	/** Run `command` with the trainer's Python (HEARTH_PYTHON or the first that has torch). */
+	python?: true;
 	/** Files a fresh run of this stage must not inherit from an earlier run. */
 	stale?: string[];
 	/** False only for publish, which reads training/out/<config> and writes the registry. */
@@ -45,10 +48,11 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 	const train = (stage: string, init?: string): Stage => ({
 		name: stage,
 		command: [
-			...[PYTHON, '-m', 'training.trainer.train', '--config', configPath, '--stage', stage],
+			...['-m', 'training.trainer.train', '--config', configPath, '--stage', stage],
 			...['--data', data, '--out', `${checkpoints}/${stage}`],
 			...(init ? ['--init', init] : [])
 		],
+		python: true,
 		writesOutDir: true,
 		env: { OMP_WAIT_POLICY: trainingWaitPolicy(config) }
 	});
@@ -69,9 +73,10 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 		{
 			name: 'evaluate',
 			command: [
-				...[PYTHON, '-m', 'training.trainer.evaluate', '--config', configPath, '--data', data],
+				...['-m', 'training.trainer.evaluate', '--config', configPath, '--data', data],
 				...['--checkpoints', checkpoints, '--out', report]
 			],
+			python: true,
 			// evaluate merges into an existing report; a new run's report starts empty.
 			stale: [report],
 			writesOutDir: true
@@ -104,9 +109,11 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 }
 
 /** Runs a stage with its output shown live; resolves with its exit code and last stderr line. */
-function runStage(stage: Stage): Promise<{ code: number; lastError: string }> {
+function runStage(
+	stage: Stage,
+	[command, ...args]: string[]
+): Promise<{ code: number; lastError: string }> {
 	return new Promise((resolve, reject) => {
-		const [command, ...args] = stage.command;
 		const child = spawn(command, args, {
 			stdio: ['ignore', 'inherit', 'pipe'],
 			env: {
@@ -181,15 +188,16 @@ runCli(async () => {
 		rmSync(stampPath, { force: true });
 	}
 
+	// Resolved once, and only when a stage needs it: seed and datasets run without PyTorch.
+	const python = selected.some((s) => s.python) ? resolvePython() : '';
 	const timings: Record<string, number> = {};
 	const started = Date.now();
 	for (const [index, stage] of selected.entries()) {
-		console.log(
-			`\n━━ [${index + 1}/${selected.length}] ${stage.name} ━━ ${stage.command.join(' ')}`
-		);
+		const command = stage.python ? [python, ...stage.command] : stage.command;
+		console.log(`\n━━ [${index + 1}/${selected.length}] ${stage.name} ━━ ${command.join(' ')}`);
 		for (const path of stage.stale ?? []) rmSync(path, { force: true });
 		const t0 = Date.now();
-		const { code, lastError } = await runStage(stage);
+		const { code, lastError } = await runStage(stage, command);
 		timings[stage.name] = (Date.now() - t0) / 1000;
 		if (code !== 0) {
 			throw new Error(

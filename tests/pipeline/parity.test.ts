@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { resolvePython } from '../../scripts/setup.mjs';
 import { buildModelDir } from '../../training/build/model-dir';
 import { argmax, OnnxDecoder } from '../../training/build/onnx-decoder';
 
@@ -27,7 +28,7 @@ const TINY_CONFIG = {
 };
 
 function torchReference(command: 'init' | 'logits', request: object): Record<string, unknown> {
-	const out = execFileSync('/usr/bin/python3', ['-m', 'training.build.torch_reference', command], {
+	const out = execFileSync(resolvePython(), ['-m', 'training.build.torch_reference', command], {
 		input: JSON.stringify(request),
 		maxBuffer: 1 << 30
 	});
