@@ -5,12 +5,13 @@
 // Every draft change is saved at once (a reload or a closed tab loses nothing); a finished task
 // is queued by `queueTaskResult` in one transaction; the sync status does the rest.
 import type { HearthStorage } from '$lib/db/open';
-import type { SkipReason, Task } from '$lib/protocol/tasks';
+import { textTaskTypes, type SkipReason, type Task, type TextTaskType } from '$lib/protocol/tasks';
 import type { HeldTask } from '$lib/sync/pull-merge';
 import type { SyncStatus } from '$lib/sync/sync-status.svelte';
 import { defaultLanguage } from './languages';
 import { findPii } from './pii';
 import { queueTaskResult } from './queue-result';
+import { reviewWarnings } from './review-warnings';
 import { draftKey, restoreDraft, type TaskDraft } from './task-draft';
 import { tasksMatching, type TaskFilter } from './task-filter';
 import { resultFromDraft, skipResult, type ResultCheck } from './task-result';
@@ -40,6 +41,13 @@ export class ContributeSession {
 	readonly pii = $derived(
 		this.draft?.kind === 'text' && this.draft.step === 'review' ? findPii(this.draft.text) : []
 	);
+	/** What the review step warns about in the text under review (a prompt too short to use). */
+	readonly warnings = $derived.by(() => {
+		const task = this.current?.task;
+		if (this.draft?.kind !== 'text' || this.draft.step !== 'review') return [];
+		if (!task || !(textTaskTypes as readonly string[]).includes(task.type)) return [];
+		return reviewWarnings(task.type as TextTaskType, this.draft.text, task.lang);
+	});
 
 	constructor(
 		private readonly storage: HearthStorage,

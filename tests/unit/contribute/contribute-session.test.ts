@@ -135,6 +135,27 @@ describe('ContributeSession', () => {
 		]);
 	});
 
+	it('warns in the review step about a prompt too short to be useful, and still lets it go', async () => {
+		const { storage, server, open } = setup();
+		const session = await open();
+		await take(session, server, leased(promptTask('p')));
+		server.offline = true;
+
+		await session.updateDraft({ kind: 'text', step: 'edit', text: 'hi' });
+		expect(session.warnings).toEqual([]);
+		await session.review();
+		expect(session.warnings.map((w) => w.code)).toEqual(['short_prompt']);
+		await session.backToEdit();
+		await session.updateDraft({ kind: 'text', step: 'edit', text: 'What is recursion?' });
+		await session.review();
+		expect(session.warnings).toEqual([]);
+		await session.backToEdit();
+		await session.updateDraft({ kind: 'text', step: 'edit', text: 'hi' });
+		await session.review();
+		await session.submit();
+		expect((await pendingMutations(storage)).map((m) => m.name)).toEqual(['submit_task_result']);
+	});
+
 	it('skips with a reason, and chooses among held tasks by kind and topic', async () => {
 		const { storage, server, open } = setup();
 		const session = await open();
