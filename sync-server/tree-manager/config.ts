@@ -1,4 +1,4 @@
-// Every number of the tree manager in one object (DESIGN.md, "On the server"), with
+// Every number of the tree manager in one object (docs/architecture.md, "Tree manager"), with
 // OpenAssistant's defaults. Operators override any subset (from a JSON file or the
 // environment); tests shrink trees to a few messages. Unknown keys are errors, so a typo in an
 // operator's file is reported instead of silently ignored.

@@ -1,4 +1,4 @@
-// Which model should this device run, and why. DESIGN.md "Inference": WebGPU with shader-f16 →
+// Which model to run here, and why (docs/architecture.md, "Model choice"): WebGPU with shader-f16 →
 // q4f16 models; WebGPU without it → q4f32; no WebGPU → the ONNX model on WASM; and only what fits
 // the device's memory and GPU buffer limits. Pure: the Models page shows the reasons verbatim.
 import { wasmThreadsFor, type DeviceProbe, type OnnxDevice } from '$lib/protocol/inference';

@@ -1,4 +1,4 @@
-// Reads our model registry (DESIGN.md "Model registry"): `/registry/<model>/index.json` names the
+// Reads our model registry (docs/architecture.md, "Model registry"): `<model>/index.json` names the
 // versions, `/registry/<model>/versions/<n>.json` is a version's manifest. Everything fetched is
 // validated; a manifest that does not match the schema becomes an error naming the field, so a
 // broken publish shows up as a sentence on the Models page rather than a crash mid-download.

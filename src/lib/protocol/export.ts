@@ -1,4 +1,4 @@
-// The oasst1/oasst2 JSONL formats (DESIGN.md, "Export") and the export query. Tree lines are
+// oasst1/oasst2 JSONL, export query (docs/architecture.md, "Export and import"). Tree lines are
 // `{message_tree_id, tree_state, prompt: {...node, replies: [...]}}`; message lines are flat
 // nodes with `message_tree_id` and `tree_state`. The schemas accept what OpenAssistant's own
 // exports contain (optional fields may be null or missing; unknown fields are ignored), so

@@ -12,7 +12,7 @@ const absoluteHttpUrl = z
 		'must be an absolute http(s) URL'
 	);
 
-/** `registry:<name>` names a model our own server publishes (DESIGN.md "Model registry"). */
+/** `registry:<name>`: a model our own server publishes (docs/architecture.md, "Model registry"). */
 const registrySource = z
 	.string()
 	.regex(

@@ -1,4 +1,4 @@
-// The model registry's on-disk and on-the-wire shapes (DESIGN.md "Model registry"), shared by
+// The model registry's shapes on disk and wire (docs/architecture.md, "Model registry"), shared by
 // the publisher (training/publish), the server that serves `/registry/` and the app that
 // downloads from it. Browser-safe: zod only, no I/O.
 //

@@ -1,4 +1,4 @@
-// The sync protocol on the wire (DESIGN.md, "Sync protocol"): push of outbox mutations, pull by
+// Sync on the wire (docs/architecture.md, "Sync protocol"): push of outbox mutations, pull by
 // cursor, and task leases for offline work. Browser-safe: zod only, no I/O.
 //
 // Guarantees, in the words the server code uses:

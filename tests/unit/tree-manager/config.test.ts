@@ -6,7 +6,7 @@ import {
 } from '../../../sync-server/tree-manager/config';
 
 describe('tree manager configuration', () => {
-	it('defaults to the numbers in DESIGN.md', () => {
+	it('defaults to the numbers in docs/architecture.md, "Tree manager"', () => {
 		const config = resolveTreeManagerConfig();
 		expect(config).toEqual(defaultTreeManagerConfig);
 		expect(config.review).toEqual({ requiredReviews: 3, acceptanceThreshold: 0.6 });
