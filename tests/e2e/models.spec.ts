@@ -105,11 +105,19 @@ test('a tampered file is discarded and fetched again; one that stays tampered is
 	await expect(page.getByRole('heading', { name: 'Chat', level: 1 })).toBeVisible();
 });
 
-test('an unreachable model host is explained and nothing else breaks', async ({
+test('an unreachable model host is explained, and chat falls back to the model that last worked', async ({
 	page,
-	context
+	context,
+	demo
 }) => {
 	await context.route('https://huggingface.co/**', (route) => route.abort('namenotresolved'));
+	// The demo model answers once: it is the model that last worked.
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await send(page, demo.greedy[0].prompt);
+	await waitForReplies(page, 1);
+
 	await page.goto('/models');
 	const card = page.locator(
 		'[data-testid="model-card"][data-model-id="qwen2.5-0.5b-instruct-onnx-q4"]'
@@ -117,12 +125,27 @@ test('an unreachable model host is explained and nothing else breaks', async ({
 	await card.getByTestId('download').click();
 	await expect(card.getByTestId('model-error')).toContainText('Could not reach huggingface.co');
 	await expect(card.getByTestId('download')).toBeEnabled();
+	// Nothing arrived, so there is nothing to resume.
+	await expect(card.getByTestId('model-state')).toHaveText('Not downloaded');
+	await expect(card.getByTestId('download')).toHaveText('Download');
 
+	// Picked anyway, it fails again; the same message is answered by the demo model instead.
 	await chooseModel(page, 'qwen2.5-0.5b-instruct-onnx-q4', 'wasm');
 	await page.goto('/');
-	await send(page, 'Hello?');
+	await page.getByTestId('new-conversation').click();
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await send(page, demo.greedy[1].prompt);
 	await waitForReplies(page, 1);
-	await expect(page.getByTestId('reply-error')).toContainText('Could not reach huggingface.co');
+	await expect(page.getByTestId('reply-error')).toHaveCount(0);
+	const replies = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+	expect(replies.at(-1)?.content).toBe(demo.greedy[1].output);
+	await expect(page.getByTestId('model-fallback')).toContainText(
+		'Qwen2.5 0.5B Instruct (ONNX q4) could not be loaded: Could not reach huggingface.co'
+	);
+	await expect(page.getByTestId('model-fallback')).toContainText(
+		'Hearth demo (q4), the model that last worked here, answers instead'
+	);
+	await expect(page.getByTestId('model-bar')).toContainText('Hearth demo (q4)');
 	await expect(page.getByTestId('composer')).toBeEditable();
 });
 

@@ -23,6 +23,8 @@ export interface ModelFit {
 export interface ModelChoice {
 	record: ModelRecord | null;
 	device: OnnxDevice | null;
+	/** The model chat would use had it not just failed to download or start; `record` stands in. */
+	replaces: ModelRecord | null;
 	reason: string;
 	/** Every record with its verdict, in the order they were given. */
 	fits: ModelFit[];
@@ -101,20 +103,35 @@ function fitWebllm(record: ModelRecord, probe: DeviceProbe): ModelFit {
 	return { record, fits: true, device: 'webgpu', tier, reasons };
 }
 
-function fitOnnx(record: ModelRecord, probe: DeviceProbe): ModelFit {
+function fitOnnx(
+	record: ModelRecord,
+	probe: DeviceProbe,
+	preferredDevice: OnnxDevice | null
+): ModelFit {
 	const memory = memoryReason(record, probe);
 	if (!memory.ok)
 		return { record, fits: false, device: null, tier: Infinity, reasons: [memory.text] };
 
 	const gpu = probe.gpu;
 	const buffer = gpuBufferReason(record, probe);
-	if (gpu && !gpu.isFallbackAdapter && !buffer) {
+	const onGpu =
+		gpu &&
+		!buffer &&
+		(preferredDevice === 'webgpu' || (!preferredDevice && !gpu.isFallbackAdapter));
+	if (gpu && onGpu) {
+		const chosen = preferredDevice === 'webgpu' ? ', as you chose' : '';
 		return {
 			record,
 			fits: true,
 			device: 'webgpu',
-			tier: 2,
-			reasons: ['runs on the GPU with ONNX Runtime (WebGPU)', memory.text]
+			tier: gpu.isFallbackAdapter ? 3 : 2,
+			reasons: [
+				`runs on the GPU with ONNX Runtime (WebGPU)${chosen}`,
+				...(gpu.isFallbackAdapter
+					? ['the GPU is a software renderer here, so it will be slow']
+					: []),
+				memory.text
+			]
 		};
 	}
 	if (record.vram_required_MB > WASM_MEMORY_LIMIT_MB) {
@@ -131,9 +148,11 @@ function fitOnnx(record: ModelRecord, probe: DeviceProbe): ModelFit {
 	}
 	const why = !gpu
 		? 'runs on the CPU with WebAssembly, as there is no WebGPU here'
-		: gpu.isFallbackAdapter
-			? "runs on the CPU with WebAssembly, faster than this device's software GPU"
-			: `runs on the CPU with WebAssembly, as it ${buffer}`;
+		: buffer
+			? `runs on the CPU with WebAssembly, as it ${buffer}`
+			: preferredDevice === 'wasm'
+				? 'runs on the CPU with WebAssembly, as you chose'
+				: "runs on the CPU with WebAssembly, faster than this device's software GPU";
 	const threadCount = wasmThreadsFor(probe, record.parameters);
 	const threads = !probe.wasmThreads
 		? 'uses one CPU thread (the page is not cross-origin isolated)'
@@ -149,8 +168,19 @@ function fitOnnx(record: ModelRecord, probe: DeviceProbe): ModelFit {
 	};
 }
 
-export function fitModel(record: ModelRecord, probe: DeviceProbe): ModelFit {
-	return record.runtime === 'webllm' ? fitWebllm(record, probe) : fitOnnx(record, probe);
+/**
+ * Whether and how `record` runs on this device. `preferredDevice` is the user's choice of where
+ * ONNX models run (null: automatic); it is followed where the device allows, and the reasons say
+ * where the model really runs.
+ */
+export function fitModel(
+	record: ModelRecord,
+	probe: DeviceProbe,
+	preferredDevice: OnnxDevice | null = null
+): ModelFit {
+	return record.runtime === 'webllm'
+		? fitWebllm(record, probe)
+		: fitOnnx(record, probe, preferredDevice);
 }
 
 function deviceSituation(probe: DeviceProbe): string {
@@ -166,54 +196,82 @@ function deviceSituation(probe: DeviceProbe): string {
 /**
  * How readily a model can start answering. A model already held answers at once, offline too; one
  * from this Hearth server's registry is reachable whenever the app is; a third party's host may be
- * blocked or gone (it is on some networks, and on all of ours); one whose download or start just
- * failed should not be picked again until the user asks for it.
+ * blocked or gone (it is on some networks, and on all of ours).
  */
-export type Availability = 'held' | 'served' | 'remote' | 'failed';
+export type Availability = 'held' | 'served' | 'remote';
 
-const AVAILABILITY_RANK: Record<Availability, number> = {
-	held: 0,
-	served: 1,
-	remote: 2,
-	failed: 3
-};
+const AVAILABILITY_RANK: Record<Availability, number> = { held: 0, served: 1, remote: 2 };
 const AVAILABILITY_NOTE: Record<Availability, string> = {
 	held: ', already on this device',
 	served: ', served by this Hearth server',
-	remote: '',
-	failed: ''
+	remote: ''
 };
 
+export interface ChoiceOptions {
+	/** The user's own pick; null or absent: automatic. */
+	preferredId?: string | null;
+	/** Where the user wants ONNX models to run; null or absent: automatic. */
+	preferredDevice?: OnnxDevice | null;
+	availability?: (record: ModelRecord) => Availability;
+	/** Whether a model's download or start just failed: not picked again until the user retries it. */
+	failed?: (record: ModelRecord) => boolean;
+	/** The model that last loaded here: what chat falls back on when the model it wants fails. */
+	lastWorkedId?: string | null;
+}
+
 /**
- * Picks the model to run: the user's own pick when it fits; else, leaving models that just failed
- * for last, the best-placed for this device (see the tiers above), then the most available (see
- * Availability), then the largest (the smaller download of two builds of one model).
+ * Picks the model to run: the user's own pick when it fits; else the best-placed for this device
+ * (see the tiers above), then the most available (see Availability), then the largest (the
+ * smaller download of two builds of one model). When that model just failed, the one that last
+ * worked stands in for it (else the best of the rest), and the choice names the one it replaces.
  */
 export function chooseModel(
 	probe: DeviceProbe,
 	records: readonly ModelRecord[],
-	preferredId?: string | null,
-	availability: (record: ModelRecord) => Availability = () => 'remote'
+	options: ChoiceOptions = {}
 ): ModelChoice {
-	const fits = records.map((record) => fitModel(record, probe));
+	const { preferredId = null, preferredDevice = null } = options;
+	const availability = options.availability ?? (() => 'remote');
+	const failed = options.failed ?? (() => false);
+	const fits = records.map((record) => fitModel(record, probe, preferredDevice));
 	const rank = (fit: ModelFit) => AVAILABILITY_RANK[availability(fit.record)];
 	const candidates = fits
 		.filter((fit) => fit.fits)
 		.sort(
 			(a, b) =>
-				Number(availability(a.record) === 'failed') - Number(availability(b.record) === 'failed') ||
 				a.tier - b.tier ||
 				rank(a) - rank(b) ||
 				b.record.parameters - a.record.parameters ||
 				a.record.download_size_MB - b.record.download_size_MB
 		);
-	const best = candidates[0];
+	const usable = (fit: ModelFit | undefined) => fit?.fits && !failed(fit.record);
+	const lastWorked = fits.find((fit) => fit.record.id === options.lastWorkedId);
+	const standIn = (instead: ModelFit) =>
+		lastWorked !== instead && usable(lastWorked)
+			? { fit: lastWorked!, why: ', the model that last worked here' }
+			: candidates
+					.filter((fit) => usable(fit) && fit !== instead)
+					.map((fit) => ({
+						fit,
+						why: `${AVAILABILITY_NOTE[availability(fit.record)]}, the next best`
+					}))[0];
 
 	const preferred = preferredId ? fits.find((fit) => fit.record.id === preferredId) : undefined;
 	if (preferred?.fits) {
+		const stand = failed(preferred.record) ? standIn(preferred) : undefined;
+		if (stand) {
+			return {
+				record: stand.fit.record,
+				device: stand.fit.device,
+				replaces: preferred.record,
+				reason: `You chose ${preferred.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}. It ${stand.fit.reasons[0]}.`,
+				fits
+			};
+		}
 		return {
 			record: preferred.record,
 			device: preferred.device,
+			replaces: null,
 			reason: `You chose ${preferred.record.name}; it ${preferred.reasons[0]}.`,
 			fits
 		};
@@ -223,11 +281,23 @@ export function chooseModel(
 		: preferredId
 			? `The model you chose (${preferredId}) is no longer available. `
 			: '';
+	const best = candidates[0];
 	if (!best) {
 		return {
 			record: null,
 			device: null,
+			replaces: null,
 			reason: `${instead}No model fits this device. ${deviceSituation(probe)}.`,
+			fits
+		};
+	}
+	const stand = failed(best.record) ? standIn(best) : undefined;
+	if (stand) {
+		return {
+			record: stand.fit.record,
+			device: stand.fit.device,
+			replaces: best.record,
+			reason: `${instead}${deviceSituation(probe)}: ${best.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}. It ${stand.fit.reasons[0]}.`,
 			fits
 		};
 	}
@@ -242,7 +312,25 @@ export function chooseModel(
 	return {
 		record: best.record,
 		device: best.device,
+		replaces: null,
 		reason: `${instead}${deviceSituation(probe)}: ${best.record.name}${note}${largest}. It ${best.reasons[0]}.`,
 		fits
 	};
+}
+
+/**
+ * What chat says while a model stands in for one that failed (see chooseModel); null when none
+ * does. `error` is why the replaced model failed, as its card shows it.
+ */
+export function standInNotice(
+	choice: ModelChoice | null,
+	lastWorkedId: string | null,
+	error: string | null
+): string | null {
+	const replaced = choice?.replaces;
+	const standIn = choice?.record;
+	if (!replaced || !standIn) return null;
+	const why = error ? `: ${error.replace(/\.?$/, '.')}` : '.';
+	const which = standIn.id === lastWorkedId ? ', the model that last worked here,' : '';
+	return `${replaced.name} could not be loaded${why} ${standIn.name}${which} answers instead until you choose again on the Models page.`;
 }

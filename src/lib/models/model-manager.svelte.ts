@@ -53,10 +53,13 @@ export interface ModelStatus {
 	loadProgress: LoadProgress | null;
 	busy: boolean;
 	error: string | null;
+	/** Its last download or start failed (a pause is not a failure): chat leaves it until retried. */
+	failed: boolean;
 }
 
 const PREFERRED_MODEL = 'models.preferred';
 const PREFERRED_DEVICE = 'models.device';
+const LAST_WORKED = 'models.lastWorked';
 
 function emptyStatus(): ModelStatus {
 	return {
@@ -66,7 +69,8 @@ function emptyStatus(): ModelStatus {
 		progress: null,
 		loadProgress: null,
 		busy: false,
-		error: null
+		error: null,
+		failed: false
 	};
 }
 
@@ -80,13 +84,19 @@ export class ModelManager {
 	preferredDevice = $state<OnnxDevice | null>(null);
 	statuses = $state<Record<string, ModelStatus>>({});
 	loaded = $state<LoadedModel | null>(null);
+	/** The model that last loaded on this device: what chat falls back on when another fails. */
+	lastWorkedId = $state<string | null>(null);
 	storageReport = $state<StorageReport | null>(null);
 
 	readonly choice: ModelChoice | null = $derived.by(() =>
 		this.probe
-			? chooseModel(this.probe, this.records, this.preferredId, (record) =>
-					this.#availability(record)
-				)
+			? chooseModel(this.probe, this.records, {
+					preferredId: this.preferredId,
+					preferredDevice: this.preferredDevice,
+					availability: (record) => this.#availability(record),
+					failed: (record) => this.statuses[record.id]?.failed ?? false,
+					lastWorkedId: this.lastWorkedId
+				})
 			: null
 	);
 
@@ -109,6 +119,7 @@ export class ModelManager {
 	async init(): Promise<void> {
 		this.preferredId = await this.settings.get<string | null>(PREFERRED_MODEL, null);
 		this.preferredDevice = await this.settings.get<OnnxDevice | null>(PREFERRED_DEVICE, null);
+		this.lastWorkedId = await this.settings.get<string | null>(LAST_WORKED, null);
 		await this.refresh();
 		try {
 			this.probe = await this.engine.probe();
@@ -119,9 +130,7 @@ export class ModelManager {
 	}
 
 	#availability(record: ModelRecord): Availability {
-		const status = this.statuses[record.id];
-		if (status?.install.current) return 'held';
-		if (status?.error) return 'failed';
+		if (this.statuses[record.id]?.install.current) return 'held';
 		return record.runtime === 'onnx' && registryName(record) ? 'served' : 'remote';
 	}
 
@@ -133,11 +142,9 @@ export class ModelManager {
 		return this.choice?.fits.find((f) => f.record.id === id) ?? null;
 	}
 
-	/** The device a record would run on: the user's pick for ONNX models where it can, else the choice's. */
+	/** The device a record runs on: the user's pick for ONNX models where the device allows it. */
 	deviceFor(record: ModelRecord): OnnxDevice | null {
 		if (record.runtime === 'webllm') return 'webgpu';
-		if (this.preferredDevice === 'wasm') return 'wasm';
-		if (this.preferredDevice === 'webgpu' && this.probe?.gpu) return 'webgpu';
 		return this.fit(record.id)?.device ?? null;
 	}
 
@@ -202,6 +209,7 @@ export class ModelManager {
 		const status = this.status(id);
 		status.busy = true;
 		status.error = null;
+		status.failed = false;
 		try {
 			if (record.runtime === 'webllm') {
 				await this.#load(record, (p) => (status.loadProgress = p));
@@ -220,7 +228,7 @@ export class ModelManager {
 				if (this.loaded?.modelId === id) await this.#unload();
 			}
 		} catch (error) {
-			status.error = messageOf(error);
+			this.#failed(id, error);
 			throw error;
 		} finally {
 			status.busy = false;
@@ -241,12 +249,15 @@ export class ModelManager {
 		if (this.loaded?.modelId === id) await this.#unload();
 		await this.store.remove(id, record.runtime === 'webllm' ? record : undefined);
 		this.status(id).error = null;
+		this.status(id).failed = false;
 		await this.refresh();
 	}
 
 	/**
 	 * Makes sure the chosen model is loaded in the worker, downloading it first when needed, and
 	 * returns its id. Chat calls this before every reply; progress is for the reply's placeholder.
+	 * When the model fails to download or start, the choice falls back (see chooseModel) and the
+	 * stand-in is loaded for the same reply; `choice.replaces` then tells the user.
 	 */
 	ready(onProgress: (progress: LoadProgress) => void): Promise<string> {
 		const record = this.choice?.record;
@@ -257,7 +268,9 @@ export class ModelManager {
 		}
 		if (!record) return Promise.reject(new ModelError('missing', this.choice.reason));
 		if (this.loaded?.modelId === record.id) return Promise.resolve(record.id);
-		this.#loading ??= this.#prepare(record, onProgress).finally(() => (this.#loading = null));
+		this.#loading ??= this.#prepareOrFallBack(record, onProgress).finally(
+			() => (this.#loading = null)
+		);
 		return this.#loading;
 	}
 
@@ -266,6 +279,32 @@ export class ModelManager {
 
 	interrupt(): ReturnType<ModelEngine['interrupt']> {
 		return this.engine.interrupt();
+	}
+
+	async #prepareOrFallBack(
+		record: ModelRecord,
+		onProgress: (p: LoadProgress) => void
+	): Promise<string> {
+		try {
+			return await this.#prepare(record, onProgress);
+		} catch (error) {
+			const standIn = this.choice?.replaces?.id === record.id ? this.choice.record : null;
+			if (!standIn) throw error;
+			onProgress({
+				text: `${record.name} could not be loaded; starting ${standIn.name} instead`,
+				fraction: null
+			});
+			if (this.loaded?.modelId === standIn.id) return standIn.id;
+			try {
+				return await this.#prepare(standIn, onProgress);
+			} catch (second) {
+				throw new ModelError(
+					'missing',
+					`${record.name} could not be loaded: ${messageOf(error)} ${standIn.name}, tried instead, could not be loaded either: ${messageOf(second)}`,
+					{ cause: second }
+				);
+			}
+		}
 	}
 
 	async #prepare(record: ModelRecord, onProgress: (p: LoadProgress) => void): Promise<string> {
@@ -277,10 +316,29 @@ export class ModelManager {
 				})
 			);
 		}
-		await this.#load(record, onProgress);
+		try {
+			await this.#load(record, onProgress);
+		} catch (error) {
+			this.#failed(record.id, error);
+			throw error;
+		}
 		if (record.runtime === 'webllm') await this.store.markInstalled(record.id);
+		const status = this.status(record.id);
+		status.error = null;
+		status.failed = false;
+		if (this.lastWorkedId !== record.id) {
+			this.lastWorkedId = record.id;
+			await this.settings.set(LAST_WORKED, record.id);
+		}
 		await this.refresh();
 		return record.id;
+	}
+
+	/** Records why a model could not be had; a pause is not a failure, so the choice stays. */
+	#failed(id: string, error: unknown): void {
+		const status = this.status(id);
+		status.error = messageOf(error);
+		status.failed = !(error instanceof ModelError && error.kind === 'aborted');
 	}
 
 	async #load(record: ModelRecord, onProgress: (p: LoadProgress) => void): Promise<void> {

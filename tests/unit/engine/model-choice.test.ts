@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseModel, type Availability } from '$lib/engine/model-choice';
+import { chooseModel, standInNotice, type Availability } from '$lib/engine/model-choice';
 import type { ModelRecord } from '$lib/protocol/model-record';
 import { describeDevice } from '$lib/engine/device-summary';
 import { modelRecords } from '$lib/engine/model-records';
@@ -125,19 +125,21 @@ describe('chooseModel', () => {
 	});
 
 	it("honours the user's pick when it fits, and explains when it does not", () => {
-		const mine = chooseModel(device(), modelRecords, 'hearth-demo');
+		const mine = chooseModel(device(), modelRecords, { preferredId: 'hearth-demo' });
 		expect(mine.record?.id).toBe('hearth-demo');
 		expect(mine.device).toBe('webgpu');
 		expect(mine.reason).toBe(
 			'You chose Hearth demo (q4); it runs on the GPU with ONNX Runtime (WebGPU).'
 		);
 
-		const impossible = chooseModel(device(noGpu), modelRecords, 'smollm2-360m-instruct-q4f16_1');
+		const impossible = chooseModel(device(noGpu), modelRecords, {
+			preferredId: 'smollm2-360m-instruct-q4f16_1'
+		});
 		expect(impossible.record?.id).toBe('qwen2.5-0.5b-instruct-onnx-q4');
 		expect(impossible.reason).toMatch(
 			/^SmolLM2 360M Instruct \(q4f16\) cannot run here: it needs WebGPU, which is not available here \(this browser does not offer WebGPU\)\. This device has no WebGPU/
 		);
-		expect(chooseModel(device(), modelRecords, 'gone').reason).toMatch(
+		expect(chooseModel(device(), modelRecords, { preferredId: 'gone' }).reason).toMatch(
 			/^The model you chose \(gone\) is no longer available\. /
 		);
 	});
@@ -151,7 +153,7 @@ describe('chooseModel', () => {
 				record.id === id ? 'held' : served(record);
 
 		it("a newcomer with no GPU gets the model this server serves, not a third party's", () => {
-			const choice = chooseModel(device(noGpu), modelRecords, null, served);
+			const choice = chooseModel(device(noGpu), modelRecords, { availability: served });
 			expect(choice.record?.id).toBe('hearth-demo');
 			expect(choice.device).toBe('wasm');
 			expect(choice.reason).toBe(
@@ -162,40 +164,143 @@ describe('chooseModel', () => {
 		});
 
 		it("the device's tiers still come first: a GPU with shader-f16 gets a q4f16 model", () => {
-			expect(chooseModel(device(), modelRecords, null, served).record?.id).toBe(
+			expect(chooseModel(device(), modelRecords, { availability: served }).record?.id).toBe(
 				'llama-3.2-1b-instruct-q4f16_1'
 			);
 		});
 
 		it('a model already on the device wins over larger ones that would need a download', () => {
-			const choice = chooseModel(
-				device(),
-				modelRecords,
-				null,
-				holding('smollm2-360m-instruct-q4f16_1')
-			);
+			const choice = chooseModel(device(), modelRecords, {
+				availability: holding('smollm2-360m-instruct-q4f16_1')
+			});
 			expect(choice.record?.id).toBe('smollm2-360m-instruct-q4f16_1');
 			expect(choice.reason).toContain('SmolLM2 360M Instruct (q4f16), already on this device.');
 		});
 
-		it('a model whose download failed gives way to the next one', () => {
-			const failedDemo = (record: ModelRecord): Availability =>
-				record.id.startsWith('hearth-demo') ? 'failed' : served(record);
-			expect(chooseModel(device(noGpu), modelRecords, null, failedDemo).record?.id).toBe(
-				'qwen2.5-0.5b-instruct-onnx-q4'
+		it('a model whose download failed gives way to the next one, and the choice says so', () => {
+			const choice = chooseModel(device(noGpu), modelRecords, {
+				availability: served,
+				failed: (record) => record.id === 'hearth-demo'
+			});
+			expect(choice.record?.id).toBe('hearth-demo-fp32');
+			expect(choice.replaces?.id).toBe('hearth-demo');
+			expect(choice.reason).toBe(
+				'This device has no WebGPU, so models run on the CPU with WebAssembly: Hearth demo (q4), ' +
+					'but it could not be loaded, so chat uses Hearth demo (fp32), served by this Hearth server, the next best. ' +
+					'It runs on the CPU with WebAssembly, as there is no WebGPU here.'
 			);
 		});
 
 		it("never overrides the user's own pick, nor a model that does not fit", () => {
-			const pick = chooseModel(device(), modelRecords, 'hearth-demo-fp32', holding('hearth-demo'));
+			const pick = chooseModel(device(), modelRecords, {
+				preferredId: 'hearth-demo-fp32',
+				availability: holding('hearth-demo')
+			});
 			expect(pick.record?.id).toBe('hearth-demo-fp32');
-			const heldButTooBig = chooseModel(
-				device({ ...noGpu, deviceMemoryGB: 2 }),
-				modelRecords,
-				null,
-				holding('qwen2.5-0.5b-instruct-onnx-q4')
-			);
+			const heldButTooBig = chooseModel(device({ ...noGpu, deviceMemoryGB: 2 }), modelRecords, {
+				availability: holding('qwen2.5-0.5b-instruct-onnx-q4')
+			});
 			expect(heldButTooBig.record?.id).toBe('hearth-demo');
+		});
+	});
+
+	describe('a chosen model that failed to download or start', () => {
+		const qwen = 'qwen2.5-0.5b-instruct-onnx-q4';
+		const options = {
+			preferredId: qwen,
+			failed: (record: ModelRecord) => record.id === qwen,
+			availability: (record: ModelRecord): Availability =>
+				record.id === 'hearth-demo' ? 'held' : 'remote'
+		};
+
+		it('falls back to the model that last worked, and says so', () => {
+			const choice = chooseModel(device(noGpu), modelRecords, {
+				...options,
+				lastWorkedId: 'hearth-demo'
+			});
+			expect(choice.record?.id).toBe('hearth-demo');
+			expect(choice.replaces?.id).toBe(qwen);
+			expect(choice.reason).toBe(
+				'You chose Qwen2.5 0.5B Instruct (ONNX q4), but it could not be loaded, so chat uses ' +
+					'Hearth demo (q4), the model that last worked here. It runs on the CPU with WebAssembly, as there is no WebGPU here.'
+			);
+			expect(
+				standInNotice(choice, 'hearth-demo', 'Could not reach huggingface.co to download the model')
+			).toBe(
+				'Qwen2.5 0.5B Instruct (ONNX q4) could not be loaded: Could not reach huggingface.co to download the model. ' +
+					'Hearth demo (q4), the model that last worked here, answers instead until you choose again on the Models page.'
+			);
+		});
+
+		it('with nothing that worked yet, falls back to the best of the rest', () => {
+			const choice = chooseModel(device(noGpu), modelRecords, options);
+			expect(choice.record?.id).toBe('hearth-demo');
+			expect(choice.replaces?.id).toBe(qwen);
+			expect(choice.reason).toContain(
+				'so chat uses Hearth demo (q4), already on this device, the next best.'
+			);
+			expect(standInNotice(choice, null, null)).toBe(
+				'Qwen2.5 0.5B Instruct (ONNX q4) could not be loaded. Hearth demo (q4) answers instead until you choose again on the Models page.'
+			);
+		});
+
+		it('stays chosen when nothing else could stand in, and a working pick is never replaced', () => {
+			const alone = chooseModel(
+				device(noGpu),
+				modelRecords.filter((r) => r.id === qwen),
+				options
+			);
+			expect(alone.record?.id).toBe(qwen);
+			expect(alone.replaces).toBeNull();
+			expect(standInNotice(alone, null, 'down')).toBeNull();
+			const working = chooseModel(device(noGpu), modelRecords, {
+				...options,
+				failed: () => false,
+				lastWorkedId: 'hearth-demo'
+			});
+			expect(working.record?.id).toBe(qwen);
+			expect(working.replaces).toBeNull();
+		});
+	});
+
+	describe('where the user asks ONNX models to run', () => {
+		const software = device({ gpu: gpu({ isFallbackAdapter: true, shaderF16: false }) });
+
+		it('on the GPU: the page says the GPU, even on a software adapter, and warns it is slow', () => {
+			const choice = chooseModel(software, modelRecords, {
+				preferredId: 'hearth-demo',
+				preferredDevice: 'webgpu'
+			});
+			expect(choice.device).toBe('webgpu');
+			expect(choice.reason).toBe(
+				'You chose Hearth demo (q4); it runs on the GPU with ONNX Runtime (WebGPU), as you chose.'
+			);
+			expect(
+				chooseModel(software, modelRecords, { preferredDevice: 'webgpu' }).fits.find(
+					(fit) => fit.record.id === 'hearth-demo'
+				)?.reasons
+			).toEqual([
+				'runs on the GPU with ONNX Runtime (WebGPU), as you chose',
+				'the GPU is a software renderer here, so it will be slow',
+				'needs about 16 MB of memory; this device has about 8 GB'
+			]);
+		});
+
+		it('on the CPU: the page says the CPU, even with a good GPU', () => {
+			const fit = chooseModel(device(), modelRecords, { preferredDevice: 'wasm' }).fits.find(
+				(f) => f.record.id === 'hearth-demo'
+			);
+			expect(fit?.device).toBe('wasm');
+			expect(fit?.reasons[0]).toBe('runs on the CPU with WebAssembly, as you chose');
+		});
+
+		it('a GPU asked for where its buffers are too small runs on the CPU, and says why', () => {
+			const small = device({ gpu: gpu({ maxStorageBufferBindingSize: 128 * MB }) });
+			const fit = chooseModel(small, modelRecords, { preferredDevice: 'webgpu' }).fits.find(
+				(f) => f.record.id === 'qwen2.5-0.5b-instruct-onnx-q4'
+			);
+			expect(fit?.device).toBe('wasm');
+			expect(fit?.reasons[0]).toMatch(/^runs on the CPU with WebAssembly, as it needs GPU buffers/);
 		});
 	});
 

@@ -1,6 +1,7 @@
 // Client compilation (jsdom) so the manager's runes behave as in the browser.
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
+import { installKind } from '$lib/models/format';
 import { ModelManager, type ModelEngine } from '$lib/models/model-manager.svelte';
 import { ModelStore } from '$lib/models/model-store';
 import { RegistryClient } from '$lib/models/registry-client';
@@ -48,6 +49,8 @@ const probe: DeviceProbe = {
 class FakeEngine implements ModelEngine {
 	loads: { id: string; files: ModelFiles; device: string | undefined }[] = [];
 	unloads = 0;
+	/** Records whose start fails, as a graph the runtime refuses would. */
+	broken = new Set<string>();
 	async probe() {
 		return probe;
 	}
@@ -58,6 +61,7 @@ class FakeEngine implements ModelEngine {
 		options: { device?: 'webgpu' | 'wasm' } = {}
 	): Promise<LoadedModel> {
 		onProgress({ text: 'Creating the session', fraction: null });
+		if (this.broken.has(record.id)) throw new Error('the graph is not valid');
 		this.loads.push({ id: record.id, files, device: options.device });
 		return {
 			modelId: record.id,
@@ -209,7 +213,7 @@ describe('ModelManager', () => {
 	});
 
 	it('says why an unreachable model cannot be downloaded, and chat gets the same message', async () => {
-		const { server, manager } = await setup();
+		const { server, manager } = await setup([offline]);
 		server.behaviour.set(
 			'https://unreachable.example/model/resolve/main/onnx/model_q4.onnx',
 			'down'
@@ -218,6 +222,99 @@ describe('ModelManager', () => {
 		const error = await manager.ready(() => {}).catch((e) => e);
 		expect(error.message).toMatch(/^Could not reach unreachable\.example to download the model/);
 		expect(manager.status('far').error).toBe(error.message);
+		// Nothing arrived: the card has nothing to resume.
+		expect(manager.status('far').install.pending).not.toBeNull();
+		expect(installKind(manager.status('far'))).toBe('none');
+	});
+
+	describe('a chosen model that fails falls back to the one that last worked', () => {
+		const unreachable = async () => {
+			const context = await setup();
+			context.server.behaviour.set(
+				'https://unreachable.example/model/resolve/main/onnx/model_q4.onnx',
+				'down'
+			);
+			return context;
+		};
+
+		it('answers the same message with it, says so, and stops trying the failed one', async () => {
+			const { engine, manager } = await unreachable();
+			expect(await manager.ready(() => {})).toBe('demo');
+			expect(manager.lastWorkedId).toBe('demo');
+			await manager.choose('far');
+			const progress: string[] = [];
+			expect(await manager.ready((p) => progress.push(p.text))).toBe('demo');
+			expect(progress).toContain('Far away could not be loaded; starting Demo instead');
+			expect(manager.choice?.record?.id).toBe('demo');
+			expect(manager.choice?.replaces?.id).toBe('far');
+			expect(manager.choice?.reason).toMatch(
+				/^You chose Far away, but it could not be loaded, so chat uses Demo, the model that last worked here\./
+			);
+			expect(manager.status('far').failed).toBe(true);
+			expect(engine.loads.map((l) => l.id)).toEqual(['demo']);
+			// The next message goes straight to the stand-in.
+			expect(await manager.ready(() => {})).toBe('demo');
+			expect(manager.preferredId).toBe('far');
+		});
+
+		it('with nothing that worked yet, the next best stands in', async () => {
+			const { manager } = await unreachable();
+			await manager.choose('far');
+			expect(await manager.ready(() => {})).toBe('demo');
+			expect(manager.choice?.replaces?.id).toBe('far');
+		});
+
+		it('a model that downloads but will not start falls back too', async () => {
+			const { engine, server, manager } = await setup();
+			await manager.ready(() => {});
+			server.serve('https://unreachable.example/model/resolve/main/onnx/model_q4.onnx', 'abc');
+			engine.broken.add('far');
+			await manager.choose('far');
+			await manager.download('far');
+			await manager.ready(() => {}).then((id) => expect(id).toBe('demo'));
+			expect(manager.status('far').error).toBe(
+				'Far away could not be started: the graph is not valid'
+			);
+			expect(manager.choice?.replaces?.id).toBe('far');
+		});
+
+		it('downloading the failed model again makes it the choice again', async () => {
+			const { server, manager } = await unreachable();
+			await manager.ready(() => {});
+			await manager.choose('far');
+			await manager.ready(() => {});
+			server.behaviour.delete('https://unreachable.example/model/resolve/main/onnx/model_q4.onnx');
+			server.serve('https://unreachable.example/model/resolve/main/onnx/model_q4.onnx', 'abc');
+			await manager.download('far');
+			expect(manager.choice?.record?.id).toBe('far');
+			expect(manager.choice?.replaces).toBeNull();
+			expect(await manager.ready(() => {})).toBe('far');
+			expect(manager.lastWorkedId).toBe('far');
+		});
+
+		it('a paused download is no failure: the choice stays', async () => {
+			const { manager } = await setup();
+			const downloading = manager.download('demo', (p) => {
+				if (p.filesDone === 1) manager.pause('demo');
+			});
+			await expect(downloading).rejects.toMatchObject({ kind: 'aborted' });
+			expect(manager.status('demo').failed).toBe(false);
+			expect(installKind(manager.status('demo'))).toBe('partial');
+			expect(manager.choice?.record?.id).toBe('demo');
+			expect(manager.choice?.replaces).toBeNull();
+		});
+
+		it('when the stand-in fails too, the reply says what happened to both', async () => {
+			const { engine, manager } = await unreachable();
+			await manager.ready(() => {});
+			await manager.choose('far');
+			await manager.remove('demo');
+			engine.broken.add('demo');
+			const error = await manager.ready(() => {}).catch((e) => e);
+			expect(error.message).toMatch(
+				/^Far away could not be loaded: Could not reach unreachable\.example.* Demo, tried instead, could not be loaded either: Demo could not be started: the graph is not valid$/
+			);
+		});
 	});
 
 	it('pauses a download and resumes it where it stopped', async () => {
@@ -236,8 +333,9 @@ describe('ModelManager', () => {
 		expect(server.requests.filter((u) => u.includes('/blobs/'))).toHaveLength(4);
 	});
 
-	it('remembers the user’s pick and device across a reload', async () => {
+	it('remembers the user’s pick, device and the model that last worked across a reload', async () => {
 		const { storage, engine, manager } = await setup();
+		await manager.ready(() => {});
 		await manager.choose('far');
 		await manager.chooseDevice('wasm');
 		const again = new ModelManager(
@@ -252,6 +350,7 @@ describe('ModelManager', () => {
 			storage.settings
 		);
 		await again.init();
+		expect(again.lastWorkedId).toBe('demo');
 		expect(again.preferredId).toBe('far');
 		expect(again.preferredDevice).toBe('wasm');
 		expect(again.choice?.reason).toMatch(/^You chose Far away/);
