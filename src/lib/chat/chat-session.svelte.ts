@@ -148,15 +148,20 @@ export class ChatSession {
 		await this.#stream(conversationId, node, pathTo(messages, node.parentId));
 	}
 
-	/** An edited copy of a user message as its sibling, and a reply to it. */
+	/**
+	 * An edited copy of a user message as its sibling, and a reply to it. Editing the first
+	 * message retitles the conversation, unless the user renamed it by hand.
+	 */
 	async edit(userId: string, text: string): Promise<void> {
 		const conversationId = this.#idle();
 		const edited = this.#message(conversationId, null, 'user', text.trim());
 		const withEdit = editUserMessage(this.messages, userId, edited);
 		const reply = this.#message(conversationId, withEdit.node.id, 'assistant', '');
 		const { messages } = addChild(withEdit.messages, reply);
+		const title = titleAfterEdit(this.active?.title, findNode(this.messages, userId), edited);
 		await this.#commit(conversationId, messages, [withEdit.node, reply], [], {
-			currentLeafId: reply.id
+			currentLeafId: reply.id,
+			...(title ? { title } : {})
 		});
 		await this.#stream(conversationId, reply, pathTo(messages, withEdit.node.id));
 	}
@@ -376,6 +381,21 @@ export class ChatSession {
 			});
 		}
 	}
+}
+
+/**
+ * The title a conversation takes when `original` is edited into `edited`: the edit's, when the
+ * first message was edited and the title is still the one made from it (a title the user chose
+ * stays). Null when the title stays as it is.
+ */
+export function titleAfterEdit(
+	title: string | undefined,
+	original: Pick<StoredMessage, 'parentId' | 'content'>,
+	edited: Pick<StoredMessage, 'content'>
+): string | null {
+	if (original.parentId !== null || title !== titleFrom(original.content)) return null;
+	const next = titleFrom(edited.content);
+	return next === title ? null : next;
 }
 
 export function composerKey(conversationId: string | null): string {

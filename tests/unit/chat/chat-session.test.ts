@@ -132,6 +132,27 @@ describe('ChatSession', () => {
 		expect(texts(session)).toEqual(['user:q1', 'assistant:a1', 'user:q2', 'assistant:a2']);
 	});
 
+	it('editing the first message retitles the conversation, unless the user renamed it', async () => {
+		const { storage, engine, session } = setup();
+		engine.replies = ['a1', 'a2', 'a1 edited', 'a1 again'];
+		await session.send('What is 2 plus 3?');
+		await session.send('And 4 plus 4?');
+		expect(session.active?.title).toBe('What is 2 plus 3?');
+
+		// A later message's edit leaves the title alone.
+		await session.edit(session.thread[2].id, 'And 5 plus 5?');
+		expect(session.active?.title).toBe('What is 2 plus 3?');
+
+		await session.edit(session.thread[0].id, 'What is the capital of France?');
+		expect(session.active?.title).toBe('What is the capital of France?');
+		expect(session.conversations[0].title).toBe('What is the capital of France?');
+		expect((await reload(storage)).active?.title).toBe('What is the capital of France?');
+
+		await session.rename(session.activeId!, 'Geography');
+		await session.edit(session.thread[0].id, 'What is the capital of Spain?');
+		expect(session.active?.title).toBe('Geography');
+	});
+
 	it('stops within a token, keeps the partial reply, and continues it', async () => {
 		const { storage, engine, session } = setup();
 		engine.replies = ['one two three four five six', 'seven eight'];
