@@ -2,7 +2,10 @@
 // `replies`) or one line per message. Trees are read in batches and written as they are built,
 // so an export of any size streams in constant memory. Filters drop deleted, rejected (spam) and
 // synthetic messages together with everything below them; anonymisation replaces ids by a keyed
-// hash, the same for the same seed.
+// hash, the same for the same seed. Replies come as OpenAssistant's exporter writes them: ranked
+// ones in rank order, then the unranked by creation time — so an OpenAssistant file imported
+// and exported again keeps its sibling order. Demo data (trees flagged `demo`) stays out unless
+// asked for.
 import { createHmac } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type {
@@ -17,7 +20,10 @@ import type { MessagesTable, Tables } from '../db/schema';
 
 const TREES_PER_BATCH = 200;
 
-type Label = { value: number; count: number };
+/** The export query's options, and whether to include demo data (left out by default). */
+export type OasstExportOptions = ExportOptions & { demo?: boolean };
+
+type Label = { value: number | null; count: number };
 
 /** A UUID-shaped keyed hash: ids stay unique and joinable across files of the same seed. */
 export function anonymousId(seed: string, kind: 'message' | 'user', id: string): string {
@@ -25,26 +31,46 @@ export function anonymousId(seed: string, kind: 'message' | 'user', id: string):
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Mean value and count per label, over imported aggregates and live reviews together. */
+/**
+ * Mean value and count per label, over imported aggregates and live reviews together. An
+ * imported label without a value (OpenAssistant writes `value: null` when no review gave one)
+ * counts but adds no value; a label no review gave a value stays null.
+ */
 export function aggregateLabels(
 	imported: Record<string, Label> | null,
 	reviews: readonly LabelValues[]
 ): Record<string, Label> {
-	const sums = new Map<string, { total: number; count: number }>();
+	const sums = new Map<string, { total: number; valued: number; count: number }>();
 	for (const [name, label] of Object.entries(imported ?? {})) {
-		sums.set(name, { total: label.value * label.count, count: label.count });
+		sums.set(
+			name,
+			label.value === null
+				? { total: 0, valued: 0, count: label.count }
+				: { total: label.value * label.count, valued: label.count, count: label.count }
+		);
 	}
 	for (const labels of reviews) {
 		for (const [name, value] of Object.entries(labels)) {
-			const sum = sums.get(name) ?? { total: 0, count: 0 };
-			sums.set(name, { total: sum.total + value, count: sum.count + 1 });
+			const sum = sums.get(name) ?? { total: 0, valued: 0, count: 0 };
+			sums.set(name, { total: sum.total + value, valued: sum.valued + 1, count: sum.count + 1 });
 		}
 	}
 	return Object.fromEntries(
 		[...sums]
 			.filter(([, s]) => s.count > 0)
 			.sort(([a], [b]) => (a < b ? -1 : 1))
-			.map(([name, s]) => [name, { value: s.total / s.count, count: s.count }])
+			.map(([name, s]) => [
+				name,
+				{ value: s.valued > 0 ? s.total / s.valued : null, count: s.count }
+			])
+	);
+}
+
+/** OpenAssistant's reply order: by rank (0 first), unranked last; ties by creation, then id. */
+function bySiblingOrder(a: Selectable<MessagesTable>, b: Selectable<MessagesTable>): number {
+	const rank = (m: Selectable<MessagesTable>) => m.rank ?? Number.POSITIVE_INFINITY;
+	return (
+		rank(a) - rank(b) || a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 	);
 }
 
@@ -94,7 +120,7 @@ async function loadBatch(db: Kysely<Tables>, ids: string[]): Promise<TreeBatch> 
 /** The tree lines of the trees matching `options`, in creation order. */
 export async function* exportTrees(
 	db: Kysely<Tables>,
-	options: ExportOptions
+	options: OasstExportOptions
 ): AsyncGenerator<OasstTreeLine> {
 	const id = (kind: 'message' | 'user', value: string) =>
 		options.anonymize ? anonymousId(options.anonymize, kind, value) : value;
@@ -105,6 +131,7 @@ export async function* exportTrees(
 		.orderBy('created_at')
 		.orderBy('id');
 	if (options.lang) query = query.where('lang', 'in', options.lang);
+	if (!options.demo) query = query.where('demo', '=', 0);
 	const treeIds = (await query.execute()).map((t) => t.id);
 
 	for (let start = 0; start < treeIds.length; start += TREES_PER_BATCH) {
@@ -119,6 +146,7 @@ export async function* exportTrees(
 			if (m.parent_id === null) continue;
 			childrenOf.set(m.parent_id, [...(childrenOf.get(m.parent_id) ?? []), m]);
 		}
+		for (const children of childrenOf.values()) children.sort(bySiblingOrder);
 		const node = (row: Selectable<MessagesTable>): OasstTreeNode => {
 			const reviews = reviewsOf.get(row.id) ?? [];
 			const base: OasstNode = {
@@ -175,7 +203,7 @@ export function flattenTree(tree: OasstTreeLine): OasstMessageLine[] {
 /** JSON lines (each ending in a newline) of the export in the requested format. */
 export async function* exportJsonLines(
 	db: Kysely<Tables>,
-	options: ExportOptions
+	options: OasstExportOptions
 ): AsyncGenerator<string> {
 	for await (const tree of exportTrees(db, options)) {
 		if (options.format === 'trees') {

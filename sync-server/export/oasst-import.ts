@@ -1,21 +1,29 @@
 // Import of oasst1/oasst2 JSONL (tree lines or message lines, plain or gzip) into the server:
 // the way to seed a fresh server with OpenAssistant data, the pipeline's seed conversations, or
-// an export of another Hearth server. Every line is validated first and every problem reported
-// as `file:line: what is wrong`; nothing is written unless the whole file is good, and then it
-// is written in one transaction.
+// an export of another Hearth server. Files are read as OpenAssistant's exporter writes them
+// (src/lib/protocol/oasst-file.ts). Every line is validated first and every problem reported as
+// `file:line: what is wrong`; nothing is written unless the whole file is good, and then it is
+// written in one transaction.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { z } from 'zod';
+import { isTreeState, oasstDateMs } from '../../src/lib/protocol/export';
 import {
-	isTreeState,
-	oasstMessageLineSchema,
-	oasstTreeLineSchema,
-	type OasstNodeInput
-} from '../../src/lib/protocol/export';
-import { issuesFromZod } from '../../src/lib/protocol/errors';
+	readOasstText,
+	type OasstFileTree,
+	type OasstMessageFields,
+	type OasstReadNode
+} from '../../src/lib/protocol/oasst-file';
+import { TEXT_BODY_CEILING } from '../../src/lib/protocol/tasks';
 import { entityIdSchema, langSchema, type TreeState } from '../../src/lib/protocol/trees';
 import { inWriteTransaction } from '../trees/transaction';
 import type { Service } from '../trees/write-session';
+
+/**
+ * The longest text an import takes, in UTF-16 code units (JavaScript string length): the same
+ * ceiling as a text a contributor submits, so an imported message fits everywhere a written one
+ * does. OpenAssistant's longest messages are a few thousand characters.
+ */
+export const MAX_IMPORTED_TEXT_LENGTH = TEXT_BODY_CEILING;
 
 export class ImportError extends Error {
 	constructor(readonly problems: string[]) {
@@ -27,10 +35,26 @@ export class ImportError extends Error {
 	}
 }
 
+/**
+ * The database failed while the import was writing (the transaction rolled back, so nothing was
+ * imported): one readable line for the operator, the database's error as `cause`.
+ */
+export class ImportFailedError extends Error {
+	constructor(source: string, cause: unknown) {
+		const error = cause as { message?: string; code?: string } | null;
+		const message = (error?.message ?? String(cause)).split('\n')[0];
+		const code = error?.code && !message.includes(error.code) ? ` (${error.code})` : '';
+		super(`import of ${source} failed and imported nothing: ${message}${code}`, { cause });
+		this.name = 'ImportFailedError';
+	}
+}
+
 /** A message with where it was read from (for error messages). */
 interface SourcedNode {
-	node: Omit<OasstNodeInput, 'replies'>;
+	node: OasstMessageFields;
 	where: string;
+	/** Position in the file (depth first, siblings in file order). */
+	order: number;
 }
 
 interface ImportedTree {
@@ -39,7 +63,7 @@ interface ImportedTree {
 	origin: string | null;
 	tags: string[];
 	where: string;
-	/** Parents before children. */
+	/** Parents before children, siblings in the file's order. */
 	messages: SourcedNode[];
 }
 
@@ -52,20 +76,33 @@ export interface ImportSummary {
 	trees: number;
 	messages: number;
 	users: number;
+	/** Trees the file lists without a prompt (nothing to import). */
+	emptyTrees: number;
+}
+
+export interface ParsedImport {
+	trees: ImportedTree[];
+	emptyTrees: number;
 }
 
 const IMPORTED_UNKNOWN_USER = 'imported-unknown';
 const ROWS_PER_INSERT = 200;
 
 export function readImportFile(path: string): string {
-	const bytes = readFileSync(path);
+	let bytes: Buffer;
+	try {
+		bytes = readFileSync(path);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? String(error);
+		throw new ImportError([`${path}: cannot read (${code})`]);
+	}
 	const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-	return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
-}
-
-function describe(error: z.ZodError): string {
-	const [issue] = issuesFromZod(error, 'line');
-	return `${issue.path}: ${issue.message}`;
+	if (!gzipped) return bytes.toString('utf8');
+	try {
+		return gunzipSync(bytes).toString('utf8');
+	} catch (error) {
+		throw new ImportError([`${path}: not a readable gzip file (${(error as Error).message})`]);
+	}
 }
 
 /** Parses every line into trees; throws ImportError listing each problem with `file:line`. */
@@ -73,71 +110,30 @@ export function parseOasst(
 	text: string,
 	fileName: string,
 	options: ImportOptions = {}
-): ImportedTree[] {
-	const problems: string[] = [];
-	const trees = new Map<string, ImportedTree>();
-	const flat = new Map<string, { line: SourcedNode; treeState: string | null | undefined }[]>();
-	text.split('\n').forEach((raw, index) => {
-		if (raw.trim() === '') return;
-		const where = `${fileName}:${index + 1}`;
-		let json: unknown;
-		try {
-			json = JSON.parse(raw);
-		} catch (error) {
-			problems.push(`${where}: not valid JSON (${(error as Error).message})`);
-			return;
-		}
-		if (json !== null && typeof json === 'object' && 'prompt' in json) {
-			const parsed = oasstTreeLineSchema.safeParse(json);
-			if (!parsed.success) return void problems.push(`${where}: ${describe(parsed.error)}`);
-			const line = parsed.data;
-			if (trees.has(line.message_tree_id)) {
-				return void problems.push(`${where}: tree ${line.message_tree_id} appears twice`);
-			}
-			const messages: SourcedNode[] = [];
-			const visit = (node: OasstNodeInput) => {
-				const { replies, ...message } = node;
-				messages.push({ node: message, where });
-				(replies ?? []).forEach(visit);
-			};
-			visit(line.prompt);
-			trees.set(line.message_tree_id, {
-				id: line.message_tree_id,
-				state: stateOf(line.tree_state, options, where, problems),
-				origin: line.origin ?? null,
-				tags: line.tags ?? [],
-				where,
-				messages
-			});
-		} else {
-			const parsed = oasstMessageLineSchema.safeParse(json);
-			if (!parsed.success) return void problems.push(`${where}: ${describe(parsed.error)}`);
-			const { message_tree_id, tree_state, ...node } = parsed.data;
-			flat.set(message_tree_id, [
-				...(flat.get(message_tree_id) ?? []),
-				{ line: { node, where }, treeState: tree_state }
-			]);
-		}
+): ParsedImport {
+	const file = readOasstText(text, fileName);
+	const problems = [...file.problems];
+	let order = 0;
+	const trees = file.trees.map((tree): ImportedTree => {
+		const messages: SourcedNode[] = [];
+		const visit = (node: OasstReadNode) => {
+			const { replies, ...message } = node;
+			messages.push({ node: message, where: tree.whereOf.get(node.message_id)!, order: order++ });
+			replies.forEach(visit);
+		};
+		visit(tree.prompt);
+		return {
+			id: tree.message_tree_id,
+			state: stateOf(tree.tree_state, options, tree.where, problems),
+			origin: tree.origin,
+			tags: tree.tags,
+			where: tree.where,
+			messages
+		};
 	});
-	for (const [treeId, lines] of flat) {
-		const where = lines[0].line.where;
-		if (trees.has(treeId)) {
-			problems.push(`${where}: tree ${treeId} is given both as a tree line and as message lines`);
-			continue;
-		}
-		trees.set(treeId, {
-			id: treeId,
-			state: stateOf(lines[0].treeState, options, where, problems),
-			origin: null,
-			tags: [],
-			where,
-			messages: parentsFirst(lines.map((l) => l.line))
-		});
-	}
-	const seen = new Map<string, string>();
-	for (const tree of trees.values()) problems.push(...structureProblems(tree, seen));
+	for (const tree of file.trees) problems.push(...importProblems(tree));
 	if (problems.length > 0) throw new ImportError(inLineOrder(problems, fileName));
-	return [...trees.values()];
+	return { trees, emptyTrees: file.emptyTrees.length };
 }
 
 /** Problems sorted by their line number (each starts with `file:line:`), for reading top down. */
@@ -151,13 +147,13 @@ function inLineOrder(problems: string[], fileName: string): string[] {
 }
 
 function stateOf(
-	value: string | null | undefined,
+	value: string | null,
 	options: ImportOptions,
 	where: string,
 	problems: string[]
 ): TreeState {
 	if (options.state) return options.state;
-	if (value === null || value === undefined) return 'backlog_ranking';
+	if (value === null) return 'backlog_ranking';
 	if (!isTreeState(value)) {
 		problems.push(`${where}: tree_state "${value}" is not a tree state`);
 		return 'backlog_ranking';
@@ -165,70 +161,36 @@ function stateOf(
 	return value;
 }
 
-/** Message lines come in any order; a tree is written parents first. */
-function parentsFirst(nodes: SourcedNode[]): SourcedNode[] {
-	const ordered: SourcedNode[] = [];
-	const placed = new Set<string>();
-	let pending = nodes;
-	while (pending.length > 0) {
-		const ready = pending.filter((n) => n.node.parent_id === null || placed.has(n.node.parent_id));
-		if (ready.length === 0) return [...ordered, ...pending]; // reported by structureProblems
-		for (const n of ready) {
-			ordered.push(n);
-			placed.add(n.node.message_id);
-		}
-		pending = pending.filter((n) => !placed.has(n.node.message_id));
-	}
-	return ordered;
-}
-
-/** One root whose id is the tree's, known parents, alternating roles, usable ids and languages. */
-function structureProblems(tree: ImportedTree, seen: Map<string, string>): string[] {
+/** What the server needs beyond a well-formed tree: usable ids and languages, texts in bounds. */
+function importProblems(tree: OasstFileTree): string[] {
 	const problems: string[] = [];
-	const byId = new Map<string, SourcedNode>();
-	const roots = tree.messages.filter((m) => m.node.parent_id === null);
-	if (roots.length !== 1 || roots[0].node.message_id !== tree.id) {
+	if (tree.prompt.message_id !== tree.message_tree_id) {
 		problems.push(
-			`${tree.where}: tree ${tree.id} must have exactly one message without parent_id, with the tree's id ` +
-				`(found ${roots.map((r) => r.node.message_id).join(', ') || 'none'})`
+			`${tree.where}: tree ${tree.message_tree_id}: message_tree_id must be the id of its initial prompt (${tree.prompt.message_id})`
 		);
 	}
-	for (const { node, where } of tree.messages) {
-		const label = `${where}: message ${node.message_id}`;
+	const check = (node: OasstReadNode) => {
+		const label = `${tree.whereOf.get(node.message_id)}: message ${node.message_id}`;
 		if (!entityIdSchema.safeParse(node.message_id).success) {
 			problems.push(`${label}: message_id must be 1–64 letters, digits, "_" or "-"`);
 		}
 		if (node.user_id && !entityIdSchema.safeParse(node.user_id).success) {
 			problems.push(`${label}: user_id must be 1–64 letters, digits, "_" or "-"`);
 		}
-		const lang = node.lang ?? roots[0]?.node.lang;
+		const lang = node.lang ?? tree.prompt.lang;
 		if (!lang || !langSchema.safeParse(lang).success) {
 			problems.push(
 				`${label}: lang must be a language tag such as "en" (got ${JSON.stringify(lang)})`
 			);
 		}
-		const earlier = seen.get(node.message_id);
-		if (earlier) problems.push(`${label}: the same message_id appears at ${earlier}`);
-		seen.set(node.message_id, where);
-		if (node.parent_id !== null) {
-			const parent = byId.get(node.parent_id);
-			if (!parent) {
-				problems.push(
-					`${label}: parent_id ${node.parent_id} is not an earlier message of tree ${tree.id}`
-				);
-			} else {
-				const expected = parent.node.role === 'prompter' ? 'assistant' : 'prompter';
-				if (node.role !== expected) {
-					problems.push(
-						`${label}: role is ${node.role}, but a reply to a ${parent.node.role} must be ${expected}`
-					);
-				}
-			}
-		} else if (node.role !== 'prompter') {
-			problems.push(`${label}: the initial prompt must have role prompter`);
+		if (node.text.length > MAX_IMPORTED_TEXT_LENGTH) {
+			problems.push(
+				`${label}: text is ${node.text.length.toLocaleString('en')} characters long; an import takes at most ${MAX_IMPORTED_TEXT_LENGTH.toLocaleString('en')}`
+			);
 		}
-		byId.set(node.message_id, { node, where });
-	}
+		node.replies.forEach(check);
+	};
+	check(tree.prompt);
 	return problems;
 }
 
@@ -250,10 +212,15 @@ const wonLotteryStates: ReadonlySet<TreeState> = new Set([
 /** Writes parsed trees; refuses (writing nothing) if any message id is already on the server. */
 export async function importTrees(
 	service: Service,
-	trees: ImportedTree[],
+	{ trees, emptyTrees }: ParsedImport,
 	source: string
 ): Promise<ImportSummary> {
 	const now = service.config.clock();
+	const total = trees.reduce((sum, t) => sum + t.messages.length, 0);
+	// A message without created_date gets the import's time, a millisecond apart in file order,
+	// so siblings without dates keep the file's order (the export lists them by date).
+	const createdAt = ({ node, order }: SourcedNode) =>
+		node.created_date ? oasstDateMs(node.created_date) : now - (total - order);
 	const goalSize = service.config.treeManager.growth.goalTreeSize;
 	return inWriteTransaction(service.database, async (trx) => {
 		const ids = trees.flatMap((t) => t.messages.map((m) => m.node.message_id));
@@ -290,8 +257,6 @@ export async function importTrees(
 
 		for (const tree of trees) {
 			const root = tree.messages[0].node;
-			const createdAt = (node: Omit<OasstNodeInput, 'replies'>) =>
-				node.created_date ? Date.parse(node.created_date) : now;
 			await trx
 				.insertInto('trees')
 				.values({
@@ -299,9 +264,9 @@ export async function importTrees(
 					lang: root.lang!,
 					state: tree.state,
 					goal_size: goalSize,
-					won_lottery_at: wonLotteryStates.has(tree.state) ? createdAt(root) : null,
+					won_lottery_at: wonLotteryStates.has(tree.state) ? createdAt(tree.messages[0]) : null,
 					origin: tree.origin,
-					created_at: createdAt(root),
+					created_at: createdAt(tree.messages[0]),
 					updated_at: now
 				})
 				.execute();
@@ -323,7 +288,8 @@ export async function importTrees(
 					created_at: now
 				})
 				.execute();
-			const rows = tree.messages.map(({ node }) => {
+			const rows = tree.messages.map((message) => {
+				const { node } = message;
 				const { red_flag = 0, _skip_reply = 0, ...otherEmojis } = node.emojis ?? {};
 				const labels = node.labels ?? {};
 				return {
@@ -334,7 +300,7 @@ export async function importTrees(
 					author_id: node.user_id ?? IMPORTED_UNKNOWN_USER,
 					text: node.text,
 					lang: node.lang ?? root.lang!,
-					created_at: createdAt(node),
+					created_at: createdAt(message),
 					review_result:
 						node.review_result === null || node.review_result === undefined
 							? null
@@ -357,7 +323,8 @@ export async function importTrees(
 		return {
 			trees: trees.length,
 			messages: ids.length,
-			users: newUsers.length
+			users: newUsers.length,
+			emptyTrees
 		};
 	});
 }
@@ -368,6 +335,10 @@ export async function importOasstFile(
 	path: string,
 	options: ImportOptions = {}
 ): Promise<ImportSummary> {
-	const trees = parseOasst(readImportFile(path), path, options);
-	return importTrees(service, trees, path);
+	const parsed = parseOasst(readImportFile(path), path, options);
+	try {
+		return await importTrees(service, parsed, path);
+	} catch (error) {
+		throw error instanceof ImportError ? error : new ImportFailedError(path, error);
+	}
 }

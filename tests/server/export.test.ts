@@ -279,10 +279,10 @@ describe.each(dialects)('oasst export and import on %s', (dialect) => {
 		expect(error).toBeInstanceOf(ImportError);
 		const problems = (error as ImportError).problems;
 		expect(problems).toEqual([
-			`${file}:1: message bad-1: the initial prompt must have role prompter`,
+			`${file}:1: message bad-1: role is assistant, expected prompter (the initial prompt)`,
 			expect.stringMatching(new RegExp(`^${file}:2: not valid JSON`)),
-			`${file}:3: message bad-3a: parent_id elsewhere is not an earlier message of tree bad-3`,
-			`${file}:4: line.prompt.parent_id: Invalid input: expected string, received undefined`
+			`${file}:3: message bad-3a: parent_id is elsewhere, but it is a reply to bad-3`,
+			`${file}:4: line.prompt.text: Invalid input: expected string, received undefined`
 		]);
 		// Line 5 (a tree already on the server) is refused when writing; nothing is written.
 		writeFileSync(file, [JSON.stringify(seeds[1]), good].join('\n'));

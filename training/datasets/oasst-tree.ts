@@ -1,6 +1,8 @@
 // The oasst tree-line format (oasst1/oasst2 `*.trees.jsonl`), which the seed generator writes and
-// the datasets read: one tree per line, messages nested under `replies`. The schemas are the
-// protocol's (src/lib/protocol/export.ts), so seed data, server imports and server exports agree.
+// the datasets read: one tree per line, messages nested under `replies` (read-trees.ts also takes
+// OpenAssistant's flat `*.messages.jsonl` and nests it). The schemas are the protocol's
+// (src/lib/protocol/export.ts), so seed data, OpenAssistant's files, server imports and server
+// exports agree.
 import { z } from 'zod';
 import { oasstNodeSchema, oasstTreeLineSchema } from '../../src/lib/protocol/export';
 

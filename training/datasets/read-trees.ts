@@ -1,59 +1,45 @@
-// Reads an oasst trees JSONL file. Any problem stops the stage with `file:line` and what is wrong,
-// because a silently skipped line would quietly change what the model learns.
+// Reads an oasst file as OpenAssistant publishes it — trees (`*.trees.jsonl`) or messages
+// (`*.messages.jsonl`), plain or gzip, fields left out when null — through the same reader as the
+// server's import (src/lib/protocol/oasst-file.ts). Any problem stops the stage with `file:line`
+// and what is wrong, because a silently skipped line would quietly change what the model learns.
+// Trees listed without a prompt hold nothing to learn from and are left out.
 import { readFileSync } from 'node:fs';
-import { oasstTreeSchema, type OasstMessage, type OasstTree } from './oasst-tree';
+import { gunzipSync } from 'node:zlib';
+import { readOasstText } from '../../src/lib/protocol/oasst-file';
+import type { OasstTree } from './oasst-tree';
+
+const SHOWN_PROBLEMS = 20;
 
 export function readTrees(path: string): OasstTree[] {
-	const trees: OasstTree[] = [];
-	const seen = new Map<string, number>();
-	let text: string;
+	let bytes: Buffer;
 	try {
-		text = readFileSync(path, 'utf8');
+		bytes = readFileSync(path);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code ?? String(error);
 		throw new Error(`${path}: cannot read (${code})`, { cause: error });
 	}
-	text.split('\n').forEach((line, index) => {
-		if (line.trim() === '') return;
-		const where = `${path}:${index + 1}`;
-		let json: unknown;
-		try {
-			json = JSON.parse(line);
-		} catch (error) {
-			throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
-		}
-		const parsed = oasstTreeSchema.safeParse(json);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0];
-			throw new Error(`${where}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
-		}
-		const tree = parsed.data;
-		const problem = structureProblem(tree.prompt, null);
-		if (problem) throw new Error(`${where}: ${problem}`);
-		const earlier = seen.get(tree.message_tree_id);
-		if (earlier !== undefined) {
-			throw new Error(`${where}: tree ${tree.message_tree_id} already appeared on line ${earlier}`);
-		}
-		seen.set(tree.message_tree_id, index + 1);
-		trees.push(tree);
-	});
-	return trees;
-}
-
-/** A tree starts with a prompter message, roles alternate, and every parent_id names the parent. */
-function structureProblem(message: OasstMessage, parent: OasstMessage | null): string | null {
-	const expectedRole =
-		parent === null ? 'prompter' : parent.role === 'prompter' ? 'assistant' : 'prompter';
-	if (message.role !== expectedRole) {
-		return `message ${message.message_id}: role is ${message.role}, expected ${expectedRole}`;
+	let text: string;
+	try {
+		const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+		text = (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+	} catch (error) {
+		throw new Error(`${path}: not a readable gzip file (${(error as Error).message})`, {
+			cause: error
+		});
 	}
-	const expectedParent = parent?.message_id ?? null;
-	if (message.parent_id !== expectedParent) {
-		return `message ${message.message_id}: parent_id is ${message.parent_id}, expected ${expectedParent}`;
+	const file = readOasstText(text, path);
+	if (file.problems.length > 0) {
+		const more = file.problems.length - SHOWN_PROBLEMS;
+		throw new Error(
+			file.problems.slice(0, SHOWN_PROBLEMS).join('\n') +
+				(more > 0 ? `\n… and ${more} more problem(s)` : '')
+		);
 	}
-	for (const reply of message.replies ?? []) {
-		const problem = structureProblem(reply, message);
-		if (problem) return problem;
-	}
-	return null;
+	return file.trees.map((tree) => ({
+		message_tree_id: tree.message_tree_id,
+		tree_state: tree.tree_state,
+		prompt: tree.prompt,
+		origin: tree.origin,
+		tags: tree.tags
+	}));
 }

@@ -1,23 +1,34 @@
 // oasst1/oasst2 JSONL, export query (docs/architecture.md, "Export and import"). Tree lines are
 // `{message_tree_id, tree_state, prompt: {...node, replies: [...]}}`; message lines are flat
-// nodes with `message_tree_id` and `tree_state`. The schemas accept what OpenAssistant's own
-// exports contain (optional fields may be null or missing; unknown fields are ignored), so
-// oasst data imports as is. Browser-safe: zod only, no I/O.
+// nodes with `message_tree_id` and `tree_state`. The schemas take files exactly as
+// OpenAssistant's exporter writes them (oasst-data's `ExportMessageNode`/`ExportMessageTree`,
+// dumped with `exclude_none`): every field whose value is null may be absent — a root message has
+// no `parent_id` key, a tree may lack `tree_state` or even `prompt` — label values may be null,
+// and fields Hearth does not keep (`detoxify`, `events`, a node's own `message_tree_id`) are
+// ignored. The server import and the training pipeline both read through these schemas
+// (oasst-file.ts). Browser-safe: zod only, no I/O.
 import { z } from 'zod';
 import { tagSchema } from './sync';
 import { langSchema, treeStateSchema, treeStates, type TreeState } from './trees';
 
+/** A label's mean over the reviews that gave it; OpenAssistant writes a null mean when none gave a value. */
 export const oasstLabelSchema = z.object({
-	value: z.number().min(0).max(1),
+	value: z.number().min(0).max(1).nullable(),
 	count: z.number().int().nonnegative()
 });
 
+/**
+ * ISO 8601 as Python's `datetime.isoformat()` writes it (`2023-02-05T14:23:50.983374+00:00`),
+ * `Z`, or without an offset (read as UTC, see `oasstDateMs`).
+ */
+const oasstDateSchema = z.iso.datetime({ offset: true, local: true });
+
 export const oasstNodeSchema = z.object({
 	message_id: z.string().min(1),
-	parent_id: z.string().min(1).nullable(),
+	/** Absent (or null) on the initial prompt. */
+	parent_id: z.string().min(1).nullable().default(null),
 	user_id: z.string().min(1).nullish(),
-	/** ISO 8601. */
-	created_date: z.iso.datetime({ offset: true }).nullish(),
+	created_date: oasstDateSchema.nullish(),
 	text: z.string(),
 	role: z.enum(['prompter', 'assistant']),
 	lang: z.string().nullish(),
@@ -27,7 +38,9 @@ export const oasstNodeSchema = z.object({
 	rank: z.number().int().nonnegative().nullish(),
 	synthetic: z.boolean().nullish(),
 	model_name: z.string().nullish(),
+	/** Counts per emoji, e.g. `{"+1": 2, "_skip_reply": 1, "red_flag": 1}`. */
 	emojis: z.record(z.string(), z.number().int().nonnegative()).nullish(),
+	/** Per label, e.g. `{"spam": {"value": 0.0, "count": 3}}`. */
 	labels: z.record(z.string(), oasstLabelSchema).nullish(),
 	events: z.record(z.string(), z.array(z.looseObject({ type: z.string() }))).nullish(),
 	get replies() {
@@ -40,18 +53,27 @@ export const oasstTreeLineSchema = z.object({
 	message_tree_id: z.string().min(1),
 	tree_state: z.string().nullish(),
 	prompt: oasstNodeSchema,
-	/** Hearth's own: where a seed tree came from (`hearth-seed/<skill>`). */
+	/** OpenAssistant's (e.g. an import source); Hearth's seeds write `hearth-seed/<skill>`. */
 	origin: z.string().nullish(),
 	/** Hearth's own: the tree's topic tags. */
 	tags: z.array(tagSchema).nullish()
 });
 export type OasstTreeLineInput = z.infer<typeof oasstTreeLineSchema>;
 
+/** A tree line whose `prompt` is null, which OpenAssistant's exporter writes without `prompt`. */
+export const oasstEmptyTreeLineSchema = oasstTreeLineSchema.extend({ prompt: z.null().optional() });
+
 export const oasstMessageLineSchema = oasstNodeSchema.omit({ replies: true }).extend({
-	message_tree_id: z.string().min(1),
+	/** Absent in some OpenAssistant message exports: the tree is then the root ancestor's. */
+	message_tree_id: z.string().min(1).nullish(),
 	tree_state: z.string().nullish()
 });
 export type OasstMessageLineInput = z.infer<typeof oasstMessageLineSchema>;
+
+/** Epoch milliseconds of a `created_date`; one without an offset is taken as UTC. */
+export function oasstDateMs(date: string): number {
+	return Date.parse(/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(date) ? date : `${date}Z`);
+}
 
 /** A node as Hearth writes it: every field present. */
 export interface OasstNode {
@@ -69,7 +91,7 @@ export interface OasstNode {
 	synthetic: boolean;
 	model_name: string | null;
 	emojis: Record<string, number>;
-	labels: Record<string, { value: number; count: number }>;
+	labels: Record<string, { value: number | null; count: number }>;
 }
 
 export interface OasstTreeNode extends OasstNode {

@@ -57,7 +57,7 @@ describe('reading trees', () => {
 			JSON.stringify(bad)
 		]);
 		expect(() => readTrees(path)).toThrow(
-			`${path}:2: prompt.replies.1.rank: Invalid input: expected number, received string`
+			`${path}:2: line.prompt.replies[1].rank: Invalid input: expected number, received string`
 		);
 	});
 
