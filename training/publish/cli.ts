@@ -2,9 +2,11 @@
 //     --data <data manifest.json> [--registry ./registry]
 // npx tsx training/publish/cli.ts verify [--registry ./registry]
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256Hex } from '../../src/lib/protocol/registry';
 import { publishVersion } from './publish';
+import { readSkills } from './skills';
 import { verifyRegistry } from './verify';
 
 const USAGE = [
@@ -53,18 +55,22 @@ async function main() {
 	const digest = sha256Hex.safeParse(dataManifest.data_digest);
 	if (!digest.success)
 		throw new Error(`${values.data}: data_digest ${digest.error.issues[0].message}`);
+	const evaluation = await readJsonObject(values.report);
+	// The skill list comes from the data directory the data manifest lies in.
+	const skills = await readSkills(dirname(values.data), evaluation);
 	const result = await publishVersion({
 		registry,
 		model: values.name,
 		modelDir: values.model,
-		evaluation: await readJsonObject(values.report),
-		dataDigest: digest.data
+		evaluation,
+		dataDigest: digest.data,
+		skills
 	});
 	const { manifest } = result;
 	console.log(
 		`publish: ${manifest.model} version ${manifest.version} (parent ${manifest.parent ?? 'none'}): ` +
 			`${manifest.files.length} files, ${result.newBlobs} new blobs (${result.bytesAdded.toLocaleString('en')} B), ` +
-			`${result.reusedBlobs} reused → ${result.manifestPath}`
+			`${result.reusedBlobs} reused, ${skills?.length ?? 'no'} skills listed → ${result.manifestPath}`
 	);
 }
 

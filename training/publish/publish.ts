@@ -10,6 +10,7 @@ import {
 	REGISTRY_SCHEMA,
 	registryModelName,
 	registryPaths,
+	type ModelSkill,
 	type RegistryFile,
 	type VersionManifest
 } from '../../src/lib/protocol/registry';
@@ -45,6 +46,8 @@ export async function publishVersion(options: {
 	modelDir: string;
 	evaluation: Record<string, unknown>;
 	dataDigest: string;
+	/** What the model was trained to do (see skills.ts); the app's starter prompts. */
+	skills?: ModelSkill[] | null;
 	now?: Date;
 }): Promise<PublishResult> {
 	const name = registryModelName.safeParse(options.model);
@@ -93,7 +96,8 @@ export async function publishVersion(options: {
 			created_at: (options.now ?? new Date()).toISOString(),
 			data_digest: options.dataDigest,
 			files,
-			evaluation: options.evaluation
+			evaluation: options.evaluation,
+			...(options.skills ? { skills: options.skills } : {})
 		},
 		`manifest of ${options.model} version ${version}`
 	);

@@ -38,6 +38,17 @@ export type RegistryFile = z.infer<typeof registryFile>;
 
 const versionNumber = z.number().int().positive();
 
+/** A kind of question a model was trained on, for the app to show what the model is for. */
+export const modelSkill = z.object({
+	/** The seed skill's name ("addition", "unit-conversion"). */
+	name: z.string().min(1).max(64),
+	/** A question of this kind from the model's own training data: a starter prompt. */
+	example: z.string().min(1).max(500),
+	/** How many of its training questions of this kind the model answered exactly (0–1). */
+	exact_match: z.number().min(0).max(1).nullable()
+});
+export type ModelSkill = z.infer<typeof modelSkill>;
+
 export const versionManifest = z
 	.object({
 		schema: z.literal(REGISTRY_SCHEMA),
@@ -50,7 +61,9 @@ export const versionManifest = z
 		data_digest: sha256Hex,
 		files: z.array(registryFile).min(1),
 		/** The pipeline's report: named figures plus the greedy replies to the eval prompts. */
-		evaluation: z.record(z.string(), z.unknown())
+		evaluation: z.record(z.string(), z.unknown()),
+		/** What the model was trained to do, one example question per skill; older manifests lack it. */
+		skills: z.array(modelSkill).optional()
 	})
 	.superRefine((manifest, ctx) => {
 		if (manifest.parent !== null && manifest.parent >= manifest.version) {
