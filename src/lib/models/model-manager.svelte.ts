@@ -20,6 +20,7 @@ import type {
 	OnnxDevice
 } from '$lib/protocol/inference';
 import type { ModelRecord, OnnxModelRecord } from '$lib/protocol/model-record';
+import type { ModelSkill } from '$lib/protocol/registry';
 import type { DownloadProgress, PlannedFile } from './download';
 import { ModelError, messageOf } from './errors';
 import { formatBytes } from '$lib/format/bytes';
@@ -60,6 +61,8 @@ export interface ModelStatus {
 const PREFERRED_MODEL = 'models.preferred';
 const PREFERRED_DEVICE = 'models.device';
 const LAST_WORKED = 'models.lastWorked';
+/** `models.skills.<registry name>`: the skill list last read from that model's manifest. */
+const SKILLS = 'models.skills.';
 
 function emptyStatus(): ModelStatus {
 	return {
@@ -87,6 +90,8 @@ export class ModelManager {
 	/** The model that last loaded on this device: what chat falls back on when another fails. */
 	lastWorkedId = $state<string | null>(null);
 	storageReport = $state<StorageReport | null>(null);
+	/** What each registry model was trained to do, by record id, once `loadSkills` read it. */
+	skills = $state<Record<string, readonly ModelSkill[]>>({});
 
 	readonly choice: ModelChoice | null = $derived.by(() =>
 		this.probe
@@ -178,6 +183,29 @@ export class ModelManager {
 			latest[name] ??= this.registry.latestVersion(name).catch(() => null);
 			this.status(record.id).latest = await latest[name];
 		}
+	}
+
+	/**
+	 * Reads what a registry model was trained to do from its manifest: the version on the device,
+	 * else the newest. Kept in settings, so it shows offline too; empty when never read or when
+	 * the manifest has no skill list.
+	 */
+	async loadSkills(id: string): Promise<readonly ModelSkill[]> {
+		const record = this.#record(id);
+		const name = record.runtime === 'onnx' ? registryName(record) : null;
+		if (!name) return (this.skills[id] = []);
+		let skills: readonly ModelSkill[];
+		try {
+			const held = this.status(id).install.current?.version;
+			const manifest = held
+				? await this.registry.manifest(name, held)
+				: (await this.registry.latest(name)).manifest;
+			skills = manifest.skills ?? [];
+			await this.settings.set(SKILLS + name, skills);
+		} catch {
+			skills = await this.settings.get<ModelSkill[]>(SKILLS + name, []);
+		}
+		return (this.skills[id] = skills);
 	}
 
 	async choose(id: string | null): Promise<void> {

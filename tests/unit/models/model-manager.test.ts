@@ -87,9 +87,11 @@ function publish(
 	server: FakeServer,
 	version: number,
 	files: Record<string, string>,
-	parent: number | null
+	parent: number | null,
+	skills?: { name: string; example: string; exact_match: number | null }[]
 ) {
 	const manifest = {
+		...(skills ? { skills } : {}),
 		schema: 1,
 		model: 'demo',
 		version,
@@ -354,6 +356,34 @@ describe('ModelManager', () => {
 		expect(again.preferredId).toBe('far');
 		expect(again.preferredDevice).toBe('wasm');
 		expect(again.choice?.reason).toMatch(/^You chose Far away/);
+	});
+
+	it('reads what a model was trained for from the manifest of the version it holds, offline too', async () => {
+		const { storage, server, manager } = await setup();
+		const v1Skills = [{ name: 'addition', example: 'What is 23 + 45?', exact_match: 1 }];
+		publish(server, 1, v1, null, v1Skills);
+		expect(await manager.loadSkills('demo')).toEqual(v1Skills);
+		await manager.download('demo');
+		publish(server, 2, v1, 1, [{ name: 'weekday', example: 'What day is it?', exact_match: 0.5 }]);
+		// The model on the device is version 1, so that is what it was trained for.
+		expect(await manager.loadSkills('demo')).toEqual(v1Skills);
+		expect(manager.skills.demo).toEqual(v1Skills);
+		expect(await manager.loadSkills('far')).toEqual([]);
+
+		server.dropAfter = 0;
+		const again = new ModelManager(
+			[demo, offline],
+			new FakeEngine(),
+			new ModelStore({
+				caches: new MemoryCacheStorage(),
+				installs: storage.modelInstalls,
+				blobs: storage.modelBlobs
+			}),
+			new RegistryClient(base, server.fetch),
+			storage.settings
+		);
+		await again.init();
+		expect(await again.loadSkills('demo')).toEqual(v1Skills);
 	});
 
 	it('deletes a model, unloading it first when it is running', async () => {
