@@ -4,8 +4,11 @@
 //   promote <userId> [--role admin|moderator|contributor]   set a role (the first admin)
 //   import <file> [--state <tree state>]                     oasst trees or messages, .jsonl(.gz)
 //   export [--out <file>] [--format trees|messages] [--lang en,de] [--state s1,s2]
-//          [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip]
+//          [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip] [--demo]
 //   lottery                                                   run the prompt lottery once
+//   demo-data load|remove                                     demo trees in every state, to try
+//                                                             Contribute (never exported unless
+//                                                             --demo, never on the leaderboard)
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,6 +27,7 @@ import { ApiHttpError } from './http/api-error';
 import { setRole } from './identity/accounts';
 import { runLotteryNow } from './sync/community-api';
 import { loadSyncOptions, resolveSyncConfig, SyncConfigError } from './sync/sync-config';
+import { DemoDataError, loadDemoData, removeDemoData } from './trees/demo-data';
 import type { Service } from './trees/write-session';
 
 class UsageError extends Error {}
@@ -32,8 +36,9 @@ const usage = `usage: npm run admin -- <command>
   promote <userId> [--role admin|moderator|contributor]
   import <file> [--state <tree state>]
   export [--out <file>] [--format trees|messages] [--lang en,de] [--state s1,s2]
-         [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip]
-  lottery`;
+         [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip] [--demo]
+  lottery
+  demo-data load|remove`;
 
 async function withService<T>(work: (service: Service) => Promise<T>): Promise<T> {
 	const config = loadConfig(process.env);
@@ -95,7 +100,8 @@ async function exportFile(args: string[]): Promise<void> {
 			spam: { type: 'boolean', default: false },
 			'no-synthetic': { type: 'boolean', default: false },
 			anonymize: { type: 'string' },
-			gzip: { type: 'boolean', default: false }
+			gzip: { type: 'boolean', default: false },
+			demo: { type: 'boolean', default: false }
 		}
 	});
 	// The same checks as GET /api/export.
@@ -114,7 +120,9 @@ async function exportFile(args: string[]): Promise<void> {
 	}
 	const { gzip, ...options } = query.data;
 	await withService(async (service) => {
-		const lines = Readable.from(exportJsonLines(service.database.db, options));
+		const lines = Readable.from(
+			exportJsonLines(service.database.db, { ...options, demo: values.demo })
+		);
 		const out = values.out ? createWriteStream(values.out) : process.stdout;
 		await (gzip ? pipeline(lines, createGzip(), out) : pipeline(lines, out));
 	});
@@ -123,6 +131,42 @@ async function exportFile(args: string[]): Promise<void> {
 async function lottery(): Promise<void> {
 	const winners = await withService(runLotteryNow);
 	console.log(winners.length ? `activated ${winners.join(', ')}` : 'no tree activated');
+}
+
+/** `demo-data load`: demo trees in every state, so every kind of task exists; `remove` deletes them. */
+async function demoData(args: string[]): Promise<void> {
+	const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+	const [action] = positionals;
+	if (positionals.length !== 1 || (action !== 'load' && action !== 'remove')) {
+		throw new UsageError('demo-data takes load or remove');
+	}
+	try {
+		if (action === 'load') {
+			const summary = await withService(loadDemoData);
+			const states = Object.entries(summary.states)
+				.map(([state, n]) => `${n} ${state}`)
+				.join(', ');
+			console.log(
+				`loaded demo data: ${summary.trees} trees (${states}), ${summary.messages} messages, ` +
+					`${summary.users} demo accounts\n` +
+					'Contribute now offers every kind of task. Demo trees stay out of exports (unless ' +
+					'--demo) and demo accounts off the leaderboard; `npm run admin -- demo-data remove` ' +
+					'deletes them with everything done on them.'
+			);
+		} else {
+			const removed = await withService(removeDemoData);
+			console.log(
+				removed.trees === 0 && removed.users === 0
+					? 'no demo data to remove'
+					: `removed demo data: ${removed.trees} trees, ${removed.messages} messages, ` +
+							`${removed.users} demo accounts`
+			);
+		}
+	} catch (error) {
+		if (!(error instanceof DemoDataError)) throw error;
+		console.error(`admin: ${error.message}`);
+		process.exitCode = 1;
+	}
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -136,6 +180,8 @@ async function main(argv: string[]): Promise<void> {
 			return exportFile(args);
 		case 'lottery':
 			return lottery();
+		case 'demo-data':
+			return demoData(args);
 		default:
 			throw new UsageError(command ? `unknown command ${command}` : 'no command given');
 	}

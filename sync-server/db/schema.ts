@@ -15,6 +15,8 @@ export interface UsersTable {
 	version: Generated<number>;
 	banned_at: Generated<number | null>;
 	banned_reason: Generated<string | null>;
+	/** 1 for the accounts of demo data (0004): never on the leaderboard. */
+	demo: Generated<number>;
 }
 
 /** A device holds one bearer token; the server keeps only its SHA-256. */
@@ -69,6 +71,8 @@ export interface TreesTable {
 	origin: string | null;
 	created_at: number;
 	updated_at: number;
+	/** 1 for demo data (0004): left out of exports unless asked for, removable in one command. */
+	demo: Generated<number>;
 }
 
 export interface TreeTagsTable {

@@ -1,13 +1,22 @@
 // GET /api/export?format=trees|messages&lang=&state=&deleted=&spam=&synthetic=&anonymize=&gzip=
-// (moderators and admins): the oasst JSONL export, streamed.
+// &demo= (moderators and admins): the oasst JSONL export, streamed; demo data only with demo=true.
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
-import { exportQuerySchema } from '../../src/lib/protocol/export';
+import { z } from 'zod';
+import { exportQuerySchema as oasstQuerySchema } from '../../src/lib/protocol/export';
 import { authenticate } from '../identity/authenticate';
 import type { ZodTypeProvider } from '../http/zod-validation';
 import type { Service } from '../trees/write-session';
 import { exportJsonLines } from './oasst-export';
+
+/** The export query, plus `demo=true` to include demo data (`npm run admin -- demo-data load`). */
+const exportQuerySchema = oasstQuerySchema.extend({
+	demo: z
+		.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+		.transform((v) => v === 'true' || v === '1')
+		.default(false)
+});
 
 export function exportRoutes(app: FastifyInstance, service: Service): void {
 	app

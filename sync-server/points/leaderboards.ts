@@ -1,6 +1,6 @@
 // Leaderboards for the rolling day, week, month and all time: points summed per contributor in
-// the database, ranked by the tree manager's rules (ties share a rank). Banned accounts are left
-// out.
+// the database, ranked by the tree manager's rules (ties share a rank). Banned accounts and the
+// accounts of demo data are left out.
 import { sql, type Kysely } from 'kysely';
 import type {
 	LeaderboardResponse,
@@ -25,6 +25,7 @@ export async function rankedContributors(
 		.innerJoin('users', 'users.id', 'awards.user_id')
 		.select(['awards.user_id as userId', sql<number>`sum(awards.points)`.as('points')])
 		.where('users.banned_at', 'is', null)
+		.where('users.demo', '=', 0)
 		.where('awards.created_at', '<=', now)
 		.groupBy('awards.user_id');
 	if (Number.isFinite(start)) query = query.where('awards.created_at', '>=', start);
