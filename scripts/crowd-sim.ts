@@ -8,6 +8,10 @@
 // until the wanted number of trees is ready for export (counted through the export endpoint,
 // which needs a moderator: pass the server's HEARTH_ADMIN_TOKEN) or nothing is left to do.
 // Seeded: the same seed gives the same crowd behaviour.
+//
+// A load and protocol test, not demo data: its contributors write placeholder texts and fill the
+// leaderboard, so run it against a server of its own (see `setupHelp`). For real-looking trees
+// in every state, `npm run admin -- demo-data load` is the way.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -65,6 +69,24 @@ const topics = [
 	'black holes',
 	'knitting'
 ];
+
+/** What to run to give crowd-sim a server it can use: said whenever the setup is wrong. */
+export function setupHelp(): string {
+	return [
+		'crowd-sim follows its progress through the export, which needs an admin: start a server',
+		'with an admin token (16 characters or more) on a database of its own — its simulated',
+		'contributors and placeholder texts would otherwise stay in your data and on the',
+		'leaderboard — and give crowd-sim the same token:',
+		'',
+		'  HEARTH_ADMIN_TOKEN=<token> HEARTH_DATA_DIR=./crowd-data PORT=8788 npm start',
+		'  HEARTH_ADMIN_TOKEN=<token> npm run crowd-sim -- --url http://localhost:8788',
+		'',
+		'To try Contribute with real-looking trees instead: npm run admin -- demo-data load'
+	].join('\n');
+}
+
+/** The server cannot be used as it was started (no admin token, another token, not running). */
+export class CrowdSetupError extends Error {}
 
 class HttpError extends Error {
 	constructor(
@@ -203,9 +225,33 @@ class SimContributor {
 	}
 }
 
+/** The watcher, made a moderator with the admin token; fails with what to run when it cannot. */
+async function claimWatcher(baseUrl: string, adminToken: string): Promise<RegisteredDevice> {
+	try {
+		const watcher = registeredDeviceSchema.parse(
+			await call(baseUrl, 'POST', '/api/devices', null, { displayName: 'sim-watcher' })
+		);
+		await call(baseUrl, 'POST', '/api/admin/claim', watcher.token, { adminToken });
+		return watcher;
+	} catch (error) {
+		const problem =
+			error instanceof HttpError && error.status === 404
+				? `the server at ${baseUrl} was started without HEARTH_ADMIN_TOKEN`
+				: error instanceof HttpError && error.status === 403
+					? `the admin token is not the one the server at ${baseUrl} was started with`
+					: error instanceof TypeError
+						? `no server answers at ${baseUrl}`
+						: null;
+		if (problem === null) throw error;
+		throw new CrowdSetupError(`${problem}.\n\n${setupHelp()}`, { cause: error });
+	}
+}
+
 export async function runCrowd(options: CrowdOptions): Promise<CrowdReport> {
 	const log = options.log ?? (() => {});
 	const random = seededRandom(options.seed);
+	// First, so a server that cannot be watched gets no simulated contributors.
+	const watcher = await claimWatcher(options.baseUrl, options.adminToken);
 	const crowd: SimContributor[] = [];
 	for (let i = 0; i < options.contributors; i++) {
 		const name = `sim-${options.seed}-${i}`;
@@ -214,12 +260,6 @@ export async function runCrowd(options: CrowdOptions): Promise<CrowdReport> {
 		);
 		crowd.push(new SimContributor(name, device, i < options.spammers, options.seed * 1000 + i));
 	}
-	const watcher = registeredDeviceSchema.parse(
-		await call(options.baseUrl, 'POST', '/api/devices', null, { displayName: 'sim-watcher' })
-	);
-	await call(options.baseUrl, 'POST', '/api/admin/claim', watcher.token, {
-		adminToken: options.adminToken
-	});
 	const readyTrees = async () => {
 		const text = (await call(
 			options.baseUrl,
@@ -311,9 +351,7 @@ async function main(): Promise<void> {
 		return n;
 	};
 	if (!values['admin-token']) {
-		throw new Error(
-			'--admin-token (or HEARTH_ADMIN_TOKEN) is needed to watch progress through the export'
-		);
+		throw new CrowdSetupError(`no admin token given.\n\n${setupHelp()}`);
 	}
 	const report = await runCrowd({
 		baseUrl: values.url!,

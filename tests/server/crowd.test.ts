@@ -13,9 +13,9 @@ import {
 	type OasstTreeNode
 } from '../../src/lib/protocol/export';
 import { moderatorTreeSchema } from '../../src/lib/protocol/moderation';
-import type { DatabaseConfig } from '../../sync-server/db/database';
+import { openDatabase, type DatabaseConfig } from '../../sync-server/db/database';
 import { readTrees } from '../../training/datasets/read-trees';
-import { runCrowd } from '../../scripts/crowd-sim';
+import { CrowdSetupError, runCrowd } from '../../scripts/crowd-sim';
 import { ADMIN_TOKEN, Contributor, smallTrees, syncOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -150,5 +150,60 @@ describe.each(dialects)('a simulated crowd on %s', (dialect) => {
 		expect(again.body).toBe(full.body);
 		// Rejected spam is kept in the full export, and filtered from the default one.
 		expect(full.body).toContain('BUY CHEAP WATCHES');
+	});
+});
+
+describe('crowd-sim on a server it cannot use', () => {
+	let t: TestApp;
+	let address: string;
+	beforeAll(async () => {
+		t = await createTestApp('sqlite', { overrides: { sync: syncOptions({ adminToken: null }) } });
+		address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+	});
+	afterAll(() => t.close());
+
+	const crowd = (adminToken: string) =>
+		runCrowd({
+			baseUrl: address,
+			contributors: 3,
+			trees: 1,
+			seed: 1,
+			spammers: 0,
+			rounds: 1,
+			batch: 1,
+			lang: 'en',
+			adminToken
+		});
+
+	it('says how to start a server for it, before any simulated contributor exists', async () => {
+		const failure = crowd(ADMIN_TOKEN);
+		await expect(failure).rejects.toThrow(CrowdSetupError);
+		await expect(failure).rejects.toThrow(/started without HEARTH_ADMIN_TOKEN/);
+		await expect(failure).rejects.toThrow(
+			/HEARTH_ADMIN_TOKEN=<token> HEARTH_DATA_DIR=\.\/crowd-data PORT=8788 npm start/
+		);
+		await expect(failure).rejects.toThrow(/npm run admin -- demo-data load/);
+		const database = openDatabase(t.config.database);
+		try {
+			const users = await database.db.selectFrom('users').select('display_name').execute();
+			expect(users.map((u) => u.display_name)).toEqual(['sim-watcher']);
+		} finally {
+			await database.close();
+		}
+	});
+
+	it('explains a missing token on the command line', async () => {
+		const { HEARTH_ADMIN_TOKEN: _unset, ...env } = process.env;
+		const result = await run(
+			process.execPath,
+			['--import', 'tsx', 'scripts/crowd-sim.ts', '--url', address],
+			{ env }
+		).then(
+			() => ({ code: 0, stderr: '' }),
+			(error: { code: number; stderr: string }) => error
+		);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('crowd-sim: no admin token given.');
+		expect(result.stderr).toContain('HEARTH_ADMIN_TOKEN=<token> npm run crowd-sim');
 	});
 });
