@@ -91,4 +91,8 @@ export const claimAdminRequestSchema = z.object({
 export const setRoleRequestSchema = z.object({ role: roleSchema });
 export type SetRoleRequest = z.infer<typeof setRoleRequestSchema>;
 
+/** The answer to a role change: whose role it is now. */
+export const roleChangeSchema = z.object({ userId: entityIdSchema, role: roleSchema });
+export type RoleChange = z.infer<typeof roleChangeSchema>;
+
 export const userIdParamsSchema = z.object({ userId: entityIdSchema });

@@ -6,7 +6,9 @@ import { apiErrorSchema, type ApiIssue } from '$lib/protocol/errors';
 import {
 	meSchema,
 	registeredDeviceSchema,
-	type RegisterDeviceRequest
+	roleChangeSchema,
+	type RegisterDeviceRequest,
+	type Role
 } from '$lib/protocol/identity';
 import {
 	banResultSchema,
@@ -148,6 +150,18 @@ export class HearthApi {
 
 	me() {
 		return this.request('GET', '/api/me', meSchema);
+	}
+
+	/** Makes the caller an admin when `adminToken` is the server's HEARTH_ADMIN_TOKEN. */
+	claimAdmin(adminToken: string) {
+		return this.request('POST', '/api/admin/claim', meSchema, { adminToken });
+	}
+
+	/** Admins only: gives the user `userId` a role. */
+	setRole(userId: string, role: Role) {
+		return this.request('PUT', `/api/admin/users/${encode(userId)}/role`, roleChangeSchema, {
+			role
+		});
 	}
 
 	push(request: PushRequest) {
