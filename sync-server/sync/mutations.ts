@@ -10,6 +10,7 @@ import {
 } from '../../src/lib/protocol/sync';
 import { editMessage } from '../tasks/edit-message';
 import { flagMessage } from '../tasks/flag-message';
+import { releaseTask } from '../tasks/release-task';
 import { skipTask } from '../tasks/skip-task';
 import { submitLabels } from '../tasks/submit-labels';
 import { submitRanking } from '../tasks/submit-ranking';
@@ -39,6 +40,7 @@ const handlers: Handlers = {
 		}
 	},
 	skip_task: skipTask,
+	release_task: releaseTask,
 	create_initial_prompt: createInitialPrompt,
 	edit_message: editMessage,
 	flag_message: flagMessage

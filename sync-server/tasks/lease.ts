@@ -175,7 +175,7 @@ export async function leaseTasks(
 				'conflict',
 				`you already hold ${open.client} open tasks on this device and ${open.user} in all ` +
 					`(at most ${config.leases.maxPerClient} and ${service.config.leases.maxPerUser}); ` +
-					'finish or skip some first'
+					'finish or hand back some first'
 			);
 		}
 

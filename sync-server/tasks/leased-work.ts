@@ -1,6 +1,6 @@
 // The lease a submission refers to. Work is accepted on an expired lease (the tree rules decide
 // whether its target is still valid); it is refused on a lease that is someone else's, already
-// finished, or taken back by a moderator.
+// finished, handed back, or taken back by a moderator.
 import type { Selectable } from 'kysely';
 import type {
 	InitialPromptTask,
@@ -29,7 +29,7 @@ export async function takeLease(ctx: MutationContext, taskId: string): Promise<L
 		reject('lease_not_found', `You hold no task ${taskId}.`);
 	}
 	if (row.status === 'released') {
-		reject('lease_released', 'This task was withdrawn by a moderator.');
+		reject('lease_released', 'This task was handed back, or withdrawn by a moderator.');
 	}
 	if (row.status !== 'open') {
 		reject(

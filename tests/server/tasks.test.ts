@@ -1,6 +1,6 @@
-// Leases and the tree rules through the API: caps, own work never offered, skips, work on
-// expired leases, edits until the first review, tags, red flags, and the tree state machine
-// persisted with its history.
+// Leases and the tree rules through the API: caps, own work never offered, skips, tasks handed
+// back, work on expired leases, edits until the first review, tags, red flags, and the tree
+// state machine persisted with its history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { moderatorTreeSchema } from '../../src/lib/protocol/moderation';
@@ -217,6 +217,56 @@ describe.each(dialects)('tasks on %s', (dialect) => {
 		now += 72 * HOUR;
 		expect(labelTasks(await leaseTagged(skipper))).toEqual([]);
 		expect(labelTasks(await leaseTagged(other)).map((x) => x.messageId)).toEqual([treeId]);
+	});
+
+	it('takes tasks handed back without a reason: the slots free at once, the work goes back to the pool', async () => {
+		const author = await Contributor.register(t.app);
+		const treeId = await writePrompt(author, 'A prompt someone hands back', ['handing-back']);
+		const holder = await Contributor.register(t.app);
+		const prompts = await holder.lease(5, 'initial_prompt');
+		expect(prompts).toHaveLength(5);
+		const full = await holder.request('POST', '/api/tasks/lease', {
+			clientId: holder.clientId,
+			count: 5,
+			lang: 'en',
+			type: 'label_initial_prompt'
+		});
+		expect(full.statusCode).toBe(409);
+		expect(apiErrorSchema.parse(full.json()).error.message).toMatch(/finish or hand back some/);
+
+		const release = (taskId: string) => ({ name: 'release_task', args: { taskId } });
+		const handedBack = await holder.pushNew(...prompts.map((l) => release(l.task.id)));
+		expect(handedBack.response.results.map((r) => r.status)).toEqual(Array(5).fill('applied'));
+		expect((await holder.pull()).leases).toEqual([]);
+
+		// The slots are free for the kind wanted now, and the work is offered again, to them too.
+		const [label] = labelTasks(await holder.lease(5, 'label_initial_prompt')).filter(
+			(x) => x.messageId === treeId
+		);
+		expect(label).toBeDefined();
+		expect((await holder.pushNew(release(label.id))).response.results[0].status).toBe('applied');
+		const [again] = labelTasks(await holder.lease(5, 'label_initial_prompt')).filter(
+			(x) => x.messageId === treeId
+		);
+		expect(again.id).not.toBe(label.id);
+
+		// A handed-back task takes no work, is handed back once, and only by its holder.
+		expect((await holder.pushNew(labels(label))).response.results[0]).toMatchObject({
+			status: 'rejected',
+			code: 'lease_released'
+		});
+		expect((await holder.pushNew(release(label.id))).response.results[0]).toMatchObject({
+			status: 'rejected',
+			code: 'lease_released'
+		});
+		expect((await author.pushNew(release(again.id))).response.results[0]).toMatchObject({
+			status: 'rejected',
+			code: 'lease_not_found'
+		});
+		// Nothing was counted against the prompt: it is not skipped, and nobody earned anything.
+		const view = await treeView(treeId);
+		expect(view.messages[0]).toMatchObject({ status: 'in_review', reviews: 0 });
+		expect((await holder.pull()).points.total).toBe(0);
 	});
 
 	it('filters tasks by topic tag', async () => {

@@ -51,6 +51,11 @@ export const mutationArgsSchemas = {
 	/** The result of a leased task: a text, a ranking, labels, or a skip. */
 	submit_task_result: taskResultSchema,
 	skip_task: skipSchema,
+	/**
+	 * Hands a leased task back, unstarted and without a reason: the lease ends and the work goes
+	 * back to the pool (unlike a skip, it may be offered to this contributor again).
+	 */
+	release_task: z.object({ taskId: entityIdSchema }),
 	/** A new initial prompt written without a task (the prompt lottery decides when it grows). */
 	create_initial_prompt: z.object({
 		text: textSchema,
