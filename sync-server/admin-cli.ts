@@ -5,6 +5,7 @@
 //   import <file> [--state <tree state>]                     oasst trees or messages, .jsonl(.gz)
 //   export [--out <file>] [--format trees|messages] [--lang en,de] [--state s1,s2]
 //          [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip] [--demo]
+//   activate <treeId>… | --all [--reason <text>]              imported trees leave backlog_ranking
 //   lottery                                                   run the prompt lottery once
 //   demo-data load|remove                                     demo trees in every state, to try
 //                                                             Contribute (never exported unless
@@ -22,9 +23,10 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { exportJsonLines } from './export/oasst-export';
-import { ImportError, importOasstFile } from './export/oasst-import';
+import { ImportError, ImportFailedError, importOasstFile } from './export/oasst-import';
 import { ApiHttpError } from './http/api-error';
 import { setRole } from './identity/accounts';
+import { activateBacklogTrees } from './moderation/actions';
 import { runLotteryNow } from './sync/community-api';
 import { loadSyncOptions, resolveSyncConfig, SyncConfigError } from './sync/sync-config';
 import { DemoDataError, loadDemoData, removeDemoData } from './trees/demo-data';
@@ -37,6 +39,7 @@ const usage = `usage: npm run admin -- <command>
   import <file> [--state <tree state>]
   export [--out <file>] [--format trees|messages] [--lang en,de] [--state s1,s2]
          [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip] [--demo]
+  activate <treeId>… | --all [--reason <text>]
   lottery
   demo-data load|remove`;
 
@@ -83,8 +86,43 @@ async function importFile(args: string[]): Promise<void> {
 	const summary = await withService((service) =>
 		importOasstFile(service, positionals[0], { state })
 	);
+	const empty =
+		summary.emptyTrees > 0 ? ` (${summary.emptyTrees} trees without a prompt left out)` : '';
 	console.log(
-		`imported ${summary.trees} trees, ${summary.messages} messages, ${summary.users} new users`
+		`imported ${summary.trees} trees, ${summary.messages} messages, ${summary.users} new users${empty}`
+	);
+}
+
+async function activate(args: string[]): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			all: { type: 'boolean', default: false },
+			reason: { type: 'string', default: 'activated by an operator (npm run admin)' }
+		}
+	});
+	const named = positionals.length > 0;
+	if (values.all ? named : !named) throw new UsageError('activate takes tree ids or --all');
+	const reason = values.reason.trim();
+	if (reason === '' || reason.length > 500)
+		throw new UsageError('--reason must be 1–500 characters');
+	const activated = await withService((service) =>
+		activateBacklogTrees(service, values.all ? 'all' : positionals, reason)
+	);
+	if (!values.all) {
+		for (const { treeId, state } of activated) console.log(`${treeId}: ${state}`);
+	}
+	const counts = new Map<string, number>();
+	for (const { state } of activated) counts.set(state, (counts.get(state) ?? 0) + 1);
+	const states = [...counts]
+		.sort(([a], [b]) => (a < b ? -1 : 1))
+		.map(([state, n]) => `${n} ${state}`)
+		.join(', ');
+	console.log(
+		activated.length === 0
+			? 'no tree was in backlog_ranking'
+			: `activated ${activated.length} trees: ${states}`
 	);
 }
 
@@ -178,6 +216,8 @@ async function main(argv: string[]): Promise<void> {
 			return importFile(args);
 		case 'export':
 			return exportFile(args);
+		case 'activate':
+			return activate(args);
 		case 'lottery':
 			return lottery();
 		case 'demo-data':
@@ -192,7 +232,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
 		console.error(`admin: ${error.message}\n${usage}`);
 		process.exit(2);
 	}
-	const known = [ConfigError, SyncConfigError, ImportError, ApiHttpError].some(
+	const known = [ConfigError, SyncConfigError, ImportError, ImportFailedError, ApiHttpError].some(
 		(k) => error instanceof k
 	);
 	if (known || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {

@@ -1,6 +1,7 @@
 // Moderator actions, each in one transaction with its reason in the log: delete or restore a
-// message and its subtree, halt or restart a tree, ban or unban a user. A ban takes back the
-// user's open tasks and halts their prompts still in review or waiting for the lottery.
+// message and its subtree, halt or restart a tree, activate an imported tree waiting in the
+// backlog, ban or unban a user. A ban takes back the user's open tasks and halts their prompts
+// still in review or waiting for the lottery.
 import { randomUUID } from 'node:crypto';
 import type { BanResult, MessageModerationResult } from '../../src/lib/protocol/moderation';
 import { hasRole } from '../../src/lib/protocol/identity';
@@ -9,6 +10,7 @@ import { ApiHttpError } from '../http/api-error';
 import type { Caller } from '../identity/authenticate';
 import { subtreeIds, type TreeSnapshot } from '../tree-manager/snapshot';
 import {
+	activateBacklogTree,
 	applyChange,
 	haltTree,
 	restartTree,
@@ -18,7 +20,7 @@ import {
 import { persistSettlement, settleAndPersist } from '../trees/persist-settlement';
 import { runDueLottery } from '../trees/lottery-runner';
 import { inWriteTransaction, lockRows } from '../trees/transaction';
-import { loadTree, treeIdOfMessage } from '../trees/tree-store';
+import { loadTree, loadTrees, treeIdOfMessage } from '../trees/tree-store';
 import { WriteSession, type Service } from '../trees/write-session';
 
 async function inModeration<T>(
@@ -34,9 +36,10 @@ async function inModeration<T>(
 	});
 }
 
+/** `moderator` is null for an operator's command (`npm run admin`). */
 async function logAction(
 	session: WriteSession,
-	moderator: Caller,
+	moderator: Caller | null,
 	action: string,
 	targetId: string,
 	reason: string
@@ -45,7 +48,7 @@ async function logAction(
 		.insertInto('moderation_events')
 		.values({
 			id: randomUUID(),
-			moderator_id: moderator.userId,
+			moderator_id: moderator?.userId ?? null,
 			action,
 			target_id: targetId,
 			reason,
@@ -182,6 +185,88 @@ export async function restartTreeByModerator(
 		await logAction(session, moderator, 'restart_tree', treeId, reason);
 		return { treeId, state: settlement.tree.state };
 	});
+}
+
+/** A tree in `backlog_ranking` goes to ranking, or is abandoned when it has nothing to rank. */
+async function activateLocked(
+	session: WriteSession,
+	tree: TreeSnapshot,
+	moderator: Caller | null,
+	reason: string
+): Promise<TreeActivation> {
+	if (tree.state !== 'backlog_ranking') {
+		throw new ApiHttpError(
+			409,
+			'conflict',
+			`tree ${tree.id} is ${tree.state}; only trees in backlog_ranking are activated`
+		);
+	}
+	const settlement = activateBacklogTree(tree, session.treeConfig);
+	await persistSettlement(session, settlement, moderator?.userId ?? null);
+	await logAction(session, moderator, 'activate_tree', tree.id, reason);
+	return { treeId: tree.id, state: settlement.tree.state };
+}
+
+export interface TreeActivation {
+	treeId: string;
+	state: TreeState;
+}
+
+export async function activateTreeByModerator(
+	service: Service,
+	moderator: Caller,
+	treeId: string,
+	reason: string
+): Promise<TreeActivation> {
+	return inModeration(service, async (session) =>
+		activateLocked(session, await lockedTree(session, treeId), moderator, reason)
+	);
+}
+
+const ACTIVATIONS_PER_TRANSACTION = 100;
+
+/**
+ * The operator's `npm run admin -- activate`: the named trees in one transaction (all or none),
+ * or with `'all'` every tree in the backlog, oldest first, a hundred per transaction.
+ */
+export async function activateBacklogTrees(
+	service: Service,
+	which: readonly string[] | 'all',
+	reason: string
+): Promise<TreeActivation[]> {
+	if (which !== 'all') {
+		return inModeration(service, async (session) => {
+			const done: TreeActivation[] = [];
+			for (const treeId of [...new Set(which)].sort()) {
+				done.push(await activateLocked(session, await lockedTree(session, treeId), null, reason));
+			}
+			return done;
+		});
+	}
+	const done: TreeActivation[] = [];
+	for (;;) {
+		const batch = await inModeration(service, async (session) => {
+			const rows = await session.trx
+				.selectFrom('trees')
+				.select('id')
+				.where('state', '=', 'backlog_ranking')
+				.orderBy('created_at')
+				.orderBy('id')
+				.limit(ACTIVATIONS_PER_TRANSACTION)
+				.execute();
+			const ids = rows.map((r) => r.id);
+			await lockRows(session.trx, session.database, 'trees', ids);
+			const activated: TreeActivation[] = [];
+			for (const tree of await loadTrees(session.trx, ids, session.now)) {
+				// Another transaction may have activated it since the select.
+				if (tree.state !== 'backlog_ranking') continue;
+				activated.push(await activateLocked(session, tree, null, reason));
+			}
+			return { selected: ids.length, activated };
+		});
+		if (batch.selected === 0) return done;
+		done.push(...batch.activated);
+	}
 }
 
 export async function setBan(

@@ -5,6 +5,9 @@
 //   POST /api/moderation/messages/:messageId/undelete      {reason}
 //   POST /api/moderation/trees/:treeId/halt                {reason}
 //   POST /api/moderation/trees/:treeId/restart             {reason}
+//   POST /api/moderation/trees/:treeId/activate            {reason}: an imported tree leaves the
+//                                                          backlog for ranking (409 unless in
+//                                                          backlog_ranking)
 //   POST /api/moderation/users/:userId/ban                 {reason}: also takes back their tasks
 //   POST /api/moderation/users/:userId/unban               {reason}
 //   GET  /api/moderation/trollboard?window=&limit=
@@ -21,6 +24,7 @@ import { authenticate } from '../identity/authenticate';
 import type { ZodTypeProvider } from '../http/zod-validation';
 import type { Service } from '../trees/write-session';
 import {
+	activateTreeByModerator,
 	deleteMessage,
 	haltTreeByModerator,
 	restartTreeByModerator,
@@ -77,6 +81,15 @@ export function moderationRoutes(app: FastifyInstance, service: Service): void {
 	);
 	api.post('/api/moderation/trees/:treeId/restart', treeAction, async (request) =>
 		restartTreeByModerator(
+			service,
+			await moderator(request),
+			request.params.treeId,
+			request.body.reason
+		)
+	);
+
+	api.post('/api/moderation/trees/:treeId/activate', treeAction, async (request) =>
+		activateTreeByModerator(
 			service,
 			await moderator(request),
 			request.params.treeId,
