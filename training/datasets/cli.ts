@@ -1,5 +1,6 @@
-// Datasets stage: renders the seed (later: exported) trees with the model's chat template and
-// tokenizer into the token files the trainer reads.
+// Datasets stage: renders the seed trees — or any oasst file: an export, OpenAssistant's own
+// trees or messages files, plain or gzip — with the model's chat template and tokenizer into the
+// token files the trainer reads.
 //   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>] [--out <dir>]
 import { createHash } from 'node:crypto';
 import { readFlags, runCli } from '../cli-args';

@@ -86,7 +86,7 @@ describe('seed and datasets command lines', { timeout: 60_000 }, () => {
 		);
 		expect(run.status).toBe(1);
 		expect(run.stderr).toContain(
-			`error: ${trees}:1: message_tree_id: Invalid input: expected string, received number`
+			`error: ${trees}:1: line.message_tree_id: Invalid input: expected string, received number`
 		);
 		expect(readdirSync(dir)).not.toContain('data');
 	});
