@@ -16,11 +16,11 @@ export interface HearthServer {
 /**
  * Starts the real sync server on a free port with a fresh SQLite database, serving a private
  * copy of `buildDir` (and `registryDir` as its model registry, else an empty one), and resolves
- * once it prints the URL it listens on.
+ * once it prints the URL it listens on. `env` adds to its environment (e.g. HEARTH_ADMIN_TOKEN).
  */
 export async function startHearthServer(
 	buildDir: string,
-	options: { registryDir?: string } = {}
+	options: { registryDir?: string; env?: Record<string, string> } = {}
 ): Promise<HearthServer> {
 	const workDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-server-'));
 	const staticDir = join(workDir, 'app');
@@ -33,7 +33,8 @@ export async function startHearthServer(
 			HEARTH_STATIC_DIR: staticDir,
 			HEARTH_DATA_DIR: dataDir,
 			HEARTH_REGISTRY_DIR: options.registryDir ?? join(workDir, 'registry'),
-			HEARTH_LOG_LEVEL: 'warn'
+			HEARTH_LOG_LEVEL: 'warn',
+			...options.env
 		},
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
