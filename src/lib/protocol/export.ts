@@ -60,8 +60,14 @@ export const oasstTreeLineSchema = z.object({
 });
 export type OasstTreeLineInput = z.infer<typeof oasstTreeLineSchema>;
 
-/** A tree line whose `prompt` is null, which OpenAssistant's exporter writes without `prompt`. */
-export const oasstEmptyTreeLineSchema = oasstTreeLineSchema.extend({ prompt: z.null().optional() });
+/**
+ * A tree line whose `prompt` is null, which OpenAssistant's exporter writes without `prompt`.
+ * Strict, so that a broken message line (one without `message_id`) is not taken for one.
+ */
+export const oasstEmptyTreeLineSchema = z.strictObject({
+	...oasstTreeLineSchema.shape,
+	prompt: z.null().optional()
+});
 
 export const oasstMessageLineSchema = oasstNodeSchema.omit({ replies: true }).extend({
 	/** Absent in some OpenAssistant message exports: the tree is then the root ancestor's. */

@@ -105,7 +105,12 @@ export function readOasstText(text: string, fileName: string): OasstFile {
 		} catch (error) {
 			return report(line, `not valid JSON (${(error as Error).message})`);
 		}
-		if (isObject(json) && 'message_id' in json && !('prompt' in json)) {
+		// A message line has a message's fields; a tree line has `prompt` (unless it has none).
+		const isMessage =
+			isObject(json) &&
+			!('prompt' in json) &&
+			['message_id', 'text', 'role'].some((k) => k in json);
+		if (isMessage) {
 			const parsed = oasstMessageLineSchema.safeParse(json);
 			if (!parsed.success) return report(line, describe(parsed.error));
 			if (firstSighting(parsed.data.message_id, where, line)) {
@@ -113,11 +118,9 @@ export function readOasstText(text: string, fileName: string): OasstFile {
 			}
 			return;
 		}
-		if (isObject(json) && (json.prompt === null || json.prompt === undefined)) {
-			const parsed = oasstEmptyTreeLineSchema.safeParse(json);
-			if (!parsed.success) return report(line, describe(parsed.error));
-			if (claimTree(parsed.data.message_tree_id, line))
-				emptyTrees.push(parsed.data.message_tree_id);
+		const empty = oasstEmptyTreeLineSchema.safeParse(json);
+		if (empty.success) {
+			if (claimTree(empty.data.message_tree_id, line)) emptyTrees.push(empty.data.message_tree_id);
 			return;
 		}
 		const parsed = oasstTreeLineSchema.safeParse(json);

@@ -182,6 +182,14 @@ describe('reading OpenAssistant files', () => {
 		expect(readTrees(path).map((t) => t.message_tree_id)).toEqual(
 			readTrees(TREES).map((t) => t.message_tree_id)
 		);
+		// A message line that lost its message_id is not taken for one.
+		const broken = tempFile(
+			'x.messages.jsonl',
+			'{"text": "Hi", "role": "prompter", "lang": "en", "message_tree_id": "t1"}\n'
+		);
+		expect(() => readTrees(broken)).toThrow(
+			`${broken}:1: line.message_id: Invalid input: expected string, received undefined`
+		);
 	});
 
 	it('names file:line for broken flat files: an unknown parent, two initial prompts, a cycle', () => {
