@@ -321,3 +321,77 @@ test('offline work of every kind syncs exactly once and earns points', async ({
 	await expect(reply).toContainText('+4 points');
 	await expect(reply).toContainText('In review');
 });
+
+test('a device full of one kind hands tasks back to take another, with plain guidance', async ({
+	page,
+	hearth,
+	request
+}) => {
+	test.setTimeout(120_000);
+	importTrees(hearth.dataDir, seedTrees(`e2e${Date.now().toString(36)}`));
+	await page.goto('/contribute');
+	await expect(page.getByTestId('sync-status')).toContainText('last sync');
+	const take = page.getByRole('button', { name: 'Take tasks for offline' });
+	const heldOf = (type: TaskType) =>
+		page.locator(`[data-testid=held-task][data-task-type=${type}]`);
+
+	// The first take fills the device with new prompts.
+	await page.getByTestId('task-type').selectOption('initial_prompt');
+	await take.click();
+	await expect(page.getByTestId('notice')).toHaveText(
+		'Took 20 tasks: they stay on this device for offline work.'
+	);
+	await expect(page.getByTestId('held-count')).toHaveText('20 on this device, 20 matching');
+
+	// Another kind: plain guidance, no stale success next to it, no server wording.
+	await page.getByTestId('task-type').selectOption('rank_assistant_replies');
+	await take.click();
+	const error = page.getByTestId('contribute-error');
+	await expect(error).toContainText('This device already holds 20 tasks, as many as it may.');
+	await expect(page.getByTestId('notice')).toHaveCount(0);
+	await expect(page.getByText(/open tasks on this device/)).toHaveCount(0);
+
+	// The way out: hand back the unstarted prompts and take the kind asked for.
+	await page
+		.getByTestId('make-room')
+		.filter({ hasText: 'Hand back the 20 unstarted tasks of other kinds' })
+		.click();
+	await expect(page.getByTestId('notice')).toHaveText(/^Took \d+ tasks?: /);
+	await expect(error).toHaveCount(0);
+	await expect(heldOf('rank_assistant_replies').first()).toBeVisible();
+	await page.getByTestId('task-type').selectOption('random');
+	await expect(heldOf('initial_prompt')).toHaveCount(0);
+
+	// One task back, from its workspace, no reason asked.
+	const ranking = await heldOf('rank_assistant_replies').count();
+	await heldOf('rank_assistant_replies').first().click();
+	await page.getByRole('button', { name: 'Hand back', exact: true }).click();
+	await expect(page.getByTestId('notice')).toHaveText(
+		'Handed back 1 task: someone else can take it now.'
+	);
+	await expect(heldOf('rank_assistant_replies')).toHaveCount(ranking - 1);
+
+	// A prompt too short to be useful is pointed out in the review step.
+	await page.getByTestId('task-type').selectOption('initial_prompt');
+	await take.click();
+	await expect(page.getByTestId('notice')).toHaveText(/^Took \d+ tasks?: /);
+	await page.getByTestId('task-text').fill('hi');
+	await page.getByRole('button', { name: 'Review' }).click();
+	await expect(page.getByTestId('review-warnings')).toContainText('too short to be useful');
+
+	// Everything back at once; the started prompt is only handed back after a yes.
+	await page.getByTestId('task-type').selectOption('random');
+	await page.getByTestId('hand-back-all').click();
+	await expect(page.getByTestId('hand-back-confirm')).toContainText('1 of these');
+	await page.getByRole('button', { name: 'Hand back anyway' }).click();
+	await expect(page.getByTestId('held-count')).toHaveText('0 on this device');
+	await expect(page.getByTestId('pending-count')).toHaveText('Everything is synced');
+
+	// The server agrees: this device holds nothing.
+	const device = (await readStored<RegisteredDevice>(page, 'settings', 'sync.device'))!;
+	const pulled = await request.post(`${hearth.url}/api/sync/pull`, {
+		headers: { authorization: `Bearer ${device.token}` },
+		data: { clientId: device.clientId, cursor: null }
+	});
+	expect(((await pulled.json()) as { leases: unknown[] }).leases).toEqual([]);
+});

@@ -8,7 +8,9 @@ import type { HearthStorage } from '$lib/db/open';
 import { textTaskTypes, type SkipReason, type Task, type TextTaskType } from '$lib/protocol/tasks';
 import type { HeldTask } from '$lib/sync/pull-merge';
 import type { SyncStatus } from '$lib/sync/sync-status.svelte';
+import { handBackTasks, startedTasks } from './hand-back';
 import { defaultLanguage } from './languages';
+import { leaseRefusal, takenNotice, type MakeRoom } from './lease-guidance';
 import { findPii } from './pii';
 import { queueTaskResult } from './queue-result';
 import { reviewWarnings } from './review-warnings';
@@ -32,8 +34,13 @@ export class ContributeSession {
 	/** The contributor looked at the highlighted personal data and wants to submit anyway. */
 	piiConfirmed = $state(false);
 	leasing = $state(false);
+	/** What just happened, or what went wrong: never both at once. */
 	notice = $state<string | null>(null);
 	error = $state<string | null>(null);
+	/** Offered with a full-device error: hand back what does not match, then take tasks. */
+	makeRoom = $state<MakeRoom | null>(null);
+	/** Tasks about to be handed back that hold work in progress: waiting for a yes. */
+	handBackPending = $state<{ taskIds: string[]; started: number } | null>(null);
 
 	readonly matching = $derived(tasksMatching(this.tasks, this.filter));
 	readonly current = $derived(this.tasks.find((t) => t.id === this.currentId) ?? null);
@@ -77,7 +84,27 @@ export class ContributeSession {
 
 	async setFilter(filter: TaskFilter): Promise<void> {
 		this.filter = filter;
+		// What was said was about the previous choice.
+		this.#clearMessages();
 		await this.storage.settings.set(FILTER_KEY, filter);
+	}
+
+	#clearMessages(): void {
+		this.notice = null;
+		this.error = null;
+		this.makeRoom = null;
+		this.handBackPending = null;
+	}
+
+	#say(notice: string): void {
+		this.#clearMessages();
+		this.notice = notice;
+	}
+
+	#fail(error: string, makeRoom: MakeRoom | null = null): void {
+		this.#clearMessages();
+		this.error = error;
+		this.makeRoom = makeRoom;
 	}
 
 	async open(taskId: string | null): Promise<void> {
@@ -157,10 +184,10 @@ export class ContributeSession {
 		try {
 			await queueTaskResult(this.storage, task, result, this.now());
 		} catch (error) {
-			this.error = `Could not save on this device: ${(error as Error).message}`;
+			this.#fail(`Could not save on this device: ${(error as Error).message}`);
 			return;
 		}
-		this.notice = `${done}: queued on this device; it syncs when you are online.`;
+		this.#say(`${done}: queued on this device; it syncs when you are online.`);
 		this.draft = null;
 		this.currentId = null;
 		await this.reloadTasks();
@@ -171,7 +198,7 @@ export class ContributeSession {
 	/** "Take tasks for offline": leases a batch matching the filter. */
 	async takeTasks(): Promise<void> {
 		this.leasing = true;
-		this.error = null;
+		this.#clearMessages();
 		try {
 			const count = await this.sync.takeTasks({
 				count: OFFLINE_BATCH,
@@ -179,16 +206,72 @@ export class ContributeSession {
 				type: this.filter.type,
 				...(this.filter.tags.length ? { tags: this.filter.tags } : {})
 			});
-			this.notice =
-				count === 0
-					? 'No tasks match right now. Try another language, topic or kind, or come back later.'
-					: `Took ${count} task${count === 1 ? '' : 's'}: they stay on this device for offline work.`;
+			this.#say(takenNotice(count));
 			await this.reloadTasks();
 			if (!this.current) await this.openNext();
 		} catch (error) {
-			this.error = (error as Error).message;
+			await this.reloadTasks();
+			const started = await startedTasks(
+				this.storage,
+				this.tasks.map((t) => t.id)
+			);
+			const refusal = leaseRefusal(error, this.tasks, this.filter, started);
+			this.#fail(refusal.message, refusal.makeRoom);
 		} finally {
 			this.leasing = false;
 		}
+	}
+
+	/** The way out of a full device: hands back the unstarted tasks that do not match, takes new. */
+	async makeRoomAndTake(): Promise<void> {
+		const room = this.makeRoom;
+		if (!room) return;
+		await this.#handBack(room.taskIds);
+		await this.takeTasks();
+	}
+
+	/**
+	 * Hands tasks back, no reason asked (one, or every listed task at once). Tasks with work in
+	 * progress are only handed back after `confirmHandBack`: their drafts would be lost.
+	 */
+	async handBack(taskIds: readonly string[]): Promise<void> {
+		const started = await startedTasks(this.storage, taskIds);
+		if (started.size > 0) {
+			this.#clearMessages();
+			this.handBackPending = { taskIds: [...taskIds], started: started.size };
+			return;
+		}
+		await this.#handBack(taskIds);
+	}
+
+	async confirmHandBack(): Promise<void> {
+		const pending = this.handBackPending;
+		if (pending) await this.#handBack(pending.taskIds);
+	}
+
+	cancelHandBack(): void {
+		this.handBackPending = null;
+	}
+
+	async #handBack(taskIds: readonly string[]): Promise<void> {
+		let count: number;
+		try {
+			count = await handBackTasks(this.storage, taskIds, this.now());
+		} catch (error) {
+			this.#fail(`Could not save on this device: ${(error as Error).message}`);
+			return;
+		}
+		this.#say(
+			count === 1
+				? 'Handed back 1 task: someone else can take it now.'
+				: `Handed back ${count} tasks: others can take them now.`
+		);
+		if (this.currentId && taskIds.includes(this.currentId)) {
+			this.currentId = null;
+			this.draft = null;
+		}
+		await this.reloadTasks();
+		if (!this.current) await this.openNext();
+		void this.sync.syncNow();
 	}
 }

@@ -7,7 +7,8 @@
 //   to follow it: the server never processed any of them, so nothing can be applied twice;
 // - pull pages through the user's changed messages by cursor and replaces the held leases;
 // - leases and syncs run one at a time, across tabs too (a Web Lock): a pull never races a
-//   lease it would undo, and two tabs never push the same entries under different seqs.
+//   lease it would undo, and two tabs never push the same entries under different seqs; a lease
+//   pushes the outbox first, so the slots of tasks done or handed back are free for it.
 // Any request may fail half-way; every step is safe to repeat, which is what retrying does.
 import type { HearthStorage } from '$lib/db/open';
 import type { OutboxEntry } from '$lib/db/records/outbox-entry';
@@ -110,10 +111,15 @@ export class SyncEngine {
 		);
 	}
 
-	/** Leases up to `count` tasks for offline work; resolves to how many arrived. */
+	/**
+	 * Leases up to `count` tasks for offline work; resolves to how many arrived. Pushes the
+	 * outbox first: tasks done or handed back on this device still hold their slots on the
+	 * server until it hears of them.
+	 */
 	lease(request: Omit<LeaseRequest, 'clientId'>): Promise<number> {
 		return this.#serial(() =>
 			this.#asDevice(async (device) => {
+				await this.#pushAll(device);
 				const { tasks } = await this.api.lease({ ...request, clientId: device.clientId });
 				await this.storage.tasks.saveLeased(tasks.map(toHeldTask));
 				return tasks.length;

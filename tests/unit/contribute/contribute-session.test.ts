@@ -182,4 +182,91 @@ describe('ContributeSession', () => {
 		// The filter is kept for the next visit.
 		expect((await open()).filter.tags).toEqual(['cooking']);
 	});
+
+	it('meets a full device with plain guidance, no stale success, and makes room for the kind asked', async () => {
+		const { storage, server, open } = setup();
+		server.leaseCap = 3;
+		const session = await open();
+		await session.setFilter({ ...session.filter, type: 'initial_prompt' });
+		await take(
+			session,
+			server,
+			leased(promptTask('p1'), [], 1),
+			leased(promptTask('p2'), [], 2),
+			leased(promptTask('p3'), [], 3)
+		);
+		expect(session.notice).toBe('Took 3 tasks: they stay on this device for offline work.');
+		// One prompt is started: it stays whatever happens.
+		await session.updateDraft({ kind: 'text', step: 'edit', text: 'How do I' });
+
+		await session.setFilter({ ...session.filter, type: 'rank_assistant_replies' });
+		server.available = [leased(rankTask('k1'), [], 4), leased(rankTask('k2'), [], 5)];
+		await session.takeTasks();
+		expect(session.notice).toBeNull();
+		expect(session.error).toBe(
+			'This device already holds 3 tasks, as many as it may. Finish some, or hand back the ones ' +
+				'you will not do, to take others.'
+		);
+		expect(session.makeRoom?.label).toBe(
+			'Hand back the 2 unstarted tasks of other kinds and take “Rank assistant replies” tasks'
+		);
+
+		await session.makeRoomAndTake();
+		expect(session.error).toBeNull();
+		expect(session.makeRoom).toBeNull();
+		expect(session.notice).toBe('Took 2 tasks: they stay on this device for offline work.');
+		expect(session.tasks.map((t) => t.id).sort()).toEqual(['k1', 'k2', 'p1']);
+		expect(server.applied.filter((m) => m.name === 'release_task').map((m) => m.args)).toEqual([
+			{ taskId: 'p2' },
+			{ taskId: 'p3' }
+		]);
+		expect(await storage.drafts.get(draftKey('p1'))).toBeDefined();
+	});
+
+	it('hands tasks back without a reason, asking first only when work in progress would be lost', async () => {
+		const { storage, server, open } = setup();
+		const session = await open();
+		await take(
+			session,
+			server,
+			leased(replyTask('r'), [], 1),
+			leased(rankTask('k'), [], 2),
+			leased(labelTask('l'), [], 3)
+		);
+		server.offline = true;
+		expect(session.current?.id).toBe('r');
+
+		// The open task, not started: back at once, and the next one opens.
+		await session.handBack(['r']);
+		expect(session.handBackPending).toBeNull();
+		expect(session.notice).toBe('Handed back 1 task: someone else can take it now.');
+		expect(session.current?.id).toBe('k');
+		expect(await pendingMutations(storage)).toEqual([
+			{ name: 'release_task', args: { taskId: 'r' } }
+		]);
+
+		// All at once, one of them started: asked first; "keep them" keeps everything.
+		await session.updateDraft({
+			kind: 'ranking',
+			step: 'edit',
+			order: ['r-b', 'r-a', 'r-c'],
+			notRankable: false
+		});
+		await session.handBack(session.matching.map((t) => t.id));
+		expect(session.handBackPending).toEqual({ taskIds: ['k', 'l'], started: 1 });
+		session.cancelHandBack();
+		expect(session.tasks).toHaveLength(2);
+
+		await session.handBack(session.matching.map((t) => t.id));
+		await session.confirmHandBack();
+		expect(session.notice).toBe('Handed back 2 tasks: others can take them now.');
+		expect(session.tasks).toEqual([]);
+		expect(session.current).toBeNull();
+		expect(await storage.drafts.get(draftKey('k'))).toBeUndefined();
+		expect((await pendingMutations(storage)).map((m) => m.name)).toEqual(
+			Array(3).fill('release_task')
+		);
+		// Nothing for "My contributions": a task handed back is not a contribution.
+		expect(await storage.contributions.recent()).toEqual([]);
+	});
 });

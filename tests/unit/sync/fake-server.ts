@@ -46,6 +46,8 @@ export class FakeSyncServer {
 	leases: LeasedTask[] = [];
 	/** Handed out by the next lease request. */
 	available: LeasedTask[] = [];
+	/** Open leases a client may hold, as the server's cap: a lease beyond it is refused (409). */
+	leaseCap = Number.POSITIVE_INFINITY;
 	messages: OwnMessage[] = [];
 	/** A mutation whose args carry this text is rejected (a refusal by the tree rules). */
 	rejectText = 'REJECT ME';
@@ -177,7 +179,15 @@ export class FakeSyncServer {
 
 	#lease(body: unknown): Response {
 		const request = leaseRequestSchema.parse(body);
-		const tasks = this.available.splice(0, request.count);
+		const free = Math.min(request.count, this.leaseCap - this.leases.length);
+		if (free <= 0) {
+			return error(
+				409,
+				'conflict',
+				`you already hold ${this.leases.length} open tasks on this device; finish or hand back some first`
+			);
+		}
+		const tasks = this.available.splice(0, free);
 		this.leases.push(...tasks);
 		return json(200, { tasks });
 	}

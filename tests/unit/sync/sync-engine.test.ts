@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HearthStorage } from '$lib/db/open';
+import { handBackTasks } from '$lib/contribute/hand-back';
 import { queueTaskResult } from '$lib/contribute/queue-result';
 import { ApiError, HearthApi, NetworkError } from '$lib/sync/api-client';
 import { SyncEngine } from '$lib/sync/sync-engine';
@@ -202,6 +203,27 @@ describe('pull and leases', () => {
 		await engine.sync();
 
 		expect((await storage.tasks.held()).map((t) => t.id)).toEqual(['p1']);
+	});
+
+	it('pushes the outbox before leasing, so tasks done or handed back free their slots', async () => {
+		const { storage, server, engine } = setup();
+		server.leaseCap = 2;
+		server.available = [leased(promptTask('p1')), leased(promptTask('p2'))];
+		expect(await engine.lease({ count: 20, lang: 'en' })).toBe(2);
+		await handBackTasks(storage, ['p1']);
+		await queueTaskResult(
+			storage,
+			promptTask('p2'),
+			{ type: 'initial_prompt', taskId: 'p2', text: 'A prompt written offline', lang: 'en' },
+			5
+		);
+		server.available = [leased(rankTask('k1')), leased(rankTask('k2'))];
+		server.calls = [];
+
+		expect(await engine.lease({ count: 20, lang: 'en', type: 'rank_assistant_replies' })).toBe(2);
+		expect(server.calls).toEqual(['/api/sync/push', '/api/tasks/lease']);
+		expect(server.applied.map((m) => m.name)).toEqual(['release_task', 'submit_task_result']);
+		expect((await storage.tasks.held()).map((t) => t.id).sort()).toEqual(['k1', 'k2']);
 	});
 
 	it('pages through changed messages by cursor and copies their status to the contributions', async () => {
