@@ -310,7 +310,15 @@ type Recipe = {
 	ownPrompt?: boolean;
 };
 
-const answersOf = (c: SeedConversation) => c.prompt;
+/** Every message of the conversation, accepted (as far as the configuration lets a tree grow). */
+function wholeConversation(b: Builder, c: SeedConversation): void {
+	const answers = b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted');
+	for (const { node, message } of answers) {
+		for (const asked of b.addReplies(message, node, 'accepted')) {
+			b.addReplies(asked.message, asked.node, 'accepted');
+		}
+	}
+}
 
 const recipes: Recipe[] = [
 	// New prompts waiting for review: "Review a prompt".
@@ -342,20 +350,20 @@ const recipes: Recipe[] = [
 	{
 		state: 'growing',
 		twoTurns: false,
-		build: (b, c) => b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted', 1)
+		build: (b, c) => b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted', 1)
 	},
 	// Growing: answers waiting for review ("Review an assistant reply").
 	{
 		state: 'growing',
 		twoTurns: false,
-		build: (b, c) => b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'in_review', 2)
+		build: (b, c) => b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'in_review', 2)
 	},
 	// Growing: a follow-up question waiting for review ("Review a user reply").
 	{
 		state: 'growing',
 		twoTurns: true,
 		build: (b, c) => {
-			const [best] = b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted', 1);
+			const [best] = b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted', 1);
 			b.addReplies(best?.message ?? null, best?.node ?? c.prompt, 'in_review');
 		}
 	},
@@ -364,7 +372,7 @@ const recipes: Recipe[] = [
 		state: 'growing',
 		twoTurns: true,
 		build: (b, c) => {
-			const answers = b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted', 2);
+			const answers = b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted', 2);
 			const [followUp] = b.addReplies(
 				answers[0]?.message ?? null,
 				answers[0]?.node ?? c.prompt,
@@ -378,7 +386,7 @@ const recipes: Recipe[] = [
 		state: 'ranking',
 		twoTurns: false,
 		build: (b, c) => {
-			b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted');
+			b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted');
 			b.rank((required) => Math.min(1, required - 1));
 		}
 	})),
@@ -387,7 +395,7 @@ const recipes: Recipe[] = [
 		state: 'ranking',
 		twoTurns: true,
 		build: (b, c) => {
-			const answers = b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted');
+			const answers = b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted');
 			const best = answers[0];
 			const followUp = followUpOf(c);
 			if (best && followUp) {
@@ -405,7 +413,7 @@ const recipes: Recipe[] = [
 		twoTurns: false,
 		settle: false,
 		build: (b, c) => {
-			b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted');
+			b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted');
 			b.rank((required) => required);
 		}
 	},
@@ -414,12 +422,7 @@ const recipes: Recipe[] = [
 		state: 'ready_for_scoring',
 		twoTurns,
 		build: (b, c) => {
-			const answers = b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted');
-			for (const { node, message } of answers) {
-				for (const asked of b.addReplies(message, node, 'accepted')) {
-					b.addReplies(asked.message, asked.node, 'accepted');
-				}
-			}
+			wholeConversation(b, c);
 			b.rank((required) => required);
 		}
 	})),
@@ -429,7 +432,7 @@ const recipes: Recipe[] = [
 		twoTurns: false,
 		build: (b, c) => {
 			const root = b.add(null, c.prompt, 'accepted');
-			b.addReplies(root, answersOf(c), 'accepted');
+			b.addReplies(root, c.prompt, 'accepted');
 			b.rank((required) => required);
 			const ranking = b.rankings.at(-1);
 			if (ranking && root) ranking.shownIds = [...ranking.shownIds, root.id];
@@ -440,20 +443,13 @@ const recipes: Recipe[] = [
 		state: 'halted_by_moderator',
 		twoTurns: false,
 		haltReason: 'halted by a moderator: the question asks for a guess, not an answer',
-		build: (b, c) => b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted', 1)
+		build: (b, c) => b.addReplies(b.add(null, c.prompt, 'accepted'), c.prompt, 'accepted', 1)
 	},
 	// Imported into the backlog, waiting to be activated for ranking.
 	...[false, true].map((twoTurns): Recipe => ({
 		state: 'backlog_ranking',
 		twoTurns,
-		build: (b, c) => {
-			const answers = b.addReplies(b.add(null, c.prompt, 'accepted'), answersOf(c), 'accepted');
-			for (const { node, message } of answers) {
-				for (const asked of b.addReplies(message, node, 'accepted')) {
-					b.addReplies(asked.message, asked.node, 'accepted');
-				}
-			}
-		}
+		build: (b, c) => wholeConversation(b, c)
 	}))
 ];
 
