@@ -3,14 +3,13 @@
 // registry on one port (printed at start). Nothing to configure; see sync-server/config.ts for
 // the environment variables that change the defaults.
 //
-// The demo model is not committed: the first start trains it with the project's own pipeline
-// (`npm run pipeline -- --config demo`, a few minutes on two cores) and publishes it into the
-// registry, so chat works with no model hub. Without PyTorch it says what to install and
-// serves the app anyway; every other model still works.
+// The demo model ships with the repository (shipped-models/) and is copied into the registry
+// on the first start, so chat works at once with no model hub and no training run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureNpmPackages, pythonCan } from './setup.mjs';
+import { ensureNpmPackages } from './setup.mjs';
+import { installShippedModels } from './shipped-models.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const builtApp = join(root, 'build', 'index.html');
@@ -31,17 +30,23 @@ ensureNpmPackages();
 if (!process.env.HEARTH_STATIC_DIR) {
 	const reason = staleReason();
 	if (reason) {
-		console.log(`[start] building the app (${reason})…`);
-		const { status } = spawnSync('npx', ['vite', 'build'], { cwd: root, stdio: 'inherit' });
+		console.log(`[start] building the app (${reason}; about a minute on two cores)…`);
+		const started = Date.now();
+		// Vite's own summary is ~190 lines of chunk sizes and a hint about `vite preview` that
+		// does not apply here; warnings and errors still show.
+		const { status } = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+			cwd: root,
+			stdio: 'inherit'
+		});
 		if (status !== 0) {
 			console.error('[start] the app build failed; see the output above');
 			process.exit(status ?? 1);
 		}
+		console.log(`[start] built in ${Math.round((Date.now() - started) / 1000)} s`);
 	}
 }
 
-const registryDir = process.env.HEARTH_REGISTRY_DIR ?? join(root, 'registry');
-if (!existsSync(join(registryDir, 'hearth-demo', 'index.json'))) publishDemoModel();
+for (const model of installShippedModels()) console.log(`[start] ${model} added to the registry`);
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'sync-server', 'main.ts')], {
 	cwd: root,
@@ -52,25 +57,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.on(signal, () => server.kill(signal));
 }
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-
-/** Trains and publishes the demo model into the registry, or explains why it cannot. */
-function publishDemoModel() {
-	if (!pythonCan('import torch')) {
-		console.warn(
-			'[start] the demo model is not in the registry yet, and training it needs PyTorch:\n' +
-				'        sudo apt-get install -y python3-torch python3-numpy libopenblas0-pthread\n' +
-				'        then run `npm start` again (the app works without it; other models still load)'
-		);
-		return;
-	}
-	console.log('[start] training the demo model with the pipeline (first start only)…');
-	const { status } = spawnSync(
-		'npx',
-		['tsx', 'training/pipeline.ts', '--config', 'demo', '--registry', registryDir, '--reuse'],
-		{ cwd: root, stdio: 'inherit' }
-	);
-	if (status !== 0) console.warn('[start] the demo model could not be built; see the output above');
-}
 
 /** Why the app needs building, or null when build/ is newer than every input. */
 function staleReason() {

@@ -1,9 +1,10 @@
-// Runs the `ci` and `demo` pipelines once for the whole pipeline suite, each publishing into a
-// temporary registry. A run already in training/out/<config> whose recorded inputs digest
-// matches today's sources and configs is reused (only publish runs again), so re-running the
-// suite after an unrelated change costs seconds instead of training runs. The pipeline's own
-// lock makes a second suite (or a hand-started run) wait rather than write the same files at
-// the same time.
+// Runs the `ci` pipeline once for the whole pipeline suite, publishing into a temporary
+// registry. (The demo model is not trained here: it ships in shipped-models/, and
+// shipped-demo-model.test.ts holds it to its bars.) A run already in training/out/ci whose
+// recorded inputs digest matches today's sources and config is reused (only publish runs
+// again), so re-running the suite after an unrelated change costs seconds instead of a training
+// run. The pipeline's own lock makes a second suite (or a hand-started run) wait rather than
+// write the same files at the same time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,11 +21,10 @@ export interface PipelineRun {
 declare module 'vitest' {
 	export interface ProvidedContext {
 		ciRun: PipelineRun;
-		demoRun: PipelineRun;
 	}
 }
 
-function runPipeline(config: 'ci' | 'demo', registries: string[]): PipelineRun {
+function runPipeline(config: 'ci', registries: string[]): PipelineRun {
 	const registry = mkdtempSync(join(tmpdir(), `hearth-${config}-registry-`));
 	registries.push(registry);
 	const run = spawnSync(
@@ -46,9 +46,6 @@ export default function setup(project: TestProject): () => void {
 	};
 	try {
 		project.provide('ciRun', runPipeline('ci', registries));
-		// The demo model is what a newcomer chats with: its own ten-minute training run is the
-		// only way to know it answers its seed questions (demo-model.test.ts).
-		project.provide('demoRun', runPipeline('demo', registries));
 	} catch (error) {
 		removeRegistries();
 		throw error;

@@ -1,0 +1,120 @@
+// The demo model — what a newcomer chats with — ships in shipped-models/ so nobody waits for a
+// training run. These checks hold the shipped files to what the pipeline promised when it
+// published them: every blob hashes to its manifest, and the int4 graph the browser downloads by
+// default, run through onnxruntime with the model's own chat template and tokenizer, answers
+// the seed questions of every skill. Training the demo config from scratch is one command
+// (`npm run pipeline:ship-demo`); the `ci` config proves in this suite that the pipeline learns.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHIPPED_REGISTRY } from '../../scripts/shipped-models.mjs';
+import { OnnxDecoder } from '../../training/build/onnx-decoder';
+import { stopIdsOf } from '../../training/build/onnx-evaluation';
+import { loadConfig } from '../../training/configs/config';
+import { loadChatFormat } from '../../training/datasets/load-chat-format';
+import { checkableSkill } from '../../training/datasets/oasst-tree';
+import { publishedVersions } from '../../training/publish/publish';
+import { verifyRegistry } from '../../training/publish/verify';
+import { generateTrees } from '../../training/seed/generate';
+import {
+	parseRegistryIndex,
+	parseVersionManifest,
+	registryPaths,
+	type VersionManifest
+} from '../../src/lib/protocol/registry';
+
+const MODEL = 'hearth-demo';
+const SKILLS = 14;
+const PER_SKILL = 4;
+const MAX_NEW_TOKENS = 48;
+
+function latestManifest(): VersionManifest {
+	const indexPath = join(SHIPPED_REGISTRY, registryPaths.index(MODEL));
+	const index = parseRegistryIndex(JSON.parse(readFileSync(indexPath, 'utf8')), indexPath);
+	const path = join(SHIPPED_REGISTRY, registryPaths.manifest(MODEL, index.latest));
+	return parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+}
+
+/** The model directory a browser assembles from the manifest: each file is its blob. */
+function materialize(manifest: VersionManifest): string {
+	const dir = mkdtempSync(join(tmpdir(), 'hearth-shipped-demo-'));
+	for (const { path, sha256 } of manifest.files) {
+		mkdirSync(dirname(join(dir, path)), { recursive: true });
+		copyFileSync(join(SHIPPED_REGISTRY, registryPaths.blob(sha256)), join(dir, path));
+	}
+	return dir;
+}
+
+/** The first single-question seed trees of each skill: their question and best-ranked reply. */
+function seedQuestions(): { skill: string; question: string; answer: string }[] {
+	const config = loadConfig('training/configs/demo.json');
+	const picked = new Map<string, { skill: string; question: string; answer: string }[]>();
+	for (const tree of generateTrees(config.seed_trees, config.seed)) {
+		const best = tree.prompt.replies?.find((reply) => reply.rank === 0);
+		// A tree with a follow-up question names the follow-up's skill, not the first question's.
+		if (!best || best.replies?.length) continue;
+		const skill = checkableSkill(tree)!;
+		const list = picked.get(skill) ?? [];
+		if (list.length < PER_SKILL)
+			list.push({ skill, question: tree.prompt.text, answer: best.text });
+		picked.set(skill, list);
+	}
+	return [...picked.values()].flat();
+}
+
+describe('the shipped demo model', () => {
+	const manifest = latestManifest();
+	const report = manifest.evaluation as Record<string, number>;
+
+	it('is a registry whose every blob matches its manifest hash and size', async () => {
+		const { problems, manifests, blobs } = await verifyRegistry(SHIPPED_REGISTRY);
+		expect(problems).toEqual([]);
+		expect(manifests).toBe((await publishedVersions(join(SHIPPED_REGISTRY, MODEL))).length);
+		expect(blobs).toBe(new Set(manifest.files.map((f) => f.sha256)).size);
+	});
+
+	it('met its evaluation bars when it was published, per skill and through the int4 graph', () => {
+		expect(report['onnx.q4.exact_match.seen']).toBeGreaterThanOrEqual(0.85);
+		const skills = Object.keys(report).filter((name) => name.startsWith('exact_match.seen.'));
+		expect(skills).toHaveLength(SKILLS);
+		for (const skill of skills) expect.soft(report[skill], skill).toBeGreaterThanOrEqual(0.6);
+	});
+
+	describe('asked in plain text through onnxruntime, as the chat page asks it', () => {
+		let modelDir: string;
+		let decoder: OnnxDecoder;
+		beforeAll(async () => {
+			modelDir = materialize(manifest);
+			decoder = await OnnxDecoder.load(modelDir, 'q4');
+		});
+		afterAll(async () => {
+			await decoder?.release();
+			rmSync(modelDir, { recursive: true, force: true });
+		});
+
+		it('replies to seed questions of every skill with their best-ranked answer', async () => {
+			const chat = loadChatFormat(modelDir);
+			const stopIds = await stopIdsOf(modelDir);
+			const questions = seedQuestions();
+			expect(new Set(questions.map((q) => q.skill)).size).toBe(SKILLS);
+
+			const wrongBySkill = new Map<string, string[]>();
+			for (const { skill, question, answer } of questions) {
+				const prompt = chat.promptIds([{ role: 'user', content: question }]);
+				const reply = chat.decode(await decoder.greedy(prompt, MAX_NEW_TOKENS, stopIds), true);
+				if (reply === answer) continue;
+				const wrong = wrongBySkill.get(skill) ?? [];
+				wrong.push(`${question} → ${reply} (expected ${answer})`);
+				wrongBySkill.set(skill, wrong);
+			}
+			const all = [...wrongBySkill.values()].flat();
+			expect(all.length / questions.length, all.join('\n')).toBeLessThanOrEqual(0.15);
+			// No skill may be mostly forgotten, whatever the overall figure.
+			for (const [skill, wrong] of wrongBySkill)
+				expect
+					.soft(wrong.length, `${skill}: ${wrong.join('; ')}`)
+					.toBeLessThanOrEqual(PER_SKILL / 2);
+		});
+	});
+});
