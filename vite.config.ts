@@ -9,5 +9,8 @@ export default defineConfig({
 	plugins: [sveltekit()],
 	worker: { format: 'es' },
 	optimizeDeps: { exclude: ['onnxruntime-web', '@mlc-ai/web-llm'] },
+	// Rolldown warns when plugins take "significant time", which on two cores is every build:
+	// twenty lines of profiling advice in each `npm start` that nobody can act on.
+	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
 	server: api ? { proxy: { '/api': api, '/registry': api } } : undefined
 });

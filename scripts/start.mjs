@@ -32,15 +32,18 @@ if (!process.env.HEARTH_STATIC_DIR) {
 	if (reason) {
 		console.log(`[start] building the app (${reason}; about a minute on two cores)…`);
 		const started = Date.now();
-		// Vite's own summary is ~190 lines of chunk sizes and a hint about `vite preview` that
-		// does not apply here; warnings and errors still show.
-		const { status } = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+		// Vite's own summary is ~190 lines of chunk sizes, and SvelteKit ends it with a hint to
+		// run `vite preview`, which does not apply here: only warnings (stderr) show, and the
+		// rest only when the build fails.
+		const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
 			cwd: root,
-			stdio: 'inherit'
+			stdio: ['ignore', 'pipe', 'inherit'],
+			encoding: 'utf8'
 		});
-		if (status !== 0) {
+		if (build.status !== 0) {
+			process.stdout.write(build.stdout ?? '');
 			console.error('[start] the app build failed; see the output above');
-			process.exit(status ?? 1);
+			process.exit(build.status ?? 1);
 		}
 		console.log(`[start] built in ${Math.round((Date.now() - started) / 1000)} s`);
 	}

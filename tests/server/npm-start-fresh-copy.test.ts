@@ -85,6 +85,9 @@ describe(
 			expect(url, output.join('\n')).toBeDefined();
 			expect(output).toContain('[start] hearth-demo added to the registry');
 			expect(output.join('\n')).not.toMatch(/pipeline|training/i);
+			// A newcomer reads what it says: no build summary, no hint to run `vite preview`.
+			expect(output.join('\n')).not.toMatch(/preview/);
+			expect(output.length, output.join('\n')).toBeLessThan(12);
 			expect(existsSync(join(copy, 'training', 'out'))).toBe(false);
 		});
 
