@@ -312,6 +312,9 @@ describe.each(dialects)('fuzzing the API on %s', (dialect) => {
 			fc.asyncProperty(
 				fc.array(fc.oneof(answer, noise), { minLength: 1, maxLength: 4 }),
 				async (entries) => {
+					// A "__proto__" or "constructor" key makes the server refuse the whole body (400 in
+					// json-body.ts) before any mutation is read: a property of its own, tested there.
+					fc.pre(!/"(__proto__|constructor)"/.test(JSON.stringify(entries)));
 					if ((await fuzzer.pull()).leases.length < 3) await fuzzer.lease(5);
 					held = (await fuzzer.pull()).leases.map((l) => l.task);
 					const mutations = entries.map((e) => ({ seq: seq++, ...e }));
