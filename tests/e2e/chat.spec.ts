@@ -77,6 +77,25 @@ test("a newcomer's first message is answered by the model this server serves, wi
 	await expect(page.getByTestId('model-bar')).toContainText('Hearth demo (q4)');
 });
 
+test('a newcomer is told what the demo model was trained for, and a starter prompt is answered', async ({
+	page,
+	demo
+}) => {
+	await page.goto('/');
+	const intro = page.getByTestId('demo-intro');
+	await expect(intro).toContainText('is a tiny demonstration model');
+	await expect(intro).toContainText('It was trained for addition');
+	const starter = page.getByTestId('starter-prompt').first();
+	const question = (await starter.textContent())!.trim();
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await starter.click();
+	await waitForReplies(page, 1);
+	await expect(messages(page).first().getByTestId('message-content')).toHaveText(question);
+	const [reply] = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+	expect(reply.finishReason).toBe('stop');
+	expect(reply.content).not.toBe('');
+});
+
 test('Stop ends the reply where it is and keeps what was written', async ({ page }) => {
 	await chooseModel(page, 'hearth-demo', 'wasm');
 	await page.goto('/');
