@@ -57,45 +57,29 @@ export function moderationRoutes(app: FastifyInstance, service: Service): void {
 		}
 	);
 
+	// Each moderator action on one message or tree: the same route shape, another function.
 	const messageAction = { schema: { params: messageIdParamsSchema, body: moderationReasonSchema } };
-	api.post('/api/moderation/messages/:messageId/delete', messageAction, async (request) =>
-		deleteMessage(service, await moderator(request), request.params.messageId, request.body.reason)
-	);
-	api.post('/api/moderation/messages/:messageId/undelete', messageAction, async (request) =>
-		undeleteMessage(
-			service,
-			await moderator(request),
-			request.params.messageId,
-			request.body.reason
-		)
-	);
+	const messageActions = [
+		['delete', deleteMessage],
+		['undelete', undeleteMessage]
+	] as const;
+	for (const [name, act] of messageActions) {
+		api.post(`/api/moderation/messages/:messageId/${name}`, messageAction, async (request) =>
+			act(service, await moderator(request), request.params.messageId, request.body.reason)
+		);
+	}
 
 	const treeAction = { schema: { params: treeIdParamsSchema, body: moderationReasonSchema } };
-	api.post('/api/moderation/trees/:treeId/halt', treeAction, async (request) =>
-		haltTreeByModerator(
-			service,
-			await moderator(request),
-			request.params.treeId,
-			request.body.reason
-		)
-	);
-	api.post('/api/moderation/trees/:treeId/restart', treeAction, async (request) =>
-		restartTreeByModerator(
-			service,
-			await moderator(request),
-			request.params.treeId,
-			request.body.reason
-		)
-	);
-
-	api.post('/api/moderation/trees/:treeId/activate', treeAction, async (request) =>
-		activateTreeByModerator(
-			service,
-			await moderator(request),
-			request.params.treeId,
-			request.body.reason
-		)
-	);
+	const treeActions = [
+		['halt', haltTreeByModerator],
+		['restart', restartTreeByModerator],
+		['activate', activateTreeByModerator]
+	] as const;
+	for (const [name, act] of treeActions) {
+		api.post(`/api/moderation/trees/:treeId/${name}`, treeAction, async (request) =>
+			act(service, await moderator(request), request.params.treeId, request.body.reason)
+		);
+	}
 
 	const userAction = { schema: { params: userIdParamsSchema, body: moderationReasonSchema } };
 	api.post('/api/moderation/users/:userId/ban', userAction, async (request) =>
