@@ -10,7 +10,7 @@ export const DEBIAN_PYTHON: string;
 export const systemPackages: SystemPackage[];
 export const pythonModules: string[];
 export function ensureNpmPackages(): void;
-export function ensureSystemPackages(): void;
+export function ensureSystemPackages(): string;
 export function findPython(env?: NodeJS.ProcessEnv): {
 	python: string | null;
 	tried: { candidate: string; problem: string }[];

@@ -118,7 +118,9 @@ function noPythonMessage(tried) {
 /**
  * Installs the Debian packages the tests need when we may, or says exactly what to run. The
  * Python packages are skipped when some Python (HEARTH_PYTHON, python3 on the PATH) already
- * has every module the trainer imports.
+ * has every module the trainer imports. Returns that Python, so the caller need not look for it
+ * again (each look imports PyTorch: seconds).
+ * @returns {string}
  */
 export function ensureSystemPackages() {
 	const { python, tried } = findPython();
@@ -131,7 +133,7 @@ export function ensureSystemPackages() {
 			return !p.present?.();
 		})
 		.map((p) => p.deb);
-	if (missing.length === 0) return;
+	if (python && missing.length === 0) return python;
 	const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 	if (!canInstall) {
 		fail(
@@ -146,6 +148,7 @@ export function ensureSystemPackages() {
 	run('apt-get', ['install', '-y', '-q', ...missing], aptEnv);
 	const after = findPython();
 	if (!after.python) fail(noPythonMessage(after.tried));
+	return after.python;
 }
 
 /** The directory holding Debian's PostgreSQL server binaries (initdb, postgres), if any. */

@@ -1,10 +1,9 @@
 // `npm test`: set up what is missing, then run every suite in order, stopping at the first failure.
 import { spawnSync } from 'node:child_process';
-import { ensureNpmPackages, ensureSystemPackages, resolvePython } from './setup.mjs';
+import { ensureNpmPackages, ensureSystemPackages } from './setup.mjs';
 
 ensureNpmPackages();
-ensureSystemPackages();
-const python = resolvePython();
+const python = ensureSystemPackages();
 
 const env = {
 	...process.env,

@@ -8,6 +8,7 @@ import type { TreeState } from '../../src/lib/protocol/trees';
 import { generateTrees } from '../../training/seed/generate';
 import { buildDemoData, type DemoData } from '../tree-manager/demo-trees';
 import { inWriteTransaction, type Trx } from './transaction';
+import { treeRow } from './tree-writes';
 import type { Service } from './write-session';
 
 /** Seed conversations drawn from; the same seed gives the same texts. */
@@ -95,14 +96,7 @@ export async function loadDemoData(service: Service): Promise<DemoDataSummary> {
 				.insertInto('trees')
 				.values(
 					chunk.map(({ tree, origin, createdAt, history }) => ({
-						id: tree.id,
-						lang: tree.lang,
-						state: tree.state,
-						goal_size: tree.goalSize,
-						won_lottery_at: tree.wonLotteryAt,
-						origin,
-						created_at: createdAt,
-						updated_at: history.at(-1)!.at,
+						...treeRow(tree, origin, createdAt, history.at(-1)!.at),
 						demo: 1
 					}))
 				)

@@ -56,6 +56,25 @@ export async function insertMessage(session: WriteSession, m: NewMessage): Promi
 	};
 }
 
+/** The `trees` row of `tree`, however it came to exist (a new prompt, an import, demo data). */
+export function treeRow(
+	tree: TreeSnapshot,
+	origin: string | null,
+	createdAt: number,
+	updatedAt: number
+) {
+	return {
+		id: tree.id,
+		lang: tree.lang,
+		state: tree.state,
+		goal_size: tree.goalSize,
+		won_lottery_at: tree.wonLotteryAt,
+		origin,
+		created_at: createdAt,
+		updated_at: updatedAt
+	};
+}
+
 /** The tree row of a new tree (its root message is inserted separately), with its tags. */
 export async function insertTreeRow(
 	session: WriteSession,
@@ -64,16 +83,7 @@ export async function insertTreeRow(
 ): Promise<void> {
 	await session.trx
 		.insertInto('trees')
-		.values({
-			id: tree.id,
-			lang: tree.lang,
-			state: tree.state,
-			goal_size: tree.goalSize,
-			won_lottery_at: tree.wonLotteryAt,
-			origin,
-			created_at: session.now,
-			updated_at: session.now
-		})
+		.values(treeRow(tree, origin, session.now, session.now))
 		.execute();
 	if (tags.length > 0) {
 		await session.trx

@@ -256,18 +256,23 @@ export function chooseModel(
 						why: `${AVAILABILITY_NOTE[availability(fit.record)]}, the next best`
 					}))[0];
 
+	/** What runs when `failedFit` just failed, its reason led by `lead`; undefined when it did not. */
+	const standInChoice = (failedFit: ModelFit, lead: string): ModelChoice | undefined => {
+		const stand = failed(failedFit.record) ? standIn(failedFit) : undefined;
+		if (!stand) return undefined;
+		return {
+			record: stand.fit.record,
+			device: stand.fit.device,
+			replaces: failedFit.record,
+			reason: `${lead}${failedFit.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}. It ${stand.fit.reasons[0]}.`,
+			fits
+		};
+	};
+
 	const preferred = preferredId ? fits.find((fit) => fit.record.id === preferredId) : undefined;
 	if (preferred?.fits) {
-		const stand = failed(preferred.record) ? standIn(preferred) : undefined;
-		if (stand) {
-			return {
-				record: stand.fit.record,
-				device: stand.fit.device,
-				replaces: preferred.record,
-				reason: `You chose ${preferred.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}. It ${stand.fit.reasons[0]}.`,
-				fits
-			};
-		}
+		const stand = standInChoice(preferred, 'You chose ');
+		if (stand) return stand;
 		return {
 			record: preferred.record,
 			device: preferred.device,
@@ -291,16 +296,8 @@ export function chooseModel(
 			fits
 		};
 	}
-	const stand = failed(best.record) ? standIn(best) : undefined;
-	if (stand) {
-		return {
-			record: stand.fit.record,
-			device: stand.fit.device,
-			replaces: best.record,
-			reason: `${instead}${deviceSituation(probe)}: ${best.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}. It ${stand.fit.reasons[0]}.`,
-			fits
-		};
-	}
+	const stand = standInChoice(best, `${instead}${deviceSituation(probe)}: `);
+	if (stand) return stand;
 	const smaller = candidates.some(
 		(fit) =>
 			fit.tier === best.tier &&
