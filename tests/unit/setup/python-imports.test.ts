@@ -2,11 +2,16 @@
 // machine, so every third-party module the Python code imports must be in it. A module someone
 // installed by hand once made every newcomer's `npm test` fail while CI stayed green.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPython, pythonModules, resolvePython } from '../../../scripts/setup.mjs';
+import {
+	DEBIAN_PYTHON,
+	findPython,
+	pythonModules,
+	resolvePython
+} from '../../../scripts/setup.mjs';
 
 const PYTHON_SOURCES = ['training', 'tests/trainer', 'bench'];
 
@@ -63,16 +68,20 @@ describe('the Python modules the setup installs', { timeout: PROBE_TIMEOUT_MS },
 		const dir = mkdtempSync(join(tmpdir(), 'hearth-python-'));
 		afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-		it('rejects a Python that lacks one module, naming it, and says what it tried', () => {
-			// A Python with torch and numpy but no tqdm: the case that broke fresh machines.
+		/** A Python with torch and numpy but no tqdm, the case that broke fresh machines, at `path`. */
+		function pythonWithoutTqdm(path: string): string {
 			writeFileSync(
 				join(dir, 'tqdm.py'),
 				'raise ModuleNotFoundError("No module named \'tqdm\'")\n'
 			);
-			const wrapper = join(dir, 'python-without-tqdm');
-			writeFileSync(wrapper, `#!/bin/sh\nPYTHONPATH=${dir} exec ${python} "$@"\n`);
-			chmodSync(wrapper, 0o755);
+			mkdirSync(dirname(path), { recursive: true });
+			writeFileSync(path, `#!/bin/sh\nPYTHONPATH=${dir} exec ${python} "$@"\n`);
+			chmodSync(path, 0o755);
+			return path;
+		}
 
+		it('rejects a Python that lacks one module, naming it, and says what it tried', () => {
+			const wrapper = pythonWithoutTqdm(join(dir, 'python-without-tqdm'));
 			const found = findPython({ ...process.env, HEARTH_PYTHON: wrapper });
 			expect(found.python).toBeNull();
 			expect(found.tried).toEqual([
@@ -81,6 +90,18 @@ describe('the Python modules the setup installs', { timeout: PROBE_TIMEOUT_MS },
 			expect(() => resolvePython({ ...process.env, HEARTH_PYTHON: wrapper })).toThrow(
 				/tried: .*python-without-tqdm \(ModuleNotFoundError: No module named 'tqdm'\)[\s\S]*HEARTH_PYTHON/
 			);
+		});
+
+		it("tries python3 on the PATH first, then Debian's", () => {
+			const bin = dirname(pythonWithoutTqdm(join(dir, 'bin', 'python3')));
+			const env = { ...process.env, HEARTH_PYTHON: '', PATH: `${bin}:${process.env.PATH}` };
+			const found = findPython(env);
+			expect(found.tried[0]).toEqual({
+				candidate: 'python3',
+				problem: "ModuleNotFoundError: No module named 'tqdm'"
+			});
+			// Debian's comes next: chosen when it has the modules, else named as tried.
+			expect(found.python ?? found.tried[1].candidate).toBe(DEBIAN_PYTHON);
 		});
 
 		it('honours HEARTH_PYTHON and names an interpreter that does not exist', () => {
