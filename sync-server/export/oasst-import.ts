@@ -16,6 +16,7 @@ import {
 import { TEXT_BODY_CEILING } from '../../src/lib/protocol/tasks';
 import { entityIdSchema, langSchema, type TreeState } from '../../src/lib/protocol/trees';
 import { inWriteTransaction } from '../trees/transaction';
+import { treeRow } from '../trees/tree-writes';
 import type { Service } from '../trees/write-session';
 
 /**
@@ -259,16 +260,20 @@ export async function importTrees(
 			const root = tree.messages[0].node;
 			await trx
 				.insertInto('trees')
-				.values({
-					id: tree.id,
-					lang: root.lang!,
-					state: tree.state,
-					goal_size: goalSize,
-					won_lottery_at: wonLotteryStates.has(tree.state) ? createdAt(tree.messages[0]) : null,
-					origin: tree.origin,
-					created_at: createdAt(tree.messages[0]),
-					updated_at: now
-				})
+				.values(
+					treeRow(
+						{
+							id: tree.id,
+							lang: root.lang!,
+							state: tree.state,
+							goalSize,
+							wonLotteryAt: wonLotteryStates.has(tree.state) ? createdAt(tree.messages[0]) : null
+						},
+						tree.origin,
+						createdAt(tree.messages[0]),
+						now
+					)
+				)
 				.execute();
 			if (tree.tags.length > 0) {
 				await trx

@@ -58,7 +58,7 @@ export async function insertMessage(session: WriteSession, m: NewMessage): Promi
 
 /** The `trees` row of `tree`, however it came to exist (a new prompt, an import, demo data). */
 export function treeRow(
-	tree: TreeSnapshot,
+	tree: Pick<TreeSnapshot, 'id' | 'lang' | 'state' | 'goalSize' | 'wonLotteryAt'>,
 	origin: string | null,
 	createdAt: number,
 	updatedAt: number
