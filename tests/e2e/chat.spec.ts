@@ -177,9 +177,10 @@ test('Regenerate and edit make siblings to switch between, and a reload keeps th
 	const firstReply = await newestReply();
 
 	await replies(page).first().getByRole('button', { name: 'Regenerate' }).click();
-	await waitForReplies(page, 1);
 	const switcher = replies(page).first().getByTestId('sibling-switcher');
+	// The first reply is finished too: wait for the new sibling before waiting for it to finish.
 	await expect(switcher).toContainText('2/2');
+	await waitForReplies(page, 1);
 	const secondReply = await newestReply();
 	await switcher.getByRole('button', { name: 'Previous version' }).click();
 	await expect(switcher).toContainText('1/2');
@@ -189,9 +190,9 @@ test('Regenerate and edit make siblings to switch between, and a reload keeps th
 	await question.getByRole('button', { name: 'Edit' }).click();
 	await question.getByLabel('Edit your message').fill('What is 4 plus 4?');
 	await question.getByRole('button', { name: 'Save and send' }).click();
-	await waitForReplies(page, 1);
 	await expect(messages(page).first()).toContainText('What is 4 plus 4?');
 	await expect(messages(page).first().getByTestId('sibling-switcher')).toContainText('2/2');
+	await waitForReplies(page, 1);
 
 	await page.reload();
 	await expect(messages(page).first()).toContainText('What is 4 plus 4?');
