@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// Three suites: unit (pure logic, Dexie on fake-indexeddb), server (SQLite and a real
-// PostgreSQL started by the global setup) and pipeline (trains the `ci` model for real once).
+// Four suites: unit (pure logic, Dexie on fake-indexeddb), server (SQLite and a real
+// PostgreSQL started by the global setup), pipeline (trains the `ci` model for real once) and
+// component (Svelte components rendered in jsdom with @testing-library/svelte).
 export default defineConfig({
 	plugins: [svelte({ compilerOptions: { runes: true } })],
 	resolve: { alias: { $lib: path('./src/lib'), $workers: path('./workers') } },
@@ -40,6 +41,18 @@ export default defineConfig({
 					testTimeout: 300_000,
 					hookTimeout: 900_000,
 					fileParallelism: false
+				}
+			},
+			{
+				extends: true,
+				// Svelte's browser build: its default (server) build cannot mount components.
+				resolve: { conditions: ['browser'] },
+				test: {
+					name: 'component',
+					include: ['tests/component/**/*.test.ts'],
+					environment: 'jsdom',
+					// jest-dom matchers, and the rendered components unmounted after each test.
+					setupFiles: ['tests/component/setup.ts', '@testing-library/svelte/vitest']
 				}
 			}
 		]
