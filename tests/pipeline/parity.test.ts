@@ -28,7 +28,7 @@ const TINY_CONFIG = {
 };
 
 function torchReference(command: 'init' | 'logits', request: object): Record<string, unknown> {
-	const out = execFileSync(resolvePython(), ['-m', 'training.build.torch_reference', command], {
+	const out = execFileSync(resolvePython(), ['-m', 'tests.pipeline.torch_reference', command], {
 		input: JSON.stringify(request),
 		maxBuffer: 1 << 30
 	});

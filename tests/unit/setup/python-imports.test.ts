@@ -13,7 +13,7 @@ import {
 	resolvePython
 } from '../../../scripts/setup.mjs';
 
-const PYTHON_SOURCES = ['training', 'tests/trainer', 'bench'];
+const PYTHON_SOURCES = ['training', 'tests/trainer', 'tests/pipeline', 'bench'];
 
 /**
  * Every absolute import in the Python sources with where it is, as Python's own parser reads

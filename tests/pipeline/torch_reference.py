@@ -1,11 +1,12 @@
-"""PyTorch reference for the ONNX build's parity checks, through the trainer's own model code.
+"""PyTorch reference for the ONNX build's parity checks (tests/pipeline/parity.test.ts), through
+the trainer's own model code.
 
 Run from the repository root with a JSON request on stdin; the answer is JSON on stdout.
 
-  python3 -m training.build.torch_reference init
+  python3 -m tests.pipeline.torch_reference init
       {"out": dir, "seed": int, "config": {Hugging Face config fields}}
       → writes a randomly initialised checkpoint (config.json + model.safetensors) to `out`
-  python3 -m training.build.torch_reference logits
+  python3 -m tests.pipeline.torch_reference logits
       {"checkpoint": dir, "input_ids": [[int]], "attention_mask": [[0|1]] (optional)}
       → {"logits": [B][T][V]} in float32 values
 """
@@ -42,6 +43,6 @@ COMMANDS = {"init": init, "logits": logits}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
-        sys.exit(f"usage: python3 -m training.build.torch_reference {'|'.join(COMMANDS)} < request.json")
+        sys.exit(f"usage: python3 -m tests.pipeline.torch_reference {'|'.join(COMMANDS)} < request.json")
     torch.set_num_threads(1)
     json.dump(COMMANDS[sys.argv[1]](json.load(sys.stdin)), sys.stdout)
