@@ -19,7 +19,8 @@ import sys
 import torch
 
 from training.trainer.checkpoint import load_causal_lm, save_checkpoint
-from training.trainer.model import CausalLM, ModelConfig
+from training.trainer.hf_config import ModelConfig
+from training.trainer.model import CausalLM
 
 
 def init(request: dict) -> dict:

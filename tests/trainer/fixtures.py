@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-from training.trainer.model import ModelConfig
+from training.trainer.hf_config import ModelConfig
 from training.trainer.tokenizer import byte_to_unicode
 
 END_OF_TEXT, IM_START, IM_END = 256, 257, 258

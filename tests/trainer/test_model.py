@@ -3,7 +3,8 @@ from dataclasses import replace
 
 import torch
 
-from training.trainer.model import CausalLM, ModelConfig, RewardModel
+from training.trainer.hf_config import ModelConfig
+from training.trainer.model import CausalLM, RewardModel
 
 from .fixtures import VOCAB_SIZE, tiny_config
 

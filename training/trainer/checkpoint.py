@@ -17,7 +17,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .model import CausalLM, ModelConfig, RewardModel
+from .hf_config import ModelConfig
+from .model import CausalLM, RewardModel
 
 WEIGHTS_FILE = "model.safetensors"
 SHARD_INDEX_FILE = "model.safetensors.index.json"

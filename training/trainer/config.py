@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import ModelConfig
+from .hf_config import ModelConfig
 from .precision import PRECISIONS
 from .tokenizer import Tokenizer
 

@@ -30,7 +30,8 @@ from . import dpo, reward, sft
 from .checkpoint import load_weights, read_config, read_weights, save_checkpoint, weights_path
 from .config import STAGES, RunConfig, StageConfig, load_run_config
 from .data import batches, read_jsonl, sequence_length
-from .model import CausalLM, ModelConfig, RewardModel
+from .hf_config import ModelConfig
+from .model import CausalLM, RewardModel
 from .optim import learning_rate, make_optimizer
 from .precision import autocast, effective_precision
 from .tokenizer import Tokenizer, find_tokenizer_dir
