@@ -1,18 +1,6 @@
-import type { Random } from '../random';
-import { nearMiss, type Question, type Skill } from '../skill';
+import type { Skill } from '../skill';
 import { words } from '../words';
-import { backwardsQuestion } from './backwards';
-
-export function letterCountQuestion(rng: Random, word: string, prompt: string): Question {
-	const stated = (n: number) => `The word "${word}" has ${n} letters.`;
-	return {
-		prompt,
-		answer: stated(word.length),
-		bare: String(word.length),
-		wrong: stated(nearMiss(rng, word.length)),
-		followUp: (next) => backwardsQuestion(next, word, 'Now spell it backwards.')
-	};
-}
+import { letterCountQuestion } from './word-questions';
 
 export const letterCount: Skill = {
 	name: 'letter-count',
