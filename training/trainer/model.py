@@ -4,8 +4,10 @@ It follows the Hugging Face Llama and Qwen2 definitions closely enough that thei
 load with a renaming only (see checkpoint.py): RoPE uses their "rotate half" layout and
 RMSNorm normalises in float32.
 
-Shapes: B batch, T new positions, P cached positions, S = P + T key positions, D hidden size,
-H query heads, Hkv key/value heads, hd head size, F MLP width, V vocabulary.
+Shapes: B batch, S new positions, P cached positions, T = P + S key positions (the letters of
+the ONNX dimensions sequence_length, past_sequence_length and total_sequence_length, as in
+training/build/decoder-graph.ts), D hidden size, H query heads, Hkv key/value heads, hd head
+size, F MLP width, V vocabulary.
 """
 
 from __future__ import annotations
@@ -36,10 +38,10 @@ class RMSNorm(nn.Module):
 
 
 def rotary_tables(position_ids: torch.Tensor, head_size: int, theta: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """cos and sin [B, 1, T, hd] for positions [B, T]; frequencies repeat across both halves."""
+    """cos and sin [B, 1, S, hd] for positions [B, S]; frequencies repeat across both halves."""
     inv_freq = 1.0 / theta ** (torch.arange(0, head_size, 2, device=position_ids.device).float() / head_size)
-    angles = position_ids.float()[..., None] * inv_freq  # [B, T, hd/2]
-    angles = torch.cat((angles, angles), dim=-1)  # [B, T, hd]
+    angles = position_ids.float()[..., None] * inv_freq  # [B, S, hd/2]
+    angles = torch.cat((angles, angles), dim=-1)  # [B, S, hd]
     return angles.cos()[:, None], angles.sin()[:, None]
 
 
@@ -72,27 +74,27 @@ class Attention(nn.Module):
         allowed: torch.Tensor,
         past: tuple[torch.Tensor, torch.Tensor] | None,
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        B, T, _ = x.shape
-        q = self.q(x).view(B, T, self.heads, self.head_size).transpose(1, 2)  # [B, H, T, hd]
-        k = self.k(x).view(B, T, self.kv_heads, self.head_size).transpose(1, 2)  # [B, Hkv, T, hd]
-        v = self.v(x).view(B, T, self.kv_heads, self.head_size).transpose(1, 2)  # [B, Hkv, T, hd]
+        B, S, _ = x.shape
+        q = self.q(x).view(B, S, self.heads, self.head_size).transpose(1, 2)  # [B, H, S, hd]
+        k = self.k(x).view(B, S, self.kv_heads, self.head_size).transpose(1, 2)  # [B, Hkv, S, hd]
+        v = self.v(x).view(B, S, self.kv_heads, self.head_size).transpose(1, 2)  # [B, Hkv, S, hd]
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
         if past is not None:
-            k = torch.cat((past[0], k), dim=2)  # [B, Hkv, S, hd]
+            k = torch.cat((past[0], k), dim=2)  # [B, Hkv, T, hd]
             v = torch.cat((past[1], v), dim=2)
         present = (k, v)
 
         # Each key/value head serves a consecutive group of query heads.
         group = self.heads // self.kv_heads
-        k = k.repeat_interleave(group, dim=1)  # [B, H, S, hd]
+        k = k.repeat_interleave(group, dim=1)  # [B, H, T, hd]
         v = v.repeat_interleave(group, dim=1)
 
-        scores = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_size)  # [B, H, T, S]
+        scores = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_size)  # [B, H, S, T]
         # The most negative finite value rather than -inf: a row with no allowed key (a left-pad
         # query) then gets a uniform, harmless distribution instead of NaN.
         scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
         weights = F.softmax(scores.float(), dim=-1).to(q.dtype)
-        out = (weights @ v).transpose(1, 2).reshape(B, T, self.heads * self.head_size)  # [B, T, H·hd]
+        out = (weights @ v).transpose(1, 2).reshape(B, S, self.heads * self.head_size)  # [B, S, H·hd]
         return self.o(out), present
 
 
@@ -151,22 +153,22 @@ class Decoder(nn.Module):
         attention_mask: torch.Tensor | None = None,
         past: KVCache | None = None,
     ) -> tuple[torch.Tensor, KVCache]:
-        """Final hidden states [B, T, D] for input_ids [B, T] and the cache extended by them.
+        """Final hidden states [B, S, D] for input_ids [B, S] and the cache extended by them.
 
-        attention_mask [B, S] (1 = real token) covers the cached and the new positions; padding
+        attention_mask [B, T] (1 = real token) covers the cached and the new positions; padding
         may sit on either side. Positions count real tokens only, so a left-padded prompt sees
         the same positions as an unpadded one.
         """
-        B, T = input_ids.shape
+        B, S = input_ids.shape
         P = past[0][0].shape[2] if past else 0
         device = input_ids.device
         if attention_mask is None:
-            attention_mask = torch.ones(B, P + T, dtype=torch.long, device=device)
-        position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)[:, P:]  # [B, T]
+            attention_mask = torch.ones(B, P + S, dtype=torch.long, device=device)
+        position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)[:, P:]  # [B, S]
         cos, sin = rotary_tables(position_ids, self.config.head_size, self.config.rope_theta)
 
-        causal = torch.ones(T, P + T, dtype=torch.bool, device=device).tril(diagonal=P)  # [T, S]
-        allowed = causal[None, None] & attention_mask[:, None, None, :].bool()  # [B, 1, T, S]
+        causal = torch.ones(S, P + S, dtype=torch.bool, device=device).tril(diagonal=P)  # [S, T]
+        allowed = causal[None, None] & attention_mask[:, None, None, :].bool()  # [B, 1, S, T]
 
         x = self.tok_emb(input_ids)
         present: KVCache = []
@@ -189,7 +191,7 @@ class CausalLM(Decoder):
         attention_mask: torch.Tensor | None = None,
         past: KVCache | None = None,
     ) -> tuple[torch.Tensor, KVCache]:
-        """Next-token logits [B, T, V] and the extended cache."""
+        """Next-token logits [B, S, V] and the extended cache."""
         h, present = self.hidden_states(input_ids, attention_mask, past)
         head = self.tok_emb.weight if self.config.tie_word_embeddings else self.lm_head.weight
         return h @ head.T, present
