@@ -4,12 +4,19 @@
 // opset-17 operators (plus com.microsoft.MatMulNBits for int4 linears) that onnxruntime runs
 // on CPU, WebAssembly and WebGPU alike; no fused contrib attention or normalization.
 //
-// Shapes: B batch, S new positions, P cached positions, T = P + S key positions, D hidden,
-// H query heads, Hkv key/value heads, hd head size, F MLP width, V vocabulary.
+// Shapes, as in training/trainer/model.py: B batch, S new positions (`sequence_length`), P
+// cached positions (`past_sequence_length`), T = P + S key positions (`total_sequence_length`),
+// D hidden, H query heads, Hkv key/value heads, hd head size, F MLP width, V vocabulary.
+//
+// The pieces follow model.py's classes: `embedding` (tok_emb), `attentionMask` and
+// `rotaryAt` (Decoder.hidden_states, rotary_tables), `attention` (Attention), `mlp` (SwiGLU),
+// `decoderLayer` (Block), `rmsNorm` (RMSNorm) and `head` (the final norm and CausalLM's
+// logits). Every name in the graph is made unique in the order it is created, so the pieces
+// run in a fixed order and the graph comes out byte for byte the same each time.
 //
 // External data: one file per group — `embed`, `rope`, `layer.{i}`, `head` — so a version
 // that changes some layers leaves the other files byte-identical.
-import type { DecoderWeights, Tensor } from './checkpoint';
+import type { DecoderConfig, DecoderWeights, LayerWeights, Tensor } from './checkpoint';
 import { DataType, GraphBuilder, type SerializedModel } from './onnx-graph';
 import { INT4_BLOCK_SIZE, quantizeInt4 } from './quantize-int4';
 
@@ -28,9 +35,41 @@ export function buildDecoderGraph(
 ): SerializedModel {
 	const c = weights.config;
 	const g = new GraphBuilder();
-	const hd = c.headDim;
-	const group = c.numHeads / c.numKvHeads;
+	const inputs = decoderInputs(g, c);
+	const embed = embedding(g, c, weights.embed, inputs.inputIds);
+	const mask = attentionMask(g, inputs.inputIds, inputs.attentionMask);
+	const rotary = rotaryAt(g, c, inputs.positionIds);
+	const d: DecoderContext = { g, c, variant, mask, rotary, shared: sharedConstants(g, c) };
 
+	let x = embed.hidden;
+	weights.layers.forEach((layer, i) => {
+		x = decoderLayer(d, layer, i, x, inputs.past[i]);
+	});
+	head(d, weights, x, embed.table, inputs.inputIds);
+
+	declareOutputs(g, c);
+	return g.serialize({
+		graphName: `${c.modelType}-decoder-${variant}`,
+		fileName,
+		opsets: variant === 'q4' ? { '': OPSET, 'com.microsoft': 1 } : { '': OPSET },
+		irVersion: IR_VERSION,
+		producer: 'hearth-build'
+	});
+}
+
+/** What every piece of the graph reads: the builder, the config and the per-model values. */
+interface DecoderContext {
+	g: GraphBuilder;
+	c: DecoderConfig;
+	variant: Variant;
+	/** Which keys each query may see [B, 1, S, T], and the score the others get. */
+	mask: { allowed: string; maskedScore: string };
+	/** cos and sin at each position [B, 1, S, hd], shared by every layer. */
+	rotary: { cos: string; sin: string };
+	shared: ReturnType<typeof sharedConstants>;
+}
+
+function decoderInputs(g: GraphBuilder, c: DecoderConfig) {
 	const inputIds = g.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
 	const attentionMask = g.input('attention_mask', DataType.INT64, [
 		'batch_size',
@@ -43,21 +82,37 @@ export function buildDecoderGraph(
 				'batch_size',
 				c.numKvHeads,
 				'past_sequence_length',
-				hd
+				c.headDim
 			])
 		)
 	);
+	return { inputIds, attentionMask, positionIds, past };
+}
 
-	const embed = g.weight(
-		'tok_emb.weight',
-		DataType.FLOAT,
-		[c.vocabSize, c.hiddenSize],
-		bytesOf(weights.embed.data),
-		'embed'
-	);
-	let x = g.op('Gather', [embed, inputIds], { axis: 0 }, 'embed'); // [B, S, D]
+function declareOutputs(g: GraphBuilder, c: DecoderConfig) {
+	g.output('logits', DataType.FLOAT, ['batch_size', 'sequence_length', c.vocabSize]);
+	for (let i = 0; i < c.numLayers; i++) {
+		for (const kind of ['key', 'value']) {
+			g.output(`present.${i}.${kind}`, DataType.FLOAT, [
+				'batch_size',
+				c.numKvHeads,
+				'total_sequence_length',
+				c.headDim
+			]);
+		}
+	}
+}
 
-	// Which keys each query may see: key index j ≤ P + query index, and j not padding.
+/** The token embedding: its table (the tied head reads it too) and the hidden states [B, S, D]. */
+function embedding(g: GraphBuilder, c: DecoderConfig, weight: Tensor, inputIds: string) {
+	const shape = [c.vocabSize, c.hiddenSize];
+	const table = g.weight('tok_emb.weight', DataType.FLOAT, shape, bytesOf(weight.data), 'embed');
+	const hidden = g.op('Gather', [table, inputIds], { axis: 0 }, 'embed'); // [B, S, D]
+	return { table, hidden };
+}
+
+/** Which keys each query may see: key index j ≤ P + query index, and j not padding. */
+function attentionMask(g: GraphBuilder, inputIds: string, attentionMask: string) {
 	const one = g.int64([1], [], 'one');
 	const zero = g.int64([0], [], 'zero');
 	const newLength = g.op('Gather', [g.op('Shape', [inputIds]), one], { axis: 0 }, 'S');
@@ -79,199 +134,222 @@ export function buildDecoderGraph(
 	); // [B, 1, 1, T]
 	const allowed = g.op('And', [causal, notPadding], {}, 'allowed'); // [B, 1, S, T]
 	const maskedScore = g.float([MASKED_SCORE], [], 'masked_score');
+	return { allowed, maskedScore };
+}
 
-	// Rotary tables gathered by position: [B, 1, S, hd], shared by every layer.
+/** Rotary tables gathered by position: [B, 1, S, hd], shared by every layer. */
+function rotaryAt(g: GraphBuilder, c: DecoderConfig, positionIds: string) {
+	const hd = c.headDim;
 	const { cos, sin } = rotaryTables(c.maxPositions, hd, c.ropeTheta);
 	const cosTable = g.weight('rope.cos', DataType.FLOAT, [c.maxPositions, hd], bytesOf(cos), 'rope');
 	const sinTable = g.weight('rope.sin', DataType.FLOAT, [c.maxPositions, hd], bytesOf(sin), 'rope');
 	const headAxis = g.int64([1]);
-	const cosAt = g.op(
-		'Unsqueeze',
-		[g.op('Gather', [cosTable, positionIds], { axis: 0 }), headAxis],
-		{},
-		'cos'
-	);
-	const sinAt = g.op(
-		'Unsqueeze',
-		[g.op('Gather', [sinTable, positionIds], { axis: 0 }), headAxis],
-		{},
-		'sin'
-	);
+	const at = (table: string, name: string) =>
+		g.op('Unsqueeze', [g.op('Gather', [table, positionIds], { axis: 0 }), headAxis], {}, name);
+	return { cos: at(cosTable, 'cos'), sin: at(sinTable, 'sin') };
+}
 
-	const scale = g.float([Math.sqrt(hd)], [], 'sqrt_head_size');
-	const eps = g.float([c.rmsNormEps], [], 'rms_norm_eps');
+/** The small constants every layer shares, made once; their order sets their names and bytes. */
+function sharedConstants(g: GraphBuilder, c: DecoderConfig) {
+	const hd = c.headDim;
 	const splitHeads = (n: number) => g.int64([0, 0, n, hd]);
-	const qShape = splitHeads(c.numHeads);
-	const kvShape = splitHeads(c.numKvHeads);
-	const mergedShape = g.int64([0, 0, c.numHeads * hd]);
-	const repeatKv = g.int64([1, 1, group, 1, 1]);
-	const repeatedShape = g.int64([0, c.numHeads, -1, hd]);
-	const groupAxis = g.int64([2]);
-
-	const rmsNorm = (input: string, weight: Tensor, name: string, file: string) => {
-		const w = g.weight(name, DataType.FLOAT, weight.shape, bytesOf(weight.data), file);
-		const meanSquare = g.op('ReduceMean', [g.op('Mul', [input, input])], {
-			axes: [-1],
-			keepdims: 1
-		});
-		const rms = g.op('Sqrt', [g.op('Add', [meanSquare, eps])]);
-		return g.op('Mul', [g.op('Div', [input, rms]), w], {}, name);
+	return {
+		scale: g.float([Math.sqrt(hd)], [], 'sqrt_head_size'),
+		eps: g.float([c.rmsNormEps], [], 'rms_norm_eps'),
+		qShape: splitHeads(c.numHeads),
+		kvShape: splitHeads(c.numKvHeads),
+		mergedShape: g.int64([0, 0, c.numHeads * hd]),
+		repeatKv: g.int64([1, 1, c.numHeads / c.numKvHeads, 1, 1]),
+		repeatedShape: g.int64([0, c.numHeads, -1, hd]),
+		groupAxis: g.int64([2]),
+		lastAxis: g.int64([-1]),
+		halfStart: g.int64([0]),
+		halfMiddle: g.int64([hd / 2]),
+		halfEnd: g.int64([hd])
 	};
+}
 
-	const linear = (input: string, weight: Tensor, name: string, file: string, bias?: Tensor) => {
-		const [n, k] = weight.shape;
-		let out: string;
-		if (variant === 'q4') {
-			const q = quantizeInt4(weight.data, n, k);
-			const packed = g.weight(
-				`${name}.q4`,
-				DataType.UINT8,
-				[n, q.blocksPerRow, INT4_BLOCK_SIZE / 2],
-				q.packed,
-				file
-			);
-			const scales = g.weight(
-				`${name}.scales`,
-				DataType.FLOAT,
-				[n * q.blocksPerRow],
-				bytesOf(q.scales),
-				file
-			);
-			out = g.node('MatMulNBits', [input, packed, scales], {
-				name,
-				domain: 'com.microsoft',
-				attributes: { K: k, N: n, bits: 4, block_size: INT4_BLOCK_SIZE }
-			})[0];
-		} else {
-			const transposed = g.weight(
-				name,
-				DataType.FLOAT,
-				[k, n],
-				bytesOf(transpose(weight.data, n, k)),
-				file
-			);
-			out = g.op('MatMul', [input, transposed], {}, name);
-		}
-		if (!bias) return out;
-		const b = g.weight(
-			name.replace(/weight$/, 'bias'),
-			DataType.FLOAT,
-			bias.shape,
-			bytesOf(bias.data),
+/** Where a layer's pieces put their names: `layers.{i}.…` weights in the file `layer.{i}`. */
+interface LayerAt {
+	i: number;
+	prefix: string;
+	file: string;
+}
+
+/** One pre-norm block: x + attention(norm(x)), then x + MLP(norm(x)). */
+function decoderLayer(
+	d: DecoderContext,
+	layer: LayerWeights,
+	i: number,
+	x: string,
+	past: string[]
+) {
+	const at: LayerAt = { i, prefix: `layers.${i}.`, file: `layer.${i}` };
+	const h = rmsNorm(d, x, layer.attnNorm, at.prefix + 'attn_norm.weight', at.file);
+	x = d.g.op('Add', [x, attention(d, layer, at, h, past)], {}, at.prefix + 'attn_residual');
+	const m = rmsNorm(d, x, layer.mlpNorm, at.prefix + 'mlp_norm.weight', at.file);
+	return d.g.op('Add', [x, mlp(d, layer, at, m)], {}, at.prefix + 'mlp_residual');
+}
+
+/** Grouped-query attention over the cache and the new positions; writes `present.{i}.*`. */
+function attention(d: DecoderContext, layer: LayerWeights, at: LayerAt, h: string, past: string[]) {
+	const { g } = d;
+	const { qShape, kvShape, mergedShape, scale } = d.shared;
+	const project = (weight: Tensor, name: string, bias?: Tensor) =>
+		linear(d, h, weight, `${at.prefix}attn.${name}.weight`, at.file, bias);
+	const bias = layer.qkvBias;
+	const q = rotate(d, heads(d, project(layer.q, 'q', bias?.q), qShape)); // [B, H, S, hd]
+	const k = rotate(d, heads(d, project(layer.k, 'k', bias?.k), kvShape)); // [B, Hkv, S, hd]
+	const v = heads(d, project(layer.v, 'v', bias?.v), kvShape); // [B, Hkv, S, hd]
+	const [presentKey] = g.node('Concat', [past[0], k], {
+		attributes: { axis: 2 },
+		outputs: [`present.${at.i}.key`]
+	}); // [B, Hkv, T, hd]
+	const [presentValue] = g.node('Concat', [past[1], v], {
+		attributes: { axis: 2 },
+		outputs: [`present.${at.i}.value`]
+	});
+	const keysT = g.op('Transpose', [repeatHeads(d, presentKey)], { perm: [0, 1, 3, 2] }); // [B, H, hd, T]
+	const scores = g.op('Div', [g.op('MatMul', [q, keysT]), scale]); // [B, H, S, T]
+	const { allowed, maskedScore } = d.mask;
+	const probs = g.op('Softmax', [g.op('Where', [allowed, scores, maskedScore])], { axis: -1 });
+	const context = g.op('MatMul', [probs, repeatHeads(d, presentValue)]); // [B, H, S, hd]
+	const merged = g.op('Reshape', [
+		g.op('Transpose', [context], { perm: [0, 2, 1, 3] }),
+		mergedShape
+	]); // [B, S, H·hd]
+	return linear(d, merged, layer.o, at.prefix + 'attn.o.weight', at.file);
+}
+
+/** [B, S, heads·hd] → [B, heads, S, hd]. */
+function heads(d: DecoderContext, input: string, shape: string) {
+	return d.g.op('Transpose', [d.g.op('Reshape', [input, shape])], { perm: [0, 2, 1, 3] });
+}
+
+/**
+ * x·cos + rotate_half(x)·sin, rotate_half(x) = [−second half, first half]. Slice rather than
+ * Split: onnxruntime-web's WebGPU Split mis-sizes an equal split of a [B, Hkv, S, hd] input
+ * (its outputs come back empty).
+ */
+function rotate(d: DecoderContext, input: string) {
+	const { g } = d;
+	const { halfStart, halfMiddle, halfEnd, lastAxis } = d.shared;
+	const first = g.op('Slice', [input, halfStart, halfMiddle, lastAxis]);
+	const second = g.op('Slice', [input, halfMiddle, halfEnd, lastAxis]);
+	const rotated = g.op('Concat', [g.op('Neg', [second]), first], { axis: -1 });
+	return g.op('Add', [g.op('Mul', [input, d.rotary.cos]), g.op('Mul', [rotated, d.rotary.sin])]);
+}
+
+/** [B, Hkv, T, hd] → [B, H, T, hd]: each key/value head serves a group of consecutive query heads. */
+function repeatHeads(d: DecoderContext, input: string) {
+	const { g } = d;
+	const { groupAxis, repeatKv, repeatedShape } = d.shared;
+	if (d.c.numHeads === d.c.numKvHeads) return input;
+	return g.op('Reshape', [
+		g.op('Expand', [g.op('Unsqueeze', [input, groupAxis]), repeatKv]),
+		repeatedShape
+	]);
+}
+
+/** SwiGLU: down(silu(gate(x)) · up(x)). */
+function mlp(d: DecoderContext, layer: LayerWeights, at: LayerAt, m: string) {
+	const project = (input: string, weight: Tensor, name: string) =>
+		linear(d, input, weight, `${at.prefix}mlp.${name}.weight`, at.file);
+	const gate = project(m, layer.gate, 'gate');
+	const up = project(m, layer.up, 'up');
+	const silu = d.g.op('Mul', [gate, d.g.op('Sigmoid', [gate])]);
+	const act = d.g.op('Mul', [silu, up], {}, at.prefix + 'mlp.swiglu'); // [B, S, F]
+	return project(act, layer.down, 'down');
+}
+
+/** The final norm and the logits, written to the `logits` output. */
+function head(
+	d: DecoderContext,
+	weights: DecoderWeights,
+	x: string,
+	embed: string,
+	inputIds: string
+) {
+	const { g, c } = d;
+	const final = rmsNorm(d, x, weights.norm, 'norm.weight', 'head');
+	if (weights.lmHead) {
+		const logits = linear(d, final, weights.lmHead, 'lm_head.weight', 'head');
+		g.node('Identity', [logits], { outputs: ['logits'] });
+		return;
+	}
+	// Tied head: Gemm reads the embedding transposed in place, so neither the file nor the
+	// runtime holds a second copy of the largest matrix. It stays float32 in the int4 model
+	// too: the embedding must be float32 for Gather anyway, and a quantized copy would add
+	// bytes to download while losing precision on the logits.
+	const flat = g.op('Reshape', [final, g.int64([-1, c.hiddenSize])]); // [B·S, D]
+	const flatLogits = g.op('Gemm', [flat, embed], { transB: 1 }); // [B·S, V]
+	const logitsShape = g.op('Concat', [g.op('Shape', [inputIds]), g.int64([c.vocabSize])], {
+		axis: 0
+	});
+	g.node('Reshape', [flatLogits, logitsShape], { outputs: ['logits'] });
+}
+
+/** x / sqrt(mean(x²) + eps) · weight over the last axis. */
+function rmsNorm(d: DecoderContext, input: string, weight: Tensor, name: string, file: string) {
+	const { g } = d;
+	const w = g.weight(name, DataType.FLOAT, weight.shape, bytesOf(weight.data), file);
+	const meanSquare = g.op('ReduceMean', [g.op('Mul', [input, input])], { axes: [-1], keepdims: 1 });
+	const rms = g.op('Sqrt', [g.op('Add', [meanSquare, d.shared.eps])]);
+	return g.op('Mul', [g.op('Div', [input, rms]), w], {}, name);
+}
+
+/** input · weightᵀ (+ bias): MatMul on float32, MatMulNBits on int4 blocks in the q4 graph. */
+function linear(
+	d: DecoderContext,
+	input: string,
+	weight: Tensor,
+	name: string,
+	file: string,
+	bias?: Tensor
+) {
+	const { g } = d;
+	const [n, k] = weight.shape;
+	let out: string;
+	if (d.variant === 'q4') {
+		const q = quantizeInt4(weight.data, n, k);
+		const packed = g.weight(
+			`${name}.q4`,
+			DataType.UINT8,
+			[n, q.blocksPerRow, INT4_BLOCK_SIZE / 2],
+			q.packed,
 			file
 		);
-		return g.op('Add', [out, b]);
-	};
-
-	// x·cos + rotate_half(x)·sin, rotate_half(x) = [−second half, first half].
-	// Slice rather than Split: onnxruntime-web's WebGPU Split mis-sizes an equal split of a
-	// [B, Hkv, S, hd] input (its outputs come back empty).
-	const lastAxis = g.int64([-1]);
-	const halfStart = g.int64([0]);
-	const halfMiddle = g.int64([hd / 2]);
-	const halfEnd = g.int64([hd]);
-	const rotate = (input: string) => {
-		const first = g.op('Slice', [input, halfStart, halfMiddle, lastAxis]);
-		const second = g.op('Slice', [input, halfMiddle, halfEnd, lastAxis]);
-		const rotated = g.op('Concat', [g.op('Neg', [second]), first], { axis: -1 });
-		return g.op('Add', [g.op('Mul', [input, cosAt]), g.op('Mul', [rotated, sinAt])]);
-	};
-
-	// [B, Hkv, T, hd] → [B, H, T, hd]: each key/value head serves `group` consecutive query heads.
-	const repeatHeads = (input: string) =>
-		group === 1
-			? input
-			: g.op('Reshape', [
-					g.op('Expand', [g.op('Unsqueeze', [input, groupAxis]), repeatKv]),
-					repeatedShape
-				]);
-
-	const heads = (input: string, shape: string) =>
-		g.op('Transpose', [g.op('Reshape', [input, shape])], { perm: [0, 2, 1, 3] }); // [B, heads, S, hd]
-
-	weights.layers.forEach((layer, i) => {
-		const p = `layers.${i}.`;
-		const file = `layer.${i}`;
-		const h = rmsNorm(x, layer.attnNorm, p + 'attn_norm.weight', file);
-		const bias = layer.qkvBias;
-		const q = rotate(heads(linear(h, layer.q, p + 'attn.q.weight', file, bias?.q), qShape));
-		const k = rotate(heads(linear(h, layer.k, p + 'attn.k.weight', file, bias?.k), kvShape));
-		const v = heads(linear(h, layer.v, p + 'attn.v.weight', file, bias?.v), kvShape);
-		const [presentKey] = g.node('Concat', [past[i][0], k], {
-			attributes: { axis: 2 },
-			outputs: [`present.${i}.key`]
-		});
-		const [presentValue] = g.node('Concat', [past[i][1], v], {
-			attributes: { axis: 2 },
-			outputs: [`present.${i}.value`]
-		});
-		const keysT = g.op('Transpose', [repeatHeads(presentKey)], { perm: [0, 1, 3, 2] }); // [B, H, hd, T]
-		const scores = g.op('Div', [g.op('MatMul', [q, keysT]), scale]); // [B, H, S, T]
-		const probs = g.op('Softmax', [g.op('Where', [allowed, scores, maskedScore])], { axis: -1 });
-		const context = g.op('MatMul', [probs, repeatHeads(presentValue)]); // [B, H, S, hd]
-		const merged = g.op('Reshape', [
-			g.op('Transpose', [context], { perm: [0, 2, 1, 3] }),
-			mergedShape
-		]);
-		x = g.op(
-			'Add',
-			[x, linear(merged, layer.o, p + 'attn.o.weight', file)],
-			{},
-			p + 'attn_residual'
+		const scales = g.weight(
+			`${name}.scales`,
+			DataType.FLOAT,
+			[n * q.blocksPerRow],
+			bytesOf(q.scales),
+			file
 		);
-
-		const m = rmsNorm(x, layer.mlpNorm, p + 'mlp_norm.weight', file);
-		const gate = linear(m, layer.gate, p + 'mlp.gate.weight', file);
-		const up = linear(m, layer.up, p + 'mlp.up.weight', file);
-		const act = g.op(
-			'Mul',
-			[g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up],
-			{},
-			p + 'mlp.swiglu'
-		);
-		x = g.op(
-			'Add',
-			[x, linear(act, layer.down, p + 'mlp.down.weight', file)],
-			{},
-			p + 'mlp_residual'
-		);
-	});
-
-	const final = rmsNorm(x, weights.norm, 'norm.weight', 'head');
-	if (weights.lmHead) {
-		const logits = linear(final, weights.lmHead, 'lm_head.weight', 'head');
-		g.node('Identity', [logits], { outputs: ['logits'] });
+		out = g.node('MatMulNBits', [input, packed, scales], {
+			name,
+			domain: 'com.microsoft',
+			attributes: { K: k, N: n, bits: 4, block_size: INT4_BLOCK_SIZE }
+		})[0];
 	} else {
-		// Tied head: Gemm reads the embedding transposed in place, so neither the file nor the
-		// runtime holds a second copy of the largest matrix. It stays float32 in the int4 model
-		// too: the embedding must be float32 for Gather anyway, and a quantized copy would add
-		// bytes to download while losing precision on the logits.
-		const flat = g.op('Reshape', [final, g.int64([-1, c.hiddenSize])]); // [B·S, D]
-		const flatLogits = g.op('Gemm', [flat, embed], { transB: 1 }); // [B·S, V]
-		const logitsShape = g.op('Concat', [g.op('Shape', [inputIds]), g.int64([c.vocabSize])], {
-			axis: 0
-		});
-		g.node('Reshape', [flatLogits, logitsShape], { outputs: ['logits'] });
+		const transposed = g.weight(
+			name,
+			DataType.FLOAT,
+			[k, n],
+			bytesOf(transpose(weight.data, n, k)),
+			file
+		);
+		out = g.op('MatMul', [input, transposed], {}, name);
 	}
-
-	g.output('logits', DataType.FLOAT, ['batch_size', 'sequence_length', c.vocabSize]);
-	for (let i = 0; i < c.numLayers; i++) {
-		for (const kind of ['key', 'value']) {
-			g.output(`present.${i}.${kind}`, DataType.FLOAT, [
-				'batch_size',
-				c.numKvHeads,
-				'total_sequence_length',
-				hd
-			]);
-		}
-	}
-	return g.serialize({
-		graphName: `${c.modelType}-decoder-${variant}`,
-		fileName,
-		opsets: variant === 'q4' ? { '': OPSET, 'com.microsoft': 1 } : { '': OPSET },
-		irVersion: IR_VERSION,
-		producer: 'hearth-build'
-	});
+	if (!bias) return out;
+	const b = g.weight(
+		name.replace(/weight$/, 'bias'),
+		DataType.FLOAT,
+		bias.shape,
+		bytesOf(bias.data),
+		file
+	);
+	return g.op('Add', [out, b]);
 }
 
 /**
