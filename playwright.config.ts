@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 
 // End-to-end tests drive the production build in Debian's Chromium, served by the real sync
 // server (started per test worker by tests/e2e/support/fixtures.ts). The global setup builds
@@ -16,17 +17,8 @@ export default defineConfig({
 	use: {
 		serviceWorkers: 'allow',
 		launchOptions: {
-			executablePath: '/usr/bin/chromium',
-			args: [
-				// A software WebGPU adapter (SwiftShader) so WebGPU code paths run in tests.
-				'--enable-unsafe-webgpu',
-				'--no-sandbox',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--disable-quic',
-				'--no-first-run'
-			]
+			executablePath: chromiumPath,
+			args: chromiumArgs
 		}
 	}
 });

@@ -12,10 +12,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { pipelineModelDir, startHarness, type Harness } from './inference-page/fixture';
 import type { Harness as PageHarness } from './inference-page/main';
 import { OnnxDecoder, argmax } from '../training/build/onnx-decoder';
-import { ChatFormat } from '../training/datasets/chat-format';
+import { ChatFormat } from '../src/lib/shared/chat-format';
 import {
 	onnxVariantFiles,
 	parseModelRecord,
@@ -130,16 +131,8 @@ async function nativeSide(harness: Harness, threads: number) {
 async function main() {
 	const harness = await startHarness();
 	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: [
-			'--enable-unsafe-webgpu',
-			'--no-sandbox',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--disable-quic',
-			'--no-first-run'
-		]
+		executablePath: chromiumPath,
+		args: chromiumArgs
 	});
 	try {
 		// A page per configuration: a runtime's device and thread count are fixed when it starts.

@@ -24,7 +24,8 @@ import {
 	type Mutation
 } from '../src/lib/protocol/sync';
 import type { Task, TaskRequestType } from '../src/lib/protocol/tasks';
-import { pickOne, seededRandom, shuffled, type Random } from '../sync-server/tree-manager/random';
+import { pickOne, shuffled } from '../sync-server/tree-manager/random';
+import { seededRandom, type Random } from '../src/lib/shared/random';
 
 export interface CrowdOptions {
 	baseUrl: string;

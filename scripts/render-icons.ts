@@ -2,6 +2,7 @@
 // tests use, so the committed PNGs can be regenerated with `npx tsx scripts/render-icons.ts`.
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from './chromium.mjs';
 
 const outDir = new URL('../static/icons/', import.meta.url);
 
@@ -43,8 +44,8 @@ const outputs: { file: string; purpose: 'any' | 'maskable'; size: number }[] = [
 writeFileSync(new URL('icon.svg', outDir), drawing('any') + '\n');
 
 const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	args: ['--no-sandbox']
+	executablePath: chromiumPath,
+	args: chromiumArgs
 });
 try {
 	const page = await browser.newPage();

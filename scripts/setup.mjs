@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromiumPath } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const installEnv = {
@@ -52,12 +53,18 @@ export const systemPackages = [
 	{
 		deb: 'chromium',
 		usedBy: 'end-to-end tests and browser benchmarks',
-		present: () => existsSync('/usr/bin/chromium')
+		present: () => existsSync(chromiumPath)
 	},
 	{
 		deb: 'postgresql',
 		usedBy: 'the server tests on PostgreSQL',
 		present: () => postgresBinDir() !== null
+	},
+	{
+		// The `flake8` command; Debian's python3-flake8 alone has only the module.
+		deb: 'flake8',
+		usedBy: "the Python style check (npm test's pystyle step, configured in .flake8)",
+		present: () => spawnSync('flake8', ['--version'], { stdio: 'ignore' }).status === 0
 	},
 	{ deb: 'python3-torch', usedBy: 'the trainer', python: 'torch' },
 	{ deb: 'python3-numpy', usedBy: 'the trainer (PyTorch tensors from NumPy)', python: 'numpy' },
@@ -74,6 +81,9 @@ export const systemPackages = [
 			)
 	}
 ];
+
+/** Where the Python code lives: the trainer, its tests, test support and the benchmarks. */
+export const PYTHON_SOURCES = ['training', 'tests/trainer', 'tests/pipeline', 'bench'];
 
 /** The modules the trainer imports from outside the standard library. */
 export const pythonModules = systemPackages.flatMap((p) => (p.python ? [p.python] : []));

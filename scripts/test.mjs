@@ -1,6 +1,6 @@
 // `npm test`: set up what is missing, then run every suite in order, stopping at the first failure.
 import { spawnSync } from 'node:child_process';
-import { ensureNpmPackages, ensureSystemPackages } from './setup.mjs';
+import { ensureNpmPackages, ensureSystemPackages, PYTHON_SOURCES } from './setup.mjs';
 
 ensureNpmPackages();
 const python = ensureSystemPackages();
@@ -17,6 +17,7 @@ const steps = [
 	['format', 'npx', ['prettier', '--check', '.']],
 	['lint', 'npx', ['eslint', '.']],
 	['types', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']],
+	['pystyle', 'flake8', PYTHON_SOURCES],
 	['trainer', python, ['-m', 'unittest', 'discover', '-s', 'tests/trainer', '-t', '.']],
 	['vitest', 'npx', ['vitest', 'run']],
 	['build', 'npx', ['vite', 'build']],

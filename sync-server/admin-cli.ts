@@ -16,7 +16,8 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { exportQuerySchema } from '../src/lib/protocol/export';
-import { summariseIssues, issuesFromZod } from '../src/lib/protocol/errors';
+import { summariseIssues } from '../src/lib/protocol/errors';
+import { zodIssues } from '../src/lib/shared/zod-issues';
 import { roleSchema } from '../src/lib/protocol/identity';
 import { treeStateSchema, type TreeState } from '../src/lib/protocol/trees';
 import { ConfigError, loadConfig } from './config';
@@ -154,7 +155,7 @@ async function exportFile(args: string[]): Promise<void> {
 		gzip: String(values.gzip || (values.out?.endsWith('.gz') ?? false))
 	});
 	if (!query.success) {
-		throw new UsageError(summariseIssues(issuesFromZod(query.error, 'option')));
+		throw new UsageError(summariseIssues(zodIssues(query.error, 'option')));
 	}
 	const { gzip, ...options } = query.data;
 	await withService(async (service) => {

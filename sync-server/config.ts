@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DatabaseConfig } from './db/database';
+import { zodIssues } from '../src/lib/shared/zod-issues';
 
 export interface ServerConfig {
 	port: number;
@@ -64,8 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
 	const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
 	const parsed = envSchema.safeParse(present);
 	if (!parsed.success) {
-		const problems = parsed.error.issues.map((issue) => {
-			const name = String(issue.path[0]);
+		const problems = zodIssues(parsed.error).map((issue) => {
+			const name = issue.path;
 			// A database URL may carry a password: never echo it.
 			const got = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(env[name])})`;
 			return `${name} ${issue.message}${got}`;

@@ -14,6 +14,7 @@ import {
 import { parseModelRecord } from '$lib/protocol/model-record';
 import type { Backend } from './backends/backend';
 import { probeDevice } from './probe';
+import { zodProblems } from '$lib/shared/zod-issues';
 
 let backend: Backend | null = null;
 let busy: 'loading' | 'generating' | null = null;
@@ -23,10 +24,7 @@ let running: { controller: AbortController; tokens: number; finished: Promise<un
 function parse<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
-	const problems = result.error.issues.map(
-		(issue) => [name, ...issue.path].join('.') + `: ${issue.message}`
-	);
-	throw new Error(`invalid ${name}: ${problems.join('; ')}`);
+	throw new Error(`invalid ${name}: ${zodProblems(result.error, name).join('; ')}`);
 }
 
 /**

@@ -2,6 +2,7 @@
 // errors that name the file, so "tokenizer.json: not valid JSON" reaches the user rather than
 // a bare SyntaxError.
 import type { ModelFiles } from '$lib/protocol/inference';
+import { parseJsonObject } from '$lib/shared/json-object';
 
 export class ModelFileSet {
 	constructor(private readonly files: ModelFiles) {}
@@ -34,16 +35,6 @@ export class ModelFileSet {
 	}
 
 	async json(path: string): Promise<Record<string, unknown>> {
-		const text = new TextDecoder().decode(await this.bytes(path));
-		let value: unknown;
-		try {
-			value = JSON.parse(text);
-		} catch (error) {
-			throw new Error(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
-		}
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-			throw new Error(`${path}: expected a JSON object`);
-		}
-		return value as Record<string, unknown>;
+		return parseJsonObject(new TextDecoder().decode(await this.bytes(path)), path);
 	}
 }

@@ -2,18 +2,6 @@
 // Pure functions over plain arrays so that every backend that hands us logits samples the same
 // way, and so that the same seed gives the same reply in the browser and in a unit test.
 
-/** Uniform floats in [0, 1) from a 32-bit seed (mulberry32: tiny, fast, good enough to sample with). */
-export function createRng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 export interface SamplingSettings {
 	/** 0 = greedy. */
 	temperature: number;

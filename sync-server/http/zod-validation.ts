@@ -3,7 +3,8 @@
 // the parsed, typed value, and a failure answers 422 naming each bad field.
 import type { FastifySchemaCompiler, FastifyTypeProvider } from 'fastify';
 import type { z } from 'zod';
-import { issuesFromZod, summariseIssues } from '../../src/lib/protocol/errors';
+import { summariseIssues } from '../../src/lib/protocol/errors';
+import { zodIssues } from '../../src/lib/shared/zod-issues';
 import { ApiHttpError } from './api-error';
 
 export interface ZodTypeProvider extends FastifyTypeProvider {
@@ -16,7 +17,7 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
 	return (data) => {
 		const result = schema.safeParse(data);
 		if (result.success) return { value: result.data };
-		const issues = issuesFromZod(result.error, root);
+		const issues = zodIssues(result.error, root);
 		return { error: new ApiHttpError(422, 'invalid_request', summariseIssues(issues), issues) };
 	};
 };

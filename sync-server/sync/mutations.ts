@@ -1,7 +1,8 @@
 // Applying one pushed mutation: its name picks the handler, its arguments are checked by that
 // mutation's schema, and whatever refuses it (an unknown name, bad arguments, the tree rules)
 // becomes a rejection with a code and a readable reason.
-import { issuesFromZod, summariseIssues } from '../../src/lib/protocol/errors';
+import { summariseIssues } from '../../src/lib/protocol/errors';
+import { zodIssues } from '../../src/lib/shared/zod-issues';
 import {
 	isMutationName,
 	mutationArgsSchemas,
@@ -56,7 +57,7 @@ export async function applyMutation(
 	}
 	const parsed = mutationArgsSchemas[name].safeParse(args);
 	if (!parsed.success) {
-		reject('invalid_args', summariseIssues(issuesFromZod(parsed.error, 'args')));
+		reject('invalid_args', summariseIssues(zodIssues(parsed.error, 'args')));
 	}
 	const handler = handlers[name] as (
 		ctx: MutationContext,

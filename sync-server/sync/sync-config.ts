@@ -9,7 +9,7 @@ import {
 	TreeManagerConfigError,
 	type TreeManagerConfig
 } from '../tree-manager/config';
-import type { Random } from '../tree-manager/random';
+import type { Random } from '../../src/lib/shared/random';
 
 /** A token bucket: `capacity` requests at once, refilled at `perSecond`. */
 export interface BucketConfig {

@@ -13,7 +13,7 @@ import type { Caller } from '../identity/authenticate';
 import { buildTask, chooseLabelForm } from '../tree-manager/build-task';
 import { initialPromptsWanted } from '../tree-manager/lottery';
 import { offerKey, workKindOf } from '../tree-manager/offer-key';
-import type { Random } from '../tree-manager/random';
+import type { Random } from '../../src/lib/shared/random';
 import { chooseTaskBatch } from '../tree-manager/task-choice';
 import { inWriteTransaction, lockRows, type Trx } from '../trees/transaction';
 import { loadTrees } from '../trees/tree-store';

@@ -12,7 +12,8 @@ import {
 import type { TreeManagerConfig } from './config';
 import { isAccepted } from './growth';
 import type { TaskOffer } from './offers';
-import { shuffled, type Random } from './random';
+import { shuffled } from './random';
+import type { Random } from '../../src/lib/shared/random';
 import { childrenOf, pathTo, type TreeMessage, type TreeSnapshot } from './snapshot';
 
 function conversationTo(tree: TreeSnapshot, id: string): ConversationMessage[] {

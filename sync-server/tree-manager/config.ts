@@ -4,6 +4,7 @@
 // operator's file is reported instead of silently ignored.
 import { z } from 'zod';
 import { labelTargets } from '../../src/lib/protocol/labels';
+import { zodProblems } from '../../src/lib/shared/zod-issues';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -175,13 +176,7 @@ export function resolveTreeManagerConfig(overrides: unknown = {}): TreeManagerCo
 	}
 	const result = treeManagerConfigSchema.safeParse(mergeOver(defaultTreeManagerConfig, overrides));
 	if (!result.success) {
-		throw new TreeManagerConfigError(
-			result.error.issues.map((issue) => {
-				const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-				const path = [...issue.path, ...(keys.length === 1 ? keys : [])].join('.');
-				return `${path || '(root)'}: ${issue.message}`;
-			})
-		);
+		throw new TreeManagerConfigError(zodProblems(result.error));
 	}
 	return result.data;
 }

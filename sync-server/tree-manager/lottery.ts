@@ -4,7 +4,8 @@
 // were ranked first this week (so good contributors' prompts grow sooner, yet everyone has a
 // chance), then one of that author's waiting prompts uniformly.
 import type { TreeManagerConfig } from './config';
-import { pickOne, pickWeighted, type Random } from './random';
+import { pickOne, pickWeighted } from './random';
+import type { Random } from '../../src/lib/shared/random';
 
 export interface LotteryEntry {
 	treeId: string;

@@ -1,20 +1,7 @@
 // Randomness is injected: every choice takes a `Random` (same contract as Math.random), so the
 // server passes Math.random and tests pass a seeded generator and get the same draws each run.
 
-/** Returns a float in [0, 1). */
-export type Random = () => number;
-
-/** mulberry32: a small, fast 32-bit generator; good enough for task choice, not for secrets. */
-export function seededRandom(seed: number): Random {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import type { Random } from '../../src/lib/shared/random';
 
 export function pickOne<T>(items: readonly T[], random: Random): T {
 	if (items.length === 0) throw new Error('pickOne: nothing to pick from');

@@ -6,7 +6,8 @@ import type { TaskRequestType } from '../../src/lib/protocol/tasks';
 import type { TreeManagerConfig } from './config';
 import { offerKey, workKindOf } from './offer-key';
 import { offersOfTree, type Contributor, type TaskOffer } from './offers';
-import { pickOne, pickWeighted, type Random } from './random';
+import { pickOne, pickWeighted } from './random';
+import type { Random } from '../../src/lib/shared/random';
 import type { TreeSnapshot } from './snapshot';
 
 export type TaskCategory = keyof TreeManagerConfig['taskWeights'];

@@ -9,7 +9,7 @@ import { pipelineModelDir, startHarness, type Harness } from '../../bench/infere
 import { ensureCiRun } from './support/demo-registry';
 import type { Harness as PageHarness } from '../../bench/inference-page/main';
 import { OnnxDecoder } from '../../training/build/onnx-decoder';
-import { ChatFormat } from '../../training/datasets/chat-format';
+import { ChatFormat } from '../../src/lib/shared/chat-format';
 import {
 	onnxVariantFiles,
 	parseModelRecord,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/test-app';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 
 let t: TestApp;
 let browser: Browser;
@@ -15,14 +16,8 @@ beforeAll(async () => {
 	await t.app.listen({ port: 0, host: '127.0.0.1' });
 	origin = `http://localhost:${(t.app.server.address() as AddressInfo).port}`;
 	browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run'
-		]
+		executablePath: chromiumPath,
+		args: chromiumArgs
 	});
 });
 afterAll(async () => {

@@ -12,7 +12,7 @@ import {
 	type ContributionsResponse
 } from '../../src/lib/protocol/points';
 import { defaultTreeManagerConfig } from '../../sync-server/tree-manager/config';
-import { seededRandom } from '../../sync-server/tree-manager/random';
+import { seededRandom } from '../../src/lib/shared/random';
 import { Contributor, syncOptions, workUntil } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';

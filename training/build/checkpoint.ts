@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSafetensors, toFloat32 } from './safetensors';
+import { parseJsonObject } from '../../src/lib/shared/json-object';
 
 export interface DecoderConfig {
 	modelType: 'llama' | 'qwen2';
@@ -238,16 +239,7 @@ async function readJsonObject(path: string, what: string): Promise<Record<string
 	} catch {
 		throw new Error(`${path}: ${what} not found`);
 	}
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch (error) {
-		throw new Error(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
-	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		throw new Error(`${path}: expected a JSON object`);
-	}
-	return value as Record<string, unknown>;
+	return parseJsonObject(text, path);
 }
 
 /** The raw `config.json` object of a checkpoint, for fields the graph does not use. */

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDecoderConfig } from './checkpoint';
 import { serializeSafetensors } from './safetensors';
+import { seededRandom } from '../../src/lib/shared/random';
 
 export async function writeRandomCheckpoint(
 	directory: string,
@@ -46,15 +47,8 @@ export async function writeRandomCheckpoint(
 	await writeFile(join(directory, 'config.json'), JSON.stringify(fields, null, 2) + '\n');
 }
 
-/** Standard normal draws from a seeded 32-bit generator (mulberry32, Box–Muller). */
+/** Standard normal draws from a seeded generator (Box–Muller). */
 function normalSource(seed: number): () => number {
-	let state = seed >>> 0;
-	const uniform = () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const uniform = seededRandom(seed);
 	return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }

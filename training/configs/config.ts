@@ -2,6 +2,7 @@
 // trainer reads the same file; a key added here must be added there (and the reverse).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { zodProblems } from '../../src/lib/shared/zod-issues';
 
 const positiveInt = z.number().int().positive();
 
@@ -53,10 +54,7 @@ export function loadConfig(path: string): PipelineConfig {
 	}
 	const parsed = pipelineConfigSchema.safeParse(raw);
 	if (!parsed.success) {
-		const problems = parsed.error.issues.map(
-			(i) => `${i.path.join('.') || '(root)'}: ${i.message}`
-		);
-		throw new Error(`${path}: invalid config\n  ${problems.join('\n  ')}`);
+		throw new Error(`${path}: invalid config\n  ${zodProblems(parsed.error).join('\n  ')}`);
 	}
 	return parsed.data;
 }

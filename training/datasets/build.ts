@@ -1,6 +1,6 @@
 // From validated trees to the rows of every data file (see training/README.md for each line's
 // shape). Pure apart from the tokenizer: the CLI does the reading and writing.
-import type { ChatFormat } from './chat-format';
+import type { ChatFormat } from '../../src/lib/shared/chat-format';
 import { bestThread, rankedLists, toChat, toUserChat } from './conversations';
 import { checkableSkill, type OasstTree } from './oasst-tree';
 import { validationTrees } from './split';

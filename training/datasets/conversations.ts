@@ -1,7 +1,7 @@
 // Turns one oasst tree into the conversations training needs (pure functions, no tokens yet):
 // the best-ranked thread for SFT, every ranked sibling list with its history for the reward
 // model and DPO, and the last question of the best thread as a checkable evaluation prompt.
-import type { ChatMessage } from './chat-format';
+import type { ChatMessage } from '../../src/lib/shared/chat-format';
 import type { OasstMessage, OasstTree } from './oasst-tree';
 
 export interface RankedList {

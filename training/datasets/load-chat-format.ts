@@ -1,7 +1,7 @@
 // Node-side loader of a tokenizer directory (tokenizer.json + tokenizer_config.json).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChatFormat } from './chat-format';
+import { ChatFormat } from '../../src/lib/shared/chat-format';
 
 export function readJsonFile(path: string): object {
 	let text: string;

@@ -1,19 +1,13 @@
-// A small seeded generator (mulberry32): the seed data must come out byte-identical for the same
-// seed on every machine and Node version, which Math.random cannot promise.
+// Seeded draws for the seed data (mulberry32 underneath): it must come out byte-identical for the
+// same seed on every machine and Node version, which Math.random cannot promise.
+import { seededRandom } from '../../src/lib/shared/random';
+
 export class Random {
-	private state: number;
+	/** Uniform in [0, 1). */
+	readonly next: () => number;
 
 	constructor(seed: number) {
-		this.state = seed >>> 0;
-	}
-
-	/** Uniform in [0, 1). */
-	next(): number {
-		this.state = (this.state + 0x6d2b79f5) >>> 0;
-		let t = this.state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		this.next = seededRandom(seed);
 	}
 
 	/** Integer in [min, max], both ends included. */

@@ -2,7 +2,7 @@
 // WebAssembly. Prompts are rendered and tokenized by training/datasets/chat-format.ts, the same
 // code that rendered the model's training data; tokens are chosen by ../sampling.ts.
 import { z } from 'zod';
-import { ChatFormat } from '../../training/datasets/chat-format';
+import { ChatFormat } from '$lib/shared/chat-format';
 import type {
 	ChatMessage,
 	GenerationParams,
@@ -22,9 +22,11 @@ import { OnnxDecoder } from './onnx-decoder';
 import { loadOrt } from './onnx-runtime';
 import { ModelFileSet } from '../model-files';
 import { webgpu } from '../probe';
-import { StopStringWatcher, createRng, sampleToken } from '../sampling';
+import { StopStringWatcher, sampleToken } from '../sampling';
+import { seededRandom } from '$lib/shared/random';
 import { TokenTextStream } from '../token-text';
 import { nextTask } from '../next-task';
+import { zodProblems } from '$lib/shared/zod-issues';
 
 const positiveInt = z.number().int().positive();
 const modelConfig = z.object({
@@ -46,10 +48,7 @@ const TEMPLATE_VARIABLES = ['tools'];
 function parseJsonFile<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
-	const problems = result.error.issues.map(
-		(issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`
-	);
-	throw new Error(`${file}: ${problems.join('; ')}`);
+	throw new Error(`${file}: ${zodProblems(result.error).join('; ')}`);
 }
 
 export async function loadOnnxBackend(
@@ -150,7 +149,7 @@ class OnnxBackend implements Backend {
 		const started = performance.now();
 		const promptIds = this.promptIds(messages, params.maxTokens);
 		const seen = new Set(promptIds);
-		const random = createRng(params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
+		const random = seededRandom(params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
 		const text = new TokenTextStream((ids) => this.chat.decode(ids, true));
 		const stops = new StopStringWatcher(params.stop);
 		let reply = '';

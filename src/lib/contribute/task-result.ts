@@ -1,6 +1,7 @@
 // A finished draft → the protocol's task result, checked with the protocol's own schema
 // before it may be queued, so the outbox only ever holds results the server can apply. Pure.
-import { summariseIssues, issuesFromZod } from '$lib/protocol/errors';
+import { summariseIssues } from '$lib/protocol/errors';
+import { zodIssues } from '$lib/shared/zod-issues';
 import { taskResultSchema, type SkipReason, type Task, type TaskResult } from '$lib/protocol/tasks';
 import { labelFormProblems, submittedLabels } from './label-form';
 import type { TaskDraft } from './task-draft';
@@ -10,7 +11,7 @@ export type ResultCheck = { ok: true; result: TaskResult } | { ok: false; proble
 function checked(candidate: TaskResult): ResultCheck {
 	const parsed = taskResultSchema.safeParse(candidate);
 	if (parsed.success) return { ok: true, result: parsed.data };
-	return { ok: false, problems: [summariseIssues(issuesFromZod(parsed.error, 'result'))] };
+	return { ok: false, problems: [summariseIssues(zodIssues(parsed.error, 'result'))] };
 }
 
 /** The result a draft stands for, or what is still missing, in words for the contributor. */

@@ -38,23 +38,6 @@ export const apiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
-/** `['messages', 2, 'text']` under `body` → `body.messages[2].text`. */
-export function formatIssuePath(root: string, path: readonly PropertyKey[]): string {
-	let out = root;
-	for (const key of path) {
-		out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-	}
-	return out;
-}
-
-/** Turns a zod failure into issues that name the offending field of `root` (body, query…). */
-export function issuesFromZod(error: z.ZodError, root: string): ApiIssue[] {
-	return error.issues.map((issue) => ({
-		path: formatIssuePath(root, issue.path),
-		message: issue.message
-	}));
-}
-
 /** A one-line summary naming the first few fields, for logs and for people reading a 4xx. */
 export function summariseIssues(issues: readonly ApiIssue[]): string {
 	const shown = issues.slice(0, 3).map((issue) => `${issue.path}: ${issue.message}`);

@@ -3,7 +3,7 @@
 // Field names follow web-llm's own model records (`vram_required_MB`, `required_features`, …) so
 // that a record maps onto its `appConfig` without renaming.
 import { z } from 'zod';
-import { formatIssuePath } from './errors';
+import { zodProblems } from '$lib/shared/zod-issues';
 
 const absoluteHttpUrl = z
 	.string()
@@ -142,11 +142,7 @@ export class ModelRecordError extends Error {
 export function parseModelRecord(value: unknown, file: string): ModelRecord {
 	const result = modelRecord.safeParse(value);
 	if (result.success) return result.data;
-	const problems = result.error.issues.map((issue) => {
-		const where = formatIssuePath('', issue.path).replace(/^\./, '');
-		return where ? `${where}: ${issue.message}` : issue.message;
-	});
-	throw new ModelRecordError(file, problems);
+	throw new ModelRecordError(file, zodProblems(result.error));
 }
 
 /**

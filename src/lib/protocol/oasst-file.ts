@@ -7,7 +7,7 @@
 // them, in line order. The server import and the training pipeline both read files through here.
 // Browser-safe: zod only, no I/O.
 import type { z } from 'zod';
-import { issuesFromZod } from './errors';
+import { zodIssues } from '$lib/shared/zod-issues';
 import {
 	oasstEmptyTreeLineSchema,
 	oasstMessageLineSchema,
@@ -58,7 +58,7 @@ interface MessageLine {
 }
 
 function describe(error: z.ZodError): string {
-	const [issue] = issuesFromZod(error, 'line');
+	const [issue] = zodIssues(error, 'line');
 	return `${issue.path}: ${issue.message}`;
 }
 

@@ -6,7 +6,7 @@
 //   <registry>/<model>/versions/<n>.json     one manifest per published version
 //   <registry>/<model>/index.json            the versions there are and the latest
 import { z } from 'zod';
-import { formatIssuePath } from './errors';
+import { zodProblems } from '$lib/shared/zod-issues';
 
 export const REGISTRY_SCHEMA = 1;
 
@@ -119,9 +119,5 @@ export function parseRegistryIndex(value: unknown, source: string): RegistryInde
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
-	const problems = result.error.issues.map((issue) => {
-		const where = formatIssuePath('', issue.path).replace(/^\./, '');
-		return where ? `${where}: ${issue.message}` : issue.message;
-	});
-	throw new Error(`${source}: ${problems.join('; ')}`);
+	throw new Error(`${source}: ${zodProblems(result.error).join('; ')}`);
 }

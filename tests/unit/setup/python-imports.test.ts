@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	DEBIAN_PYTHON,
 	findPython,
+	PYTHON_SOURCES,
 	pythonModules,
 	resolvePython
 } from '../../../scripts/setup.mjs';
-
-const PYTHON_SOURCES = ['training', 'tests/trainer', 'tests/pipeline', 'bench'];
 
 /**
  * Every absolute import in the Python sources with where it is, as Python's own parser reads

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDatasets, SEEN_PER_SKILL } from '../../../training/datasets/build';
-import { ChatFormat } from '../../../training/datasets/chat-format';
+import { ChatFormat } from '../../../src/lib/shared/chat-format';
 import { bestThread, rankedLists } from '../../../training/datasets/conversations';
 import { loadChatFormat } from '../../../training/datasets/load-chat-format';
 import type { OasstMessage, OasstTree } from '../../../training/datasets/oasst-tree';

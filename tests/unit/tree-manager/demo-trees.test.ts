@@ -9,7 +9,7 @@ import {
 import { buildDemoData } from '../../../sync-server/tree-manager/demo-trees';
 import { chooseTaskBatch } from '../../../sync-server/tree-manager/task-choice';
 import { offersOfTree } from '../../../sync-server/tree-manager/offers';
-import { seededRandom } from '../../../sync-server/tree-manager/random';
+import { seededRandom } from '../../../src/lib/shared/random';
 import { depthOf, rootOf } from '../../../sync-server/tree-manager/snapshot';
 import { settleTree } from '../../../sync-server/tree-manager/state-machine';
 import { generateTrees } from '../../../training/seed/generate';

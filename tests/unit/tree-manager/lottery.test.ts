@@ -5,7 +5,7 @@ import {
 	initialPromptsWanted,
 	type LotteryEntry
 } from '../../../sync-server/tree-manager/lottery';
-import { seededRandom } from '../../../sync-server/tree-manager/random';
+import { seededRandom } from '../../../src/lib/shared/random';
 
 const entry = (treeId: string, lang: string, authorId: string, firsts = 0): LotteryEntry => ({
 	treeId,

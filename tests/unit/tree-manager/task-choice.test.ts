@@ -4,7 +4,7 @@ import { buildTask, chooseLabelForm } from '../../../sync-server/tree-manager/bu
 import { defaultTreeManagerConfig as config } from '../../../sync-server/tree-manager/config';
 import { offerKey, workKindOf } from '../../../sync-server/tree-manager/offer-key';
 import type { TaskOffer, TreeTaskOffer } from '../../../sync-server/tree-manager/offers';
-import { seededRandom } from '../../../sync-server/tree-manager/random';
+import { seededRandom } from '../../../src/lib/shared/random';
 import {
 	categoryOf,
 	chooseOffer,

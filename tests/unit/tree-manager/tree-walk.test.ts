@@ -15,7 +15,7 @@ import { defaultTreeManagerConfig as config } from '../../../sync-server/tree-ma
 import { depthOf } from '../../../sync-server/tree-manager/snapshot';
 import { drawLottery } from '../../../sync-server/tree-manager/lottery';
 import { awardsForChanges, type Award } from '../../../sync-server/tree-manager/points';
-import { seededRandom } from '../../../sync-server/tree-manager/random';
+import { seededRandom } from '../../../src/lib/shared/random';
 import {
 	newTree,
 	settleTree,

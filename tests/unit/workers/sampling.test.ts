@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { StopStringWatcher, argmax, createRng, sampleToken } from '$workers/sampling';
+import { StopStringWatcher, argmax, sampleToken } from '$workers/sampling';
+import { seededRandom } from '$lib/shared/random';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 const none = new Set<number>();
-
-describe('createRng', () => {
-	it('gives the same sequence for the same seed and a different one for another seed', () => {
-		const take = (seed: number) => Array.from({ length: 5 }, createRng(seed));
-		expect(take(42)).toEqual(take(42));
-		expect(take(42)).not.toEqual(take(43));
-	});
-
-	it('stays in [0, 1)', () => {
-		const random = createRng(7);
-		for (let i = 0; i < 10_000; i++) {
-			const x = random();
-			expect(x >= 0 && x < 1).toBe(true);
-		}
-	});
-});
 
 describe('sampleToken', () => {
 	it('greedy picks the largest logit, the lowest id on a tie', () => {
@@ -46,7 +31,7 @@ describe('sampleToken', () => {
 	it('top-k keeps only the k best tokens', () => {
 		const logits = [5, 4, 3, 2, 1, 0];
 		const settings = { temperature: 10, topK: 3, topP: 1, repetitionPenalty: 1 };
-		const random = createRng(1);
+		const random = seededRandom(1);
 		const drawn = new Set(
 			Array.from({ length: 500 }, () => sampleToken(logits, settings, none, random))
 		);
@@ -57,7 +42,7 @@ describe('sampleToken', () => {
 		// probabilities ≈ 0.665, 0.245, 0.090: p = 0.8 keeps the first two only.
 		const logits = [2, 1, 0];
 		const settings = { temperature: 1, topK: 0, topP: 0.8, repetitionPenalty: 1 };
-		const random = createRng(3);
+		const random = seededRandom(3);
 		const drawn = new Set(
 			Array.from({ length: 500 }, () => sampleToken(logits, settings, none, random))
 		);
@@ -67,7 +52,7 @@ describe('sampleToken', () => {
 	it('samples in proportion to softmax(logits / temperature)', () => {
 		const logits = [Math.log(0.5), Math.log(0.3), Math.log(0.2)];
 		const settings = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };
-		const random = createRng(99);
+		const random = seededRandom(99);
 		const counts = [0, 0, 0];
 		for (let i = 0; i < 20_000; i++) counts[sampleToken(logits, settings, none, random)]++;
 		expect(counts[0] / 20_000).toBeCloseTo(0.5, 1);
@@ -88,7 +73,7 @@ describe('sampleToken', () => {
 				}),
 				(logits, seed, settings) => {
 					const run = () => {
-						const random = createRng(seed);
+						const random = seededRandom(seed);
 						const seen = new Set<number>([0]);
 						return Array.from({ length: 8 }, () => {
 							const id = sampleToken(logits, settings, seen, random);
@@ -106,10 +91,10 @@ describe('sampleToken', () => {
 		const vocab = 151_936;
 		const logits = new Float32Array(vocab).map((_, i) => Math.sin(i));
 		const settings = { temperature: 0.7, topK: 0, topP: 0.9, repetitionPenalty: 1.1 };
-		const id = sampleToken(logits, settings, new Set([1, 2, 3]), createRng(5));
+		const id = sampleToken(logits, settings, new Set([1, 2, 3]), seededRandom(5));
 		expect(id).toBeGreaterThanOrEqual(0);
 		expect(id).toBeLessThan(vocab);
-		expect(sampleToken(logits, settings, new Set([1, 2, 3]), createRng(5))).toBe(id);
+		expect(sampleToken(logits, settings, new Set([1, 2, 3]), seededRandom(5))).toBe(id);
 	});
 });
 

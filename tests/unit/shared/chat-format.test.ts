@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ChatFormat, type ChatMessage } from '../../../training/datasets/chat-format';
+import { ChatFormat, type ChatMessage } from '$lib/shared/chat-format';
 
 const read = (name: string) => JSON.parse(readFileSync(`training/demo-tokenizer/${name}`, 'utf8'));
 const tokenizerJson = read('tokenizer.json');
