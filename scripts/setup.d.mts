@@ -8,6 +8,7 @@ export interface SystemPackage {
 }
 export const DEBIAN_PYTHON: string;
 export const systemPackages: SystemPackage[];
+export const PYTHON_SOURCES: string[];
 export const pythonModules: string[];
 export function ensureNpmPackages(): void;
 export function ensureSystemPackages(): string;
