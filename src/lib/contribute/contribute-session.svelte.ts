@@ -6,7 +6,7 @@
 // is queued by `queueTaskResult` in one transaction; the sync status does the rest.
 import type { HearthStorage } from '$lib/db/open';
 import { textTaskTypes, type SkipReason, type Task, type TextTaskType } from '$lib/protocol/tasks';
-import type { HeldTask } from '$lib/sync/pull-merge';
+import type { HeldTask } from '$lib/db/records/leased-task';
 import type { SyncStatus } from '$lib/sync/sync-status.svelte';
 import { handBackTasks, startedTasks } from './hand-back';
 import { defaultLanguage } from './languages';

@@ -3,7 +3,7 @@
 // device (the server's lease cap) comes with a way out: hand back the unstarted tasks that do
 // not match what was asked for, and take the asked-for kind instead. Pure.
 import { ApiError, NetworkError } from '$lib/sync/api-client';
-import type { HeldTask } from '$lib/sync/pull-merge';
+import type { HeldTask } from '$lib/db/records/leased-task';
 import { taskGuides } from './guidelines';
 import { matchesFilter, type TaskFilter } from './task-filter';
 

@@ -1,6 +1,6 @@
 // Choosing among held tasks by language, topic tag and kind. Pure.
 import type { TaskRequestType } from '$lib/protocol/tasks';
-import type { HeldTask } from '$lib/sync/pull-merge';
+import type { HeldTask } from '$lib/db/records/leased-task';
 
 export interface TaskFilter {
 	lang: string;

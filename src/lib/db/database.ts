@@ -2,7 +2,7 @@ import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
 import type { StoredConversation } from './records/conversation';
 import type { StoredMessage } from './records/message';
 import type { StoredDraft } from './records/draft';
-import type { LeasedTask } from './records/leased-task';
+import type { StoredLeasedTask } from './records/leased-task';
 import type { OutboxEntry } from './records/outbox-entry';
 import type { StoredSetting } from './records/setting';
 import type { StoredModelBlob } from './records/model-blob';
@@ -16,7 +16,7 @@ export class HearthDatabase extends Dexie {
 	conversations!: EntityTable<StoredConversation, 'id'>;
 	messages!: EntityTable<StoredMessage, 'id'>;
 	drafts!: EntityTable<StoredDraft, 'key'>;
-	tasks!: EntityTable<LeasedTask, 'id'>;
+	tasks!: EntityTable<StoredLeasedTask, 'id'>;
 	outbox!: EntityTable<OutboxEntry, 'seq'>;
 	settings!: EntityTable<StoredSetting, 'key'>;
 	modelBlobs!: EntityTable<StoredModelBlob, 'sha256'>;

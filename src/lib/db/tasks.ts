@@ -1,21 +1,21 @@
 import type { HearthDatabase } from './database';
-import type { LeasedTask } from './records/leased-task';
+import type { StoredLeasedTask } from './records/leased-task';
 import { toStorable } from './snapshot.svelte';
 
 export class TasksRepository {
 	constructor(private readonly db: HearthDatabase) {}
 
 	/** Stores tasks the server leased, replacing earlier copies of the same tasks. */
-	async saveLeased(tasks: readonly LeasedTask[]): Promise<void> {
+	async saveLeased(tasks: readonly StoredLeasedTask[]): Promise<void> {
 		await this.db.tasks.bulkPut(toStorable([...tasks]));
 	}
 
-	get(id: string): Promise<LeasedTask | undefined> {
+	get(id: string): Promise<StoredLeasedTask | undefined> {
 		return this.db.tasks.get(id);
 	}
 
 	/** Held tasks, the one whose lease ends first first. */
-	held(): Promise<LeasedTask[]> {
+	held(): Promise<StoredLeasedTask[]> {
 		return this.db.tasks.orderBy('expiresAt').toArray();
 	}
 

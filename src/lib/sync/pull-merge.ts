@@ -1,11 +1,8 @@
 // Folding a pull into what the device holds. Pure: the sync engine reads the tables, calls
 // these, and writes the answer in one transaction.
-import type { LeasedTask as StoredLeasedTask } from '$lib/db/records/leased-task';
+import type { HeldTask } from '$lib/db/records/leased-task';
 import type { StoredContribution } from '$lib/db/records/contribution';
 import type { LeasedTask, OwnMessage } from '$lib/protocol/sync';
-import type { Task } from '$lib/protocol/tasks';
-
-export type HeldTask = StoredLeasedTask<Task>;
 
 /** A lease from the server as the device stores it. */
 export function toHeldTask(lease: LeasedTask): HeldTask {

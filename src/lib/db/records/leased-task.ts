@@ -1,8 +1,10 @@
+import type { Task } from '$lib/protocol/tasks';
+
 /**
  * A contribution task the server leased to this device for offline work. `task` is the wire
  * shape from the sync protocol, kept as received; the sync client validates it before use.
  */
-export interface LeasedTask<T = unknown> {
+export interface StoredLeasedTask<T = unknown> {
 	id: string;
 	type: string;
 	lang: string;
@@ -13,3 +15,6 @@ export interface LeasedTask<T = unknown> {
 	tags?: string[];
 	task: T;
 }
+
+/** A stored lease whose task passed the sync client's validation: what the contribute UI holds. */
+export type HeldTask = StoredLeasedTask<Task>;

@@ -1,6 +1,7 @@
 import type { FinishReason } from '$lib/protocol/inference';
 
-export type MessageRole = 'user' | 'assistant';
+/** Who wrote a chat message on this device; oasst trees call the user the prompter. */
+export type ChatRole = 'user' | 'assistant';
 
 /** Measured while the reply was generated; shown under the reply. */
 export interface GenerationStats {
@@ -20,7 +21,7 @@ export interface StoredMessage {
 	conversationId: string;
 	/** null for a root: the first user message or an edit of it. */
 	parentId: string | null;
-	role: MessageRole;
+	role: ChatRole;
 	content: string;
 	createdAt: number;
 	/** The model that wrote an assistant reply; null for the user's own messages. */
