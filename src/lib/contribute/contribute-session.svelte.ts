@@ -87,6 +87,16 @@ export class ContributeSession {
 		// What was said was about the previous choice.
 		this.#clearMessages();
 		await this.storage.settings.set(FILTER_KEY, filter);
+		// The open task stays open while it still matches; otherwise the first one that does.
+		if (!this.current || !this.matching.includes(this.current)) await this.openNext();
+	}
+
+	/** A hand-back confirmation shown above the list: one about the open task alone sits in its workspace. */
+	get handBackOutsideWorkspace(): { taskIds: string[]; started: number } | null {
+		const pending = this.handBackPending;
+		const aboutOpenTaskOnly =
+			pending?.taskIds.length === 1 && pending.taskIds[0] === this.currentId;
+		return pending && !aboutOpenTaskOnly ? pending : null;
 	}
 
 	#clearMessages(): void {

@@ -167,9 +167,11 @@ describe('ContributeSession', () => {
 		);
 		server.offline = true;
 
+		expect(session.current?.id).toBe('r');
+		// A filter the open task no longer matches opens the first task that does.
 		await session.setFilter({ ...session.filter, tags: ['cooking'] });
 		expect(session.matching.map((t) => t.id)).toEqual(['k']);
-		await session.openNext();
+		expect(session.current?.id).toBe('k');
 		await session.skip('not_my_language', 'German');
 
 		expect(await pendingMutations(storage)).toEqual([
@@ -252,8 +254,14 @@ describe('ContributeSession', () => {
 			order: ['r-b', 'r-a', 'r-c'],
 			notRankable: false
 		});
+		await session.handBack(['k']);
+		// About the open task alone: asked in its workspace, not above the list.
+		expect(session.handBackPending).toEqual({ taskIds: ['k'], started: 1 });
+		expect(session.handBackOutsideWorkspace).toBeNull();
+		session.cancelHandBack();
 		await session.handBack(session.matching.map((t) => t.id));
 		expect(session.handBackPending).toEqual({ taskIds: ['k', 'l'], started: 1 });
+		expect(session.handBackOutsideWorkspace).toEqual({ taskIds: ['k', 'l'], started: 1 });
 		session.cancelHandBack();
 		expect(session.tasks).toHaveLength(2);
 
