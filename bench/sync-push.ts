@@ -28,7 +28,7 @@ import { DEFAULT_BODY_LIMIT_BYTES } from '../sync-server/config';
 import { openDatabase, type DatabaseConfig } from '../sync-server/db/database';
 import type { Tables } from '../sync-server/db/schema';
 import { migrateToLatest } from '../sync-server/db/migrate';
-import type { SyncOptions } from '../sync-server/sync/sync-config';
+import type { ServiceOptions } from '../sync-server/service/service-config';
 import startPostgres from '../tests/server/postgres.global-setup';
 
 const unlimited = { capacity: 1e9, perSecond: 1e9 };
@@ -49,7 +49,7 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function startServer(database: DatabaseConfig, sync: SyncOptions) {
+async function startServer(database: DatabaseConfig, service: ServiceOptions) {
 	const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
 	const app = await buildApp({
 		database,
@@ -58,7 +58,7 @@ async function startServer(database: DatabaseConfig, sync: SyncOptions) {
 		bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
 		// The benchmark serves no built app; the warning about that would only be noise.
 		logLevel: 'error',
-		sync
+		service
 	});
 	const url = await app.listen({ port: 0, host: '127.0.0.1' });
 	return {

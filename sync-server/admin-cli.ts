@@ -28,10 +28,10 @@ import { ImportError, ImportFailedError, importOasstFile } from './export/oasst-
 import { ApiHttpError } from './http/api-error';
 import { setRole } from './identity/accounts';
 import { activateBacklogTrees } from './moderation/actions';
-import { runLotteryNow } from './sync/community-api';
-import { loadSyncOptions, resolveSyncConfig, SyncConfigError } from './sync/sync-config';
+import { createService, type Service } from './service/service';
+import { loadServiceOptions, ServiceConfigError } from './service/service-config';
 import { DemoDataError, loadDemoData, removeDemoData } from './trees/demo-data';
-import type { Service } from './trees/write-session';
+import { runLotteryNow } from './trees/lottery-runner';
 
 class UsageError extends Error {}
 
@@ -49,10 +49,7 @@ async function withService<T>(work: (service: Service) => Promise<T>): Promise<T
 	const database = openDatabase(config.database);
 	try {
 		await migrateToLatest(database.db);
-		return await work({
-			database,
-			config: resolveSyncConfig(loadSyncOptions(process.env, process.cwd()))
-		});
+		return await work(createService(database, loadServiceOptions(process.env, process.cwd())));
 	} finally {
 		await database.close();
 	}
@@ -233,9 +230,13 @@ main(process.argv.slice(2)).catch((error: unknown) => {
 		console.error(`admin: ${error.message}\n${usage}`);
 		process.exit(2);
 	}
-	const known = [ConfigError, SyncConfigError, ImportError, ImportFailedError, ApiHttpError].some(
-		(k) => error instanceof k
-	);
+	const known = [
+		ConfigError,
+		ServiceConfigError,
+		ImportError,
+		ImportFailedError,
+		ApiHttpError
+	].some((k) => error instanceof k);
 	if (known || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
 		console.error(`admin: ${(error as Error).message}`);
 		process.exit(1);

@@ -18,12 +18,12 @@ import { serveRegistry } from './http/registry';
 import { addSecurityHeaders } from './http/security-headers';
 import { serveStaticApp } from './http/static-app';
 import { zodValidatorCompiler } from './http/zod-validation';
-import { registerCommunityApi } from './sync/community-api';
-import type { SyncOptions } from './sync/sync-config';
+import { registerCommunityApi } from './community-api';
+import type { ServiceOptions } from './service/service-config';
 
 export type AppConfig = Omit<ServerConfig, 'port' | 'host'> & {
 	/** The contribution service's options (tree manager numbers, limits…); defaults when absent. */
-	sync?: SyncOptions;
+	service?: ServiceOptions;
 };
 
 /**
@@ -57,7 +57,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 	await compressResponses(app);
 
 	healthRoutes(app, database);
-	registerCommunityApi(app, database, config.sync);
+	registerCommunityApi(app, database, config.service);
 	const sendAppShell = await serveStaticApp(app, config.staticDir);
 
 	app.setNotFoundHandler((request, reply) => {

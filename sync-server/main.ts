@@ -3,15 +3,18 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppConfig } from './app';
 import { ConfigError, loadConfig, type ServerConfig } from './config';
-import { loadSyncOptions, SyncConfigError } from './sync/sync-config';
+import { loadServiceOptions, ServiceConfigError } from './service/service-config';
 import { describeDatabase } from './db/database';
 
 async function main(): Promise<void> {
 	let config: ServerConfig & AppConfig;
 	try {
-		config = { ...loadConfig(process.env), sync: loadSyncOptions(process.env, process.cwd()) };
+		config = {
+			...loadConfig(process.env),
+			service: loadServiceOptions(process.env, process.cwd())
+		};
 	} catch (error) {
-		if (!(error instanceof ConfigError || error instanceof SyncConfigError)) throw error;
+		if (!(error instanceof ConfigError || error instanceof ServiceConfigError)) throw error;
 		console.error(`hearth: ${error.message}`);
 		process.exit(2);
 	}

@@ -15,9 +15,9 @@ import {
 } from '../../src/lib/protocol/oasst-file';
 import { TEXT_BODY_CEILING } from '../../src/lib/protocol/tasks';
 import { entityIdSchema, langSchema, type TreeState } from '../../src/lib/protocol/trees';
-import { inWriteTransaction } from '../trees/transaction';
+import { inWriteTransaction } from '../db/transaction';
 import { treeRow } from '../trees/tree-writes';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 
 /**
  * The longest text an import takes, in UTF-16 code units (JavaScript string length): the same

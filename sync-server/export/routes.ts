@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { exportQuerySchema as oasstQuerySchema } from '../../src/lib/protocol/export';
 import { authenticate } from '../identity/authenticate';
 import type { ZodTypeProvider } from '../http/zod-validation';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 import { exportJsonLines } from './oasst-export';
 
 /** The export query, plus `demo=true` to include demo data (`npm run admin -- demo-data load`). */

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LinkCodeResponse, Me, RegisteredDevice, Role } from '../../src/lib/protocol/identity';
 import { ApiHttpError } from '../http/api-error';
-import { inWriteTransaction, lockRows } from '../trees/transaction';
-import type { Service } from '../trees/write-session';
+import { inWriteTransaction, lockRows } from '../db/transaction';
+import type { Service } from '../service/service';
 import type { Caller } from './authenticate';
 import { newDeviceToken, newLinkCode, secretsEqual, sha256Hex } from './tokens';
 

@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import { hasRole, type Role } from '../../src/lib/protocol/identity';
 import { ApiHttpError } from '../http/api-error';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 import { DEVICE_TOKEN_PATTERN, digestMatches, sha256Hex } from './tokens';
 
 export interface Caller {

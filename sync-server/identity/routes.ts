@@ -16,7 +16,7 @@ import {
 	userIdParamsSchema
 } from '../../src/lib/protocol/identity';
 import type { ZodTypeProvider } from '../http/zod-validation';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 import {
 	claimAdmin,
 	createLinkCode,

@@ -3,7 +3,7 @@
 // guessing link codes). Over the limit: 429 with Retry-After and the usual JSON error.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiHttpError, sendApiError } from '../http/api-error';
-import type { SyncConfig } from '../sync/sync-config';
+import type { ServiceConfig } from '../service/service-config';
 import { TokenBuckets } from './token-bucket';
 
 declare module 'fastify' {
@@ -13,7 +13,7 @@ declare module 'fastify' {
 	}
 }
 
-export function installRateLimits(app: FastifyInstance, config: SyncConfig): void {
+export function installRateLimits(app: FastifyInstance, config: ServiceConfig): void {
 	const perToken = new TokenBuckets(config.rateLimit.perToken, config.clock);
 	const perAddress = new TokenBuckets(config.rateLimit.perAddress, config.clock);
 	const registrations = new TokenBuckets(config.rateLimit.registrationsPerAddress, config.clock);

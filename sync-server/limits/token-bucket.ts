@@ -1,7 +1,7 @@
 // Token buckets keyed by a string (a device token, an address): each key may spend `capacity`
 // requests at once and regains `perSecond`. Buckets that refilled completely are forgotten, so
 // memory stays proportional to the keys active in the last few seconds.
-import type { BucketConfig } from '../sync/sync-config';
+import type { BucketConfig } from '../service/service-config';
 
 interface Bucket {
 	tokens: number;

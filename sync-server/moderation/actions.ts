@@ -19,9 +19,10 @@ import {
 } from '../tree-manager/state-machine';
 import { persistSettlement, settleAndPersist } from '../trees/persist-settlement';
 import { runDueLottery } from '../trees/lottery-runner';
-import { inWriteTransaction, lockRows } from '../trees/transaction';
+import { inWriteTransaction, lockRows } from '../db/transaction';
 import { loadTree, loadTrees, treeIdOfMessage } from '../trees/tree-store';
-import { WriteSession, type Service } from '../trees/write-session';
+import type { Service } from '../service/service';
+import { WriteSession } from '../trees/write-session';
 
 async function inModeration<T>(
 	service: Service,

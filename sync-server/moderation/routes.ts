@@ -22,7 +22,7 @@ import {
 } from '../../src/lib/protocol/moderation';
 import { authenticate } from '../identity/authenticate';
 import type { ZodTypeProvider } from '../http/zod-validation';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 import {
 	activateTreeByModerator,
 	deleteMessage,

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { contributionsQuerySchema, leaderboardQuerySchema } from '../../src/lib/protocol/points';
 import { authenticate, bearerToken } from '../identity/authenticate';
 import type { ZodTypeProvider } from '../http/zod-validation';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 import { contributionsOf } from './contributions';
 import { leaderboardView } from './leaderboards';
 import { statsOf } from './stats';

@@ -16,7 +16,7 @@ import { skipTask } from '../tasks/skip-task';
 import { submitLabels } from '../tasks/submit-labels';
 import { submitRanking } from '../tasks/submit-ranking';
 import { createInitialPrompt, submitText } from '../tasks/submit-text';
-import { reject, type MutationContext, type MutationResult } from './mutation-context';
+import { reject, type MutationContext, type MutationResult } from '../tasks/mutation-context';
 
 type Handlers = {
 	[N in MutationName]: (ctx: MutationContext, args: MutationArgs<N>) => Promise<MutationResult>;

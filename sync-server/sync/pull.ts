@@ -9,7 +9,7 @@ import { ApiHttpError } from '../http/api-error';
 import type { Caller } from '../identity/authenticate';
 import { pointsSummary } from '../points/summary';
 import { toLeasedTask } from '../tasks/lease';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 import { ownMessagesQuery, toOwnMessage } from './own-messages';
 
 interface Position {
@@ -69,7 +69,7 @@ export async function pull(
 		.selectAll()
 		.where('client_id', '=', request.clientId)
 		.where('status', '=', 'open')
-		.where('expires_at', '>', now - service.config.leases.visibleAfterExpiryMs)
+		.where('expires_at', '>', now - service.config.treeManager.leases.visibleAfterExpiryMs)
 		.orderBy('created_at')
 		.orderBy('id')
 		.execute();

@@ -9,10 +9,11 @@ import type { MutationsTable } from '../db/schema';
 import { ApiHttpError } from '../http/api-error';
 import type { Caller } from '../identity/authenticate';
 import { runDueLottery } from '../trees/lottery-runner';
-import { inWriteTransaction, type Trx } from '../trees/transaction';
-import { WriteSession, type Service } from '../trees/write-session';
-import { requireOwnClient } from './clients';
-import { MutationRejected, type MutationResult } from './mutation-context';
+import { inWriteTransaction, type Trx } from '../db/transaction';
+import type { Service } from '../service/service';
+import { WriteSession } from '../trees/write-session';
+import { requireOwnClient } from '../identity/clients';
+import { MutationRejected, type MutationResult } from '../tasks/mutation-context';
 import { applyMutation } from './mutations';
 
 async function loggedOutcomes(

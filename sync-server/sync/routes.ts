@@ -15,7 +15,7 @@ import {
 import { authenticate } from '../identity/authenticate';
 import type { ZodTypeProvider } from '../http/zod-validation';
 import { leaseTasks } from '../tasks/lease';
-import type { Service } from '../trees/write-session';
+import type { Service } from '../service/service';
 import { pull } from './pull';
 import { push } from './push';
 

@@ -1,13 +1,8 @@
 // An author edits their own message until its first review arrives.
 import type { MutationArgs } from '../../src/lib/protocol/sync';
-import {
-	ensure,
-	reject,
-	type MutationContext,
-	type MutationResult
-} from '../sync/mutation-context';
+import { ensure, reject, type MutationContext, type MutationResult } from './mutation-context';
 import { checkEdit } from '../tree-manager/submissions';
-import { lockRows } from '../trees/transaction';
+import { lockRows } from '../db/transaction';
 import { loadTree, treeIdOfMessage } from '../trees/tree-store';
 import { ensureTextAllowed, rememberText } from './text-rules';
 

@@ -2,10 +2,10 @@
 // its subtree (or abort the tree of a flagged prompt), and every flag puts the message in the
 // moderators' queue.
 import type { MutationArgs } from '../../src/lib/protocol/sync';
-import { reject, type MutationContext, type MutationResult } from '../sync/mutation-context';
+import { reject, type MutationContext, type MutationResult } from './mutation-context';
 import { messageById } from '../tree-manager/snapshot';
 import { settleAndPersist } from '../trees/persist-settlement';
-import { lockRows } from '../trees/transaction';
+import { lockRows } from '../db/transaction';
 import { loadTree, treeIdOfMessage } from '../trees/tree-store';
 
 export async function flagMessage(

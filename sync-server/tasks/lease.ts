@@ -15,10 +15,10 @@ import { initialPromptsWanted } from '../tree-manager/lottery';
 import { offerKey, workKindOf } from '../tree-manager/offer-key';
 import type { Random } from '../../src/lib/shared/random';
 import { chooseTaskBatch } from '../tree-manager/task-choice';
-import { inWriteTransaction, lockRows, type Trx } from '../trees/transaction';
+import { inWriteTransaction, lockRows, type Trx } from '../db/transaction';
 import { loadTrees } from '../trees/tree-store';
-import type { Service } from '../trees/write-session';
-import { requireOwnClient } from '../sync/clients';
+import type { Service } from '../service/service';
+import { requireOwnClient } from '../identity/clients';
 
 export function toLeasedTask(row: Selectable<LeasesTable>): LeasedTask {
 	return {
@@ -167,14 +167,14 @@ export async function leaseTasks(
 		const free = Math.min(
 			request.count,
 			config.leases.maxPerClient - open.client,
-			service.config.leases.maxPerUser - open.user
+			config.leases.maxPerUser - open.user
 		);
 		if (free <= 0) {
 			throw new ApiHttpError(
 				409,
 				'conflict',
 				`you already hold ${open.client} open tasks on this device and ${open.user} in all ` +
-					`(at most ${config.leases.maxPerClient} and ${service.config.leases.maxPerUser}); ` +
+					`(at most ${config.leases.maxPerClient} and ${config.leases.maxPerUser}); ` +
 					'finish or hand back some first'
 			);
 		}
@@ -183,7 +183,7 @@ export async function leaseTasks(
 			trx,
 			request.lang,
 			request.tags,
-			service.config.leases.candidateTreesPerState,
+			config.leases.candidateTreesPerState,
 			random
 		);
 		const trees = await loadTrees(trx, treeIds, now);

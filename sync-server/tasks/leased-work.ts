@@ -12,7 +12,7 @@ import type {
 	TaskType
 } from '../../src/lib/protocol/tasks';
 import type { LeasesTable, LeaseStatus } from '../db/schema';
-import { reject, type MutationContext } from '../sync/mutation-context';
+import { reject, type MutationContext } from './mutation-context';
 
 export interface Lease {
 	row: Selectable<LeasesTable>;

@@ -3,7 +3,7 @@
 // its slot on the device is free again, and the work can go to someone else — or to this
 // contributor again later.
 import type { MutationArgs } from '../../src/lib/protocol/sync';
-import type { MutationContext, MutationResult } from '../sync/mutation-context';
+import type { MutationContext, MutationResult } from './mutation-context';
 import { finishLease, takeLease } from './leased-work';
 
 export async function releaseTask(

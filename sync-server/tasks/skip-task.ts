@@ -1,10 +1,10 @@
 // Skipping a task, with a reason: the work is never offered to this contributor again, and a
 // skipped reply counts against its parent message (enough of them halt the tree).
 import type { Skip } from '../../src/lib/protocol/tasks';
-import type { MutationContext, MutationResult } from '../sync/mutation-context';
+import type { MutationContext, MutationResult } from './mutation-context';
 import { skipOutcome } from '../tree-manager/offers';
 import { settleAndPersist } from '../trees/persist-settlement';
-import { lockRows } from '../trees/transaction';
+import { lockRows } from '../db/transaction';
 import { loadTree } from '../trees/tree-store';
 import { finishLease, takeLease } from './leased-work';
 

@@ -2,17 +2,12 @@
 // and the tree settled — the third review decides acceptance.
 import { queueFlagLabels } from '../../src/lib/protocol/moderation';
 import type { LabelSubmission } from '../../src/lib/protocol/tasks';
-import { insertAwards } from '../points/awards';
-import {
-	ensure,
-	reject,
-	type MutationContext,
-	type MutationResult
-} from '../sync/mutation-context';
+import { insertAwards } from '../trees/awards';
+import { ensure, reject, type MutationContext, type MutationResult } from './mutation-context';
 import { pointsFor } from '../tree-manager/points';
 import { checkLabels } from '../tree-manager/submissions';
 import { settleAndPersist } from '../trees/persist-settlement';
-import { lockRows } from '../trees/transaction';
+import { lockRows } from '../db/transaction';
 import { loadTree } from '../trees/tree-store';
 import { finishLease, taskOfType, takeLease } from './leased-work';
 

@@ -1,17 +1,12 @@
 // A ranking of sibling replies (or "none of these can be ranked"), checked against the replies
 // the task showed; the last ranking a tree needs moves it to scoring and export.
 import type { RankSubmission } from '../../src/lib/protocol/tasks';
-import { insertAwards } from '../points/awards';
-import {
-	ensure,
-	reject,
-	type MutationContext,
-	type MutationResult
-} from '../sync/mutation-context';
+import { insertAwards } from '../trees/awards';
+import { ensure, reject, type MutationContext, type MutationResult } from './mutation-context';
 import { pointsFor } from '../tree-manager/points';
 import { checkRanking } from '../tree-manager/submissions';
 import { settleAndPersist } from '../trees/persist-settlement';
-import { lockRows } from '../trees/transaction';
+import { lockRows } from '../db/transaction';
 import { loadTree } from '../trees/tree-store';
 import { finishLease, taskOfType, takeLease } from './leased-work';
 

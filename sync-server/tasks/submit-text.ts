@@ -4,18 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TextSubmission } from '../../src/lib/protocol/tasks';
 import type { MutationArgs } from '../../src/lib/protocol/sync';
-import { insertAwards } from '../points/awards';
-import {
-	reject,
-	ensure,
-	type MutationContext,
-	type MutationResult
-} from '../sync/mutation-context';
+import { insertAwards } from '../trees/awards';
+import { reject, ensure, type MutationContext, type MutationResult } from './mutation-context';
 import { pointsFor } from '../tree-manager/points';
 import { newTree } from '../tree-manager/state-machine';
 import { checkReply } from '../tree-manager/submissions';
 import { settleAndPersist } from '../trees/persist-settlement';
-import { lockRows } from '../trees/transaction';
+import { lockRows } from '../db/transaction';
 import { loadTree } from '../trees/tree-store';
 import { insertMessage, insertTreeRow } from '../trees/tree-writes';
 import { finishLease, taskOfType, takeLease } from './leased-work';

@@ -3,7 +3,7 @@
 // once per push and kept current as the push writes.
 import { checkText } from '../tree-manager/submissions';
 import type { WriteSession } from '../trees/write-session';
-import { ensure, type MutationContext } from '../sync/mutation-context';
+import { ensure, type MutationContext } from './mutation-context';
 
 interface RecentText {
 	id: string;

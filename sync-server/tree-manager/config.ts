@@ -69,7 +69,16 @@ export const treeManagerConfigSchema = z.strictObject({
 	leases: z.strictObject({
 		/** Tasks one client may hold for offline work. */
 		maxPerClient: positiveCount,
-		durationMs
+		/** Open, unexpired leases one user may hold across all their devices (default 3 clients' worth). */
+		maxPerUser: positiveCount,
+		durationMs,
+		/** Expired open leases are still listed by pull this long (work on them is accepted). */
+		visibleAfterExpiryMs: durationMs,
+		/**
+		 * Trees of each active state sampled for one task request: the task choice runs over
+		 * these, so a request costs the same with 100 or 100,000 trees.
+		 */
+		candidateTreesPerState: positiveCount
 	}),
 	text: z.strictObject({
 		/** Characters (Unicode code points) a written message may have. */
@@ -121,7 +130,13 @@ export const defaultTreeManagerConfig: TreeManagerConfig = {
 	loneReply: { preference: 0.75, siblingsBelow: 2 },
 	fullLabelProbability: { initial_prompt: 1, prompter_reply: 0.25, assistant_reply: 1 },
 	moderation: { redFlags: 4, skipsToHalt: 25 },
-	leases: { maxPerClient: 20, durationMs: 48 * HOUR },
+	leases: {
+		maxPerClient: 20,
+		maxPerUser: 60,
+		durationMs: 48 * HOUR,
+		visibleAfterExpiryMs: 7 * DAY,
+		candidateTreesPerState: 64
+	},
 	text: { maxChars: 2000, duplicateWindowMs: 2 * HOUR },
 	points: {
 		initialPrompt: 0.1,
@@ -166,6 +181,14 @@ function mergeOver(base: unknown, override: unknown): unknown {
 	return merged;
 }
 
+// A user's lease cap follows a changed per-client cap (three clients' worth) unless it is set too.
+function withPerUserCap(overrides: Record<string, unknown>): Record<string, unknown> {
+	const leases = overrides.leases;
+	if (!isPlainObject(leases) || 'maxPerUser' in leases) return overrides;
+	if (typeof leases.maxPerClient !== 'number') return overrides;
+	return { ...overrides, leases: { ...leases, maxPerUser: 3 * leases.maxPerClient } };
+}
+
 /**
  * The defaults with `overrides` (any nested subset, e.g. `{ growth: { goalTreeSize: 4 } }`)
  * laid over them, validated. Throws `TreeManagerConfigError` naming each bad field.
@@ -174,7 +197,9 @@ export function resolveTreeManagerConfig(overrides: unknown = {}): TreeManagerCo
 	if (!isPlainObject(overrides)) {
 		throw new TreeManagerConfigError(['the overrides must be an object']);
 	}
-	const result = treeManagerConfigSchema.safeParse(mergeOver(defaultTreeManagerConfig, overrides));
+	const result = treeManagerConfigSchema.safeParse(
+		mergeOver(defaultTreeManagerConfig, withPerUserCap(overrides))
+	);
 	if (!result.success) {
 		throw new TreeManagerConfigError(zodProblems(result.error));
 	}

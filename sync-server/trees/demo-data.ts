@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { TreeState } from '../../src/lib/protocol/trees';
 import { generateTrees } from '../../training/seed/generate';
 import { buildDemoData, type DemoData } from '../tree-manager/demo-trees';
-import { inWriteTransaction, type Trx } from './transaction';
+import { inWriteTransaction, type Trx } from '../db/transaction';
 import { treeRow } from './tree-writes';
-import type { Service } from './write-session';
+import type { Service } from '../service/service';
 
 /** Seed conversations drawn from; the same seed gives the same texts. */
 const CONVERSATIONS = 40;

@@ -1,11 +1,12 @@
 // Running the prompt lottery against the database: when a prompt was accepted or a growing tree
 // freed its slot (in the same transaction), and on a timer for everything else.
+import { inWriteTransaction, lockName, lockRows } from '../db/transaction';
+import type { Service } from '../service/service';
 import { drawLottery, type LotteryEntry } from '../tree-manager/lottery';
 import { winLottery } from '../tree-manager/state-machine';
 import { persistSettlement } from './persist-settlement';
-import { lockName, lockRows } from './transaction';
 import { loadTree } from './tree-store';
-import type { WriteSession } from './write-session';
+import { WriteSession } from './write-session';
 
 /** Draws for `langs` (all languages with waiting prompts when omitted); returns the winners. */
 export async function runLottery(
@@ -84,4 +85,14 @@ export async function runDueLottery(session: WriteSession): Promise<void> {
 	const langs = [...session.lotteryLangs];
 	session.lotteryLangs.clear();
 	await runLottery(session, langs);
+}
+
+/** One lottery run over every language with waiting prompts, in its own transaction. */
+export async function runLotteryNow(service: Service): Promise<string[]> {
+	return inWriteTransaction(service.database, async (trx) => {
+		const session = new WriteSession(trx, service, service.config.clock());
+		const winners = await runLottery(session);
+		await session.flush();
+		return winners;
+	});
 }

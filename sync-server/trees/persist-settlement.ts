@@ -3,7 +3,7 @@
 // state transitions with their reasons, consensus ranks and agreement — plus the points they
 // earn, in the same transaction as the change that caused them.
 import { randomUUID } from 'node:crypto';
-import { insertAwards } from '../points/awards';
+import { insertAwards } from '../trees/awards';
 import { awardsForChanges } from '../tree-manager/points';
 import { subtreeIds, type TreeSnapshot } from '../tree-manager/snapshot';
 import { settleTree, type Settlement, type TreeChange } from '../tree-manager/state-machine';

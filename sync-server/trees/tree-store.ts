@@ -5,7 +5,7 @@ import type { LabelValues } from '../../src/lib/protocol/labels';
 import type { TreeState } from '../../src/lib/protocol/trees';
 import type { MessagesTable, RankingsTable, ReviewsTable, TreesTable } from '../db/schema';
 import type { TreeMessage, TreeSnapshot } from '../tree-manager/snapshot';
-import type { Trx } from './transaction';
+import type { Trx } from '../db/transaction';
 
 type Reader = Pick<Trx, 'selectFrom'>;
 

@@ -4,14 +4,9 @@
 // changed messages with it. The counter lives on the user row, so two transactions changing the
 // same user's messages take turns, and versions commit in increasing order.
 import type { HearthDatabase } from '../db/database';
-import type { SyncConfig } from '../sync/sync-config';
+import { lockRows, type Trx } from '../db/transaction';
+import type { Service } from '../service/service';
 import type { TreeManagerConfig } from '../tree-manager/config';
-import { lockRows, type Trx } from './transaction';
-
-export interface Service {
-	database: HearthDatabase;
-	config: SyncConfig;
-}
 
 export class WriteSession {
 	private readonly touched = new Map<string, Set<string>>();

@@ -16,7 +16,7 @@ import { moderatorTreeSchema } from '../../src/lib/protocol/moderation';
 import { openDatabase, type DatabaseConfig } from '../../sync-server/db/database';
 import { readTrees } from '../../training/datasets/read-trees';
 import { CrowdSetupError, runCrowd } from '../../scripts/crowd-sim';
-import { ADMIN_TOKEN, Contributor, smallTrees, syncOptions } from './support/contributors';
+import { ADMIN_TOKEN, Contributor, smallTrees, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -61,8 +61,8 @@ describe.each(dialects)('a simulated crowd on %s', (dialect) => {
 	let fresh: TestApp;
 	let dir: string;
 	beforeAll(async () => {
-		t = await createTestApp(dialect, { overrides: { sync: syncOptions() } });
-		fresh = await createTestApp(dialect, { overrides: { sync: syncOptions() } });
+		t = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
+		fresh = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
 		dir = mkdtempSync(join(tmpdir(), 'hearth-crowd-'));
 	});
 	afterAll(async () => {
@@ -157,7 +157,9 @@ describe('crowd-sim on a server it cannot use', () => {
 	let t: TestApp;
 	let address: string;
 	beforeAll(async () => {
-		t = await createTestApp('sqlite', { overrides: { sync: syncOptions({ adminToken: null }) } });
+		t = await createTestApp('sqlite', {
+			overrides: { service: serviceOptions({ adminToken: null }) }
+		});
 		address = await t.app.listen({ port: 0, host: '127.0.0.1' });
 	});
 	afterAll(() => t.close());

@@ -10,7 +10,7 @@ import { leaderboardResponseSchema } from '../../src/lib/protocol/points';
 import { taskTypes, type LabelTask } from '../../src/lib/protocol/tasks';
 import { treeStates } from '../../src/lib/protocol/trees';
 import { openDatabase, type DatabaseConfig } from '../../sync-server/db/database';
-import { Contributor, syncOptions } from './support/contributors';
+import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -38,7 +38,9 @@ describe.each(dialects)('demo data on %s', (dialect) => {
 	let mod: Contributor;
 	beforeAll(async () => {
 		// OpenAssistant's numbers, as `npm start` runs with (the CLI reads no HEARTH_TREE_CONFIG).
-		t = await createTestApp(dialect, { overrides: { sync: syncOptions({ treeManager: {} }) } });
+		t = await createTestApp(dialect, {
+			overrides: { service: serviceOptions({ treeManager: {} }) }
+		});
 		mod = await Contributor.register(t.app, 'Mod');
 		await mod.claimAdmin();
 	});

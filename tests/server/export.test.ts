@@ -14,11 +14,11 @@ import {
 } from '../../src/lib/protocol/export';
 import { openDatabase, type HearthDatabase } from '../../sync-server/db/database';
 import { ImportError, importOasstFile } from '../../sync-server/export/oasst-import';
-import { resolveSyncConfig } from '../../sync-server/sync/sync-config';
-import type { Service } from '../../sync-server/trees/write-session';
+import { resolveServiceConfig } from '../../sync-server/service/service-config';
+import type { Service } from '../../sync-server/service/service';
 import { generateTrees, type SeedTree } from '../../training/seed/generate';
 import type { OasstMessage } from '../../training/datasets/oasst-tree';
-import { Contributor, syncOptions } from './support/contributors';
+import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -102,9 +102,9 @@ describe.each(dialects)('oasst export and import on %s', (dialect) => {
 	let dir: string;
 	let seeds: SeedTree[];
 	beforeAll(async () => {
-		t = await createTestApp(dialect, { overrides: { sync: syncOptions() } });
+		t = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
 		db = openDatabase(t.config.database);
-		service = { database: db, config: resolveSyncConfig(syncOptions()) };
+		service = { database: db, config: resolveServiceConfig(serviceOptions()) };
 		admin = await Contributor.register(t.app);
 		await admin.claimAdmin();
 		dir = mkdtempSync(join(tmpdir(), 'hearth-export-'));

@@ -12,7 +12,7 @@ import { labelNames } from '../../src/lib/protocol/labels';
 import { taskTypes, skipReasons, type Task } from '../../src/lib/protocol/tasks';
 import { openDatabase, type HearthDatabase } from '../../sync-server/db/database';
 import type { Tables } from '../../sync-server/db/schema';
-import { answerTask, Contributor, syncOptions, workUntil } from './support/contributors';
+import { answerTask, Contributor, serviceOptions, workUntil } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -109,7 +109,7 @@ describe.each(dialects)('fuzzing the API on %s', (dialect) => {
 	let crowd: Contributor[];
 	let ids: string[];
 	beforeAll(async () => {
-		t = await createTestApp(dialect, { overrides: { sync: syncOptions() } });
+		t = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
 		db = openDatabase(t.config.database);
 		admin = await Contributor.register(t.app, 'Admin');
 		await admin.claimAdmin();

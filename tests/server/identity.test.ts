@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { linkCodeResponseSchema, meSchema } from '../../src/lib/protocol/identity';
 import { openDatabase } from '../../sync-server/db/database';
-import { Contributor, syncOptions } from './support/contributors';
+import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -12,7 +12,7 @@ describe.each(dialects)('identity on %s', (dialect) => {
 	let now = Date.parse('2026-03-01T12:00:00Z');
 	beforeAll(async () => {
 		t = await createTestApp(dialect, {
-			overrides: { sync: syncOptions({ clock: () => now }) }
+			overrides: { service: serviceOptions({ clock: () => now }) }
 		});
 	});
 	afterAll(() => t.close());

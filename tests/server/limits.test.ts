@@ -4,7 +4,7 @@
 // refused text never blocks the outbox.
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/lib/protocol/errors';
-import { Contributor, generousLimits, syncOptions } from './support/contributors';
+import { Contributor, generousLimits, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -20,7 +20,7 @@ describe.each(dialects)('limits on %s', (dialect) => {
 
 	async function app(rateLimit = generousLimits): Promise<TestApp> {
 		t = await createTestApp(dialect, {
-			overrides: { sync: syncOptions({ clock: () => now, rateLimit }) }
+			overrides: { service: serviceOptions({ clock: () => now, rateLimit }) }
 		});
 		return t;
 	}

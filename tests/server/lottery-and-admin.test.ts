@@ -8,9 +8,9 @@ import { moderatorTreeSchema } from '../../src/lib/protocol/moderation';
 import type { LabelTask } from '../../src/lib/protocol/tasks';
 import type { DatabaseConfig } from '../../sync-server/db/database';
 import { openDatabase } from '../../sync-server/db/database';
-import { runLotteryNow } from '../../sync-server/sync/community-api';
-import { resolveSyncConfig } from '../../sync-server/sync/sync-config';
-import { Contributor, syncOptions } from './support/contributors';
+import { runLotteryNow } from '../../sync-server/trees/lottery-runner';
+import { resolveServiceConfig } from '../../sync-server/service/service-config';
+import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -37,11 +37,11 @@ async function admin(database: DatabaseConfig, ...args: string[]) {
 describe.each(dialects)('the prompt lottery and the admin CLI on %s', (dialect) => {
 	let t: TestApp;
 	let mod: Contributor;
-	const options = syncOptions({
+	const options = serviceOptions({
 		treeManager: { review: { requiredReviews: 1 }, lottery: { maxActiveTrees: 1 } }
 	});
 	beforeAll(async () => {
-		t = await createTestApp(dialect, { overrides: { sync: options } });
+		t = await createTestApp(dialect, { overrides: { service: options } });
 		mod = await Contributor.register(t.app, 'Mod');
 		await mod.claimAdmin();
 	});
@@ -82,7 +82,7 @@ describe.each(dialects)('the prompt lottery and the admin CLI on %s', (dialect) 
 		// The timer's run changes nothing while the slot is taken.
 		const database = openDatabase(t.config.database);
 		try {
-			expect(await runLotteryNow({ database, config: resolveSyncConfig(options) })).toEqual([]);
+			expect(await runLotteryNow({ database, config: resolveServiceConfig(options) })).toEqual([]);
 		} finally {
 			await database.close();
 		}

@@ -12,7 +12,7 @@ import {
 } from '../../src/lib/protocol/moderation';
 import { leaderboardResponseSchema } from '../../src/lib/protocol/points';
 import type { LabelTask } from '../../src/lib/protocol/tasks';
-import { Contributor, syncOptions, workUntil } from './support/contributors';
+import { Contributor, serviceOptions, workUntil } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -24,7 +24,7 @@ describe.each(dialects)('moderation on %s', (dialect) => {
 	let mod: Contributor;
 	let crowd: Contributor[];
 	beforeAll(async () => {
-		t = await createTestApp(dialect, { overrides: { sync: syncOptions() } });
+		t = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
 		admin = await Contributor.register(t.app, 'Admin');
 		await admin.claimAdmin();
 		mod = await Contributor.register(t.app, 'Mod');

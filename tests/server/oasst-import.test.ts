@@ -25,9 +25,9 @@ import {
 	importOasstFile,
 	MAX_IMPORTED_TEXT_LENGTH
 } from '../../sync-server/export/oasst-import';
-import { resolveSyncConfig } from '../../sync-server/sync/sync-config';
-import type { Service } from '../../sync-server/trees/write-session';
-import { Contributor, syncOptions } from './support/contributors';
+import { resolveServiceConfig } from '../../sync-server/service/service-config';
+import type { Service } from '../../sync-server/service/service';
+import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -93,9 +93,9 @@ describe.each(dialects)('OpenAssistant files on %s', (dialect) => {
 	let mod: Contributor;
 	let dir: string;
 	beforeAll(async () => {
-		t = await createTestApp(dialect, { overrides: { sync: syncOptions() } });
+		t = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
 		db = openDatabase(t.config.database);
-		service = { database: db, config: resolveSyncConfig(syncOptions()) };
+		service = { database: db, config: resolveServiceConfig(serviceOptions()) };
 		mod = await Contributor.register(t.app, 'Mod');
 		await mod.claimAdmin();
 		dir = mkdtempSync(join(tmpdir(), 'hearth-oasst-'));

@@ -13,7 +13,7 @@ import {
 } from '../../src/lib/protocol/points';
 import { defaultTreeManagerConfig } from '../../sync-server/tree-manager/config';
 import { seededRandom } from '../../src/lib/shared/random';
-import { Contributor, syncOptions, workUntil } from './support/contributors';
+import { Contributor, serviceOptions, workUntil } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -45,7 +45,7 @@ describe.each(dialects)('points and boards on %s', (dialect) => {
 	let admin: Contributor;
 	beforeAll(async () => {
 		t = await createTestApp(dialect, {
-			overrides: { sync: syncOptions({ clock: () => now, random: seededRandom(11) }) }
+			overrides: { service: serviceOptions({ clock: () => now, random: seededRandom(11) }) }
 		});
 		admin = await Contributor.register(t.app, 'Admin');
 		await admin.claimAdmin();

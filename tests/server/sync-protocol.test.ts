@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { pushResponseSchema, type Mutation } from '../../src/lib/protocol/sync';
 import { openDatabase, type HearthDatabase } from '../../sync-server/db/database';
-import { Contributor, syncOptions } from './support/contributors';
+import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -18,7 +18,7 @@ describe.each(dialects)('sync protocol on %s', (dialect) => {
 	let t: TestApp;
 	let db: HearthDatabase;
 	beforeAll(async () => {
-		t = await createTestApp(dialect, { overrides: { sync: syncOptions() } });
+		t = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
 		db = openDatabase(t.config.database);
 	});
 	afterAll(async () => {

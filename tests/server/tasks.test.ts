@@ -6,7 +6,7 @@ import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { moderatorTreeSchema } from '../../src/lib/protocol/moderation';
 import { taskResponseSchema, type LeasedTask } from '../../src/lib/protocol/sync';
 import type { LabelTask } from '../../src/lib/protocol/tasks';
-import { Contributor, syncOptions } from './support/contributors';
+import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -36,7 +36,7 @@ describe.each(dialects)('tasks on %s', (dialect) => {
 	beforeAll(async () => {
 		t = await createTestApp(dialect, {
 			overrides: {
-				sync: syncOptions({
+				service: serviceOptions({
 					clock: () => now,
 					treeManager: {
 						review: { requiredReviews: 2 },

@@ -12,7 +12,7 @@ import {
 	type PullResponse,
 	type PushResponse
 } from '../../../src/lib/protocol/sync';
-import type { SyncOptions } from '../../../sync-server/sync/sync-config';
+import type { ServiceOptions } from '../../../sync-server/service/service-config';
 import type { Task, TaskRequestType } from '../../../src/lib/protocol/tasks';
 import { labelDescriptions } from '../../../src/lib/protocol/labels';
 
@@ -25,7 +25,7 @@ export const smallTrees = {
 };
 
 /** Limits out of the way of tests that are not about them. */
-export const generousLimits: SyncOptions['rateLimit'] = {
+export const generousLimits: ServiceOptions['rateLimit'] = {
 	perToken: { capacity: 100_000, perSecond: 100_000 },
 	perAddress: { capacity: 100_000, perSecond: 100_000 },
 	registrationsPerAddress: { capacity: 100_000, perSecond: 100_000 }
@@ -33,7 +33,7 @@ export const generousLimits: SyncOptions['rateLimit'] = {
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-export function syncOptions(extra: SyncOptions = {}): SyncOptions {
+export function serviceOptions(extra: ServiceOptions = {}): ServiceOptions {
 	return {
 		treeManager: smallTrees,
 		rateLimit: generousLimits,

@@ -24,7 +24,13 @@ describe('tree manager configuration', () => {
 			initialPrompt: 0.01
 		});
 		expect(config.moderation).toEqual({ redFlags: 4, skipsToHalt: 25 });
-		expect(config.leases).toEqual({ maxPerClient: 20, durationMs: 48 * 3_600_000 });
+		expect(config.leases).toEqual({
+			maxPerClient: 20,
+			maxPerUser: 60,
+			durationMs: 48 * 3_600_000,
+			visibleAfterExpiryMs: 7 * 24 * 3_600_000,
+			candidateTreesPerState: 64
+		});
 		expect(config.text).toEqual({ maxChars: 2000, duplicateWindowMs: 2 * 3_600_000 });
 		expect(config.points.replyRankedBonus).toEqual([9, 3, 1]);
 		expect(config.streak.resetAfterMs).toBe(36 * 3_600_000);
@@ -38,6 +44,20 @@ describe('tree manager configuration', () => {
 		expect(config.growth).toEqual({ ...defaultTreeManagerConfig.growth, goalTreeSize: 4 });
 		expect(config.points.replyRankedBonus).toEqual([5]);
 		expect(config.review).toEqual(defaultTreeManagerConfig.review);
+	});
+
+	it("keeps a user's lease cap at three clients' worth unless it is set too", () => {
+		expect(resolveTreeManagerConfig({ leases: { maxPerClient: 5 } }).leases).toMatchObject({
+			maxPerClient: 5,
+			maxPerUser: 15
+		});
+		expect(
+			resolveTreeManagerConfig({ leases: { maxPerClient: 5, maxPerUser: 7 } }).leases
+		).toMatchObject({ maxPerClient: 5, maxPerUser: 7 });
+		expect(resolveTreeManagerConfig({ leases: { maxPerUser: 7 } }).leases).toMatchObject({
+			maxPerClient: 20,
+			maxPerUser: 7
+		});
 	});
 
 	it('names each bad field, including typos', () => {

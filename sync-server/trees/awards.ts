@@ -2,7 +2,7 @@
 // any window, a contributor's breakdown and the points of each contribution are sums of rows.
 import { randomUUID } from 'node:crypto';
 import type { AwardKind } from '../../src/lib/protocol/points';
-import type { WriteSession } from '../trees/write-session';
+import type { WriteSession } from './write-session';
 
 export interface AwardRow {
 	userId: string;

@@ -3,8 +3,8 @@
 // runs writers concurrently: a transaction locks the rows it decides on (`lockRows`), and one
 // that deadlocks with another or fails serialization is retried whole — it applied nothing.
 import { sql, type Transaction } from 'kysely';
-import type { HearthDatabase } from '../db/database';
-import type { Tables } from '../db/schema';
+import type { HearthDatabase } from './database';
+import type { Tables } from './schema';
 
 export type Trx = Transaction<Tables>;
 

@@ -3,8 +3,8 @@
 // retried push waits for the first to commit and then finds its entries processed).
 import { ApiHttpError } from '../http/api-error';
 import type { HearthDatabase } from '../db/database';
-import type { Caller } from '../identity/authenticate';
-import { lockRows, type Trx } from '../trees/transaction';
+import type { Caller } from './authenticate';
+import { lockRows, type Trx } from '../db/transaction';
 
 export async function requireOwnClient(
 	trx: Trx,

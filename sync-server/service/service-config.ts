@@ -1,7 +1,7 @@
 // The configuration of the contribution service: the tree manager's numbers (an operator's
-// JSON over OpenAssistant's defaults), lease caps, rate limits, the admin bootstrap secret.
-// Read from the environment by the server; tests pass options directly, including a clock and
-// a seeded random source.
+// JSON over OpenAssistant's defaults, lease caps included), rate limits, the admin bootstrap
+// secret, the lottery timer. Read from the environment by the server and the admin commands;
+// tests pass options directly, including a clock and a seeded random source.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -17,19 +17,9 @@ export interface BucketConfig {
 	perSecond: number;
 }
 
-export interface SyncConfig {
+export interface ServiceConfig {
+	/** Every rule's number, leases (caps, duration, how long expired ones stay listed) included. */
 	treeManager: TreeManagerConfig;
-	leases: {
-		/** Open, unexpired leases one user may hold across all their devices. */
-		maxPerUser: number;
-		/**
-		 * Trees of each active state sampled for one task request: the task choice runs over
-		 * these, so a request costs the same with 100 or 100,000 trees.
-		 */
-		candidateTreesPerState: number;
-		/** Expired open leases are still listed by pull this long (work on them is accepted). */
-		visibleAfterExpiryMs: number;
-	};
 	rateLimit: {
 		/** Requests per device token. */
 		perToken: BucketConfig;
@@ -48,11 +38,10 @@ export interface SyncConfig {
 	random: Random;
 }
 
-export interface SyncOptions {
+export interface ServiceOptions {
 	/** Any nested subset of the tree manager's configuration. */
 	treeManager?: unknown;
-	leases?: Partial<SyncConfig['leases']>;
-	rateLimit?: Partial<SyncConfig['rateLimit']>;
+	rateLimit?: Partial<ServiceConfig['rateLimit']>;
 	adminToken?: string | null;
 	linkCodeTtlMs?: number;
 	lotteryIntervalMs?: number;
@@ -60,30 +49,24 @@ export interface SyncOptions {
 	random?: Random;
 }
 
-export class SyncConfigError extends Error {}
+export class ServiceConfigError extends Error {}
 
-export const defaultRateLimit: SyncConfig['rateLimit'] = {
+export const defaultRateLimit: ServiceConfig['rateLimit'] = {
 	perToken: { capacity: 120, perSecond: 10 },
 	perAddress: { capacity: 600, perSecond: 50 },
 	registrationsPerAddress: { capacity: 20, perSecond: 0.2 }
 };
 
-export function resolveSyncConfig(options: SyncOptions = {}): SyncConfig {
+export function resolveServiceConfig(options: ServiceOptions = {}): ServiceConfig {
 	let treeManager: TreeManagerConfig;
 	try {
 		treeManager = resolveTreeManagerConfig(options.treeManager ?? {});
 	} catch (error) {
-		if (error instanceof TreeManagerConfigError) throw new SyncConfigError(error.message);
+		if (error instanceof TreeManagerConfigError) throw new ServiceConfigError(error.message);
 		throw error;
 	}
 	return {
 		treeManager,
-		leases: {
-			maxPerUser: 3 * treeManager.leases.maxPerClient,
-			candidateTreesPerState: 64,
-			visibleAfterExpiryMs: 7 * 24 * 3_600_000,
-			...options.leases
-		},
 		rateLimit: { ...defaultRateLimit, ...options.rateLimit },
 		adminToken: options.adminToken ?? null,
 		linkCodeTtlMs: options.linkCodeTtlMs ?? 10 * 60_000,
@@ -97,7 +80,7 @@ export function resolveSyncConfig(options: SyncOptions = {}): SyncConfig {
 function parseBucket(name: string, value: string): BucketConfig {
 	const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
 	if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
-		throw new SyncConfigError(
+		throw new ServiceConfigError(
 			`${name} must be "<burst>/<per second>" such as "120/10" (got ${JSON.stringify(value)})`
 		);
 	}
@@ -110,10 +93,13 @@ function parseBucket(name: string, value: string): BucketConfig {
  * - HEARTH_ADMIN_TOKEN: the admin bootstrap secret (at least 16 characters);
  * - HEARTH_RATE_TOKEN, HEARTH_RATE_ADDRESS, HEARTH_RATE_REGISTER: `<burst>/<per second>`;
  * - HEARTH_LOTTERY_INTERVAL_S: seconds between lottery runs.
- * Throws SyncConfigError naming the variable at fault.
+ * Throws ServiceConfigError naming the variable at fault.
  */
-export function loadSyncOptions(env: Record<string, string | undefined>, cwd: string): SyncOptions {
-	const options: SyncOptions = {};
+export function loadServiceOptions(
+	env: Record<string, string | undefined>,
+	cwd: string
+): ServiceOptions {
+	const options: ServiceOptions = {};
 	const treeConfig = env.HEARTH_TREE_CONFIG;
 	if (treeConfig) {
 		const inline = treeConfig.trim().startsWith('{');
@@ -122,7 +108,7 @@ export function loadSyncOptions(env: Record<string, string | undefined>, cwd: st
 			try {
 				text = readFileSync(resolve(cwd, treeConfig), 'utf8');
 			} catch (error) {
-				throw new SyncConfigError(
+				throw new ServiceConfigError(
 					`HEARTH_TREE_CONFIG: cannot read ${treeConfig}: ${(error as Error).message}`
 				);
 			}
@@ -130,7 +116,7 @@ export function loadSyncOptions(env: Record<string, string | undefined>, cwd: st
 		try {
 			options.treeManager = JSON.parse(text);
 		} catch (error) {
-			throw new SyncConfigError(
+			throw new ServiceConfigError(
 				`HEARTH_TREE_CONFIG: ${inline ? 'the value' : treeConfig} is not valid JSON: ${(error as Error).message}`
 			);
 		}
@@ -138,7 +124,7 @@ export function loadSyncOptions(env: Record<string, string | undefined>, cwd: st
 			resolveTreeManagerConfig(options.treeManager);
 		} catch (error) {
 			if (error instanceof TreeManagerConfigError) {
-				throw new SyncConfigError(`HEARTH_TREE_CONFIG: ${error.message}`);
+				throw new ServiceConfigError(`HEARTH_TREE_CONFIG: ${error.message}`);
 			}
 			throw error;
 		}
@@ -146,11 +132,11 @@ export function loadSyncOptions(env: Record<string, string | undefined>, cwd: st
 	const adminToken = env.HEARTH_ADMIN_TOKEN;
 	if (adminToken !== undefined) {
 		if (adminToken.length < 16) {
-			throw new SyncConfigError('HEARTH_ADMIN_TOKEN must be at least 16 characters long');
+			throw new ServiceConfigError('HEARTH_ADMIN_TOKEN must be at least 16 characters long');
 		}
 		options.adminToken = adminToken;
 	}
-	const rateLimit: Partial<SyncConfig['rateLimit']> = {};
+	const rateLimit: Partial<ServiceConfig['rateLimit']> = {};
 	if (env.HEARTH_RATE_TOKEN)
 		rateLimit.perToken = parseBucket('HEARTH_RATE_TOKEN', env.HEARTH_RATE_TOKEN);
 	if (env.HEARTH_RATE_ADDRESS) {
@@ -167,7 +153,7 @@ export function loadSyncOptions(env: Record<string, string | undefined>, cwd: st
 	if (interval !== undefined) {
 		const seconds = Number(interval);
 		if (!Number.isFinite(seconds) || seconds < 1) {
-			throw new SyncConfigError(
+			throw new ServiceConfigError(
 				`HEARTH_LOTTERY_INTERVAL_S must be a number of seconds ≥ 1 (got ${JSON.stringify(interval)})`
 			);
 		}
