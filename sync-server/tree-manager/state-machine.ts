@@ -47,7 +47,9 @@ const allowedTransitions: Readonly<Record<TreeState, readonly TreeState[]>> = {
 	ranking: ['ready_for_scoring', 'halted_by_moderator'],
 	ready_for_scoring: ['ready_for_export', 'scoring_failed', 'halted_by_moderator'],
 	ready_for_export: ['halted_by_moderator'],
-	scoring_failed: ['ready_for_scoring', 'halted_by_moderator'],
+	// Corrupt rankings (which no submission can produce) stop a tree here; once they are
+	// repaired, a moderator halts and restarts it, and it is ranked and scored like any tree.
+	scoring_failed: ['halted_by_moderator'],
 	backlog_ranking: ['ranking', 'aborted_low_grade', 'halted_by_moderator'],
 	aborted_low_grade: ['initial_prompt_review', 'growing'],
 	halted_by_moderator: ['initial_prompt_review', 'growing']
@@ -301,11 +303,6 @@ export function restartTree(tree: TreeSnapshot, config: TreeManagerConfig): Sett
 	return tree.wonLotteryAt !== null
 		? enter(tree, 'growing', 'restarted by a moderator', config)
 		: enter(tree, 'initial_prompt_review', 'restarted by a moderator', config);
-}
-
-/** Scores a tree again after `scoring_failed` (once its data was repaired). */
-export function retryScoring(tree: TreeSnapshot, config: TreeManagerConfig): Settlement {
-	return enter(tree, 'ready_for_scoring', 'scoring retried', config);
 }
 
 /** An imported tree leaves the backlog: ranked if it has sibling sets, else abandoned. */

@@ -5,7 +5,6 @@ import {
 	applyChange,
 	haltTree,
 	restartTree,
-	retryScoring,
 	settleTree,
 	TreeTransitionError,
 	winLottery
@@ -186,7 +185,7 @@ describe('ranking and scoring', () => {
 		expect(scored.messages.find((m) => m.id === 'a2')!.rank).toBe(0);
 	});
 
-	it('fails scoring on a ranking that names a reply of another message, and retries after repair', () => {
+	it('fails scoring on a ranking that names a reply of another message', () => {
 		const t = withRanking({ ...siblings, state: 'ready_for_scoring' }, 'root', 'v1', [
 			'a1',
 			'p1',
@@ -208,11 +207,10 @@ describe('ranking and scoring', () => {
 				reason: 'a ranking by v1 of replies to root names a reply twice'
 			}
 		]);
-		const repaired = { ...failed.tree, rankings: [] };
-		expect(states(retryScoring(repaired, config).changes)).toEqual([
-			'ready_for_scoring',
-			'ready_for_export'
-		]);
+		// Repaired, a moderator halts and restarts it: a full tree goes straight back to ranking.
+		const repaired = { ...failed.tree, rankings: [], goalSize: 2 };
+		const halted = haltTree(repaired, 'repairing its rankings');
+		expect(states(restartTree(halted.tree, config).changes)).toEqual(['growing', 'ranking']);
 	});
 });
 
