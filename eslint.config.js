@@ -63,8 +63,8 @@ export default ts.config(
 	),
 	layer(
 		['src/lib/protocol/**'],
-		['../*', '!../shared', '$lib/*', '!$lib/protocol', '!$lib/shared', '$app/*', '$workers/*'],
-		'The protocol is loaded by the browser, the worker, the server and the pipeline alike: it imports only its own files and src/lib/shared.'
+		['../*', '$lib/*', '!$lib/protocol', '!$lib/shared', '$app/*', '$workers/*'],
+		'The protocol is loaded by the browser, the worker, the server and the pipeline alike: it imports only its own files and src/lib/shared (as $lib/shared).'
 	),
 	layer(
 		['src/lib/**'],

@@ -64,7 +64,7 @@ const cases: {
 		layer: 'the protocol',
 		file: 'src/lib/protocol/example.ts',
 		forbidden: ['../db/database', '$lib/chat/tree', '../../../sync-server/config'],
-		allowed: ['../shared/random', '$lib/shared/zod-issues', './errors'],
+		allowed: ['$lib/shared/random', '$lib/shared/zod-issues', './errors'],
 		why: /imports only its own files and src\/lib\/shared/
 	},
 	{
