@@ -83,6 +83,11 @@ export default ts.config(
 		'The server shares only src/lib/protocol and src/lib/shared with the app; the rest of src/ is browser code.'
 	),
 	layer(
+		['registry-store/**'],
+		[...outsideProtocolAndShared, '**/training/*', '**/sync-server/*', '**/workers/*'],
+		'The registry store is used by the pipeline and the server alike: it may import src/lib/protocol and src/lib/shared, neither of its users.'
+	),
+	layer(
 		['training/**'],
 		[...outsideProtocolAndShared, '**/workers/*', '**/sync-server/*', '$workers/*'],
 		'The pipeline meets the app and the server only through files (oasst trees in, a registry out): it may import src/lib/protocol and src/lib/shared, nothing else of theirs.'

@@ -7,6 +7,8 @@
 //          [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip] [--demo]
 //   activate <treeId>… | --all [--reason <text>]              imported trees leave backlog_ranking
 //   lottery                                                   run the prompt lottery once
+//   trainer-token create|revoke <name>                        a key that reads exports and
+//                                                             publishes models, nothing else
 //   demo-data load|remove                                     demo trees in every state, to try
 //                                                             Contribute (never exported unless
 //                                                             --demo, never on the leaderboard)
@@ -27,6 +29,11 @@ import { exportJsonLines } from './export/oasst-export';
 import { ImportError, ImportFailedError, importOasstFile } from './export/oasst-import';
 import { ApiHttpError } from './http/api-error';
 import { setRole } from './identity/accounts';
+import {
+	createTrainerToken,
+	revokeTrainerToken,
+	TrainerTokenError
+} from './identity/trainer-tokens';
 import { activateBacklogTrees } from './moderation/actions';
 import { createService, type Service } from './service/service';
 import { loadServiceOptions, ServiceConfigError } from './service/service-config';
@@ -42,7 +49,8 @@ const usage = `usage: npm run admin -- <command>
          [--deleted] [--spam] [--no-synthetic] [--anonymize <seed>] [--gzip] [--demo]
   activate <treeId>… | --all [--reason <text>]
   lottery
-  demo-data load|remove`;
+  demo-data load|remove
+  trainer-token create|revoke <name>`;
 
 async function withService<T>(work: (service: Service) => Promise<T>): Promise<T> {
 	const config = loadConfig(process.env);
@@ -205,6 +213,22 @@ async function demoData(args: string[]): Promise<void> {
 	}
 }
 
+async function trainerToken(args: string[]): Promise<void> {
+	const [action, name, ...rest] = args;
+	if (!['create', 'revoke'].includes(action) || !name || rest.length) {
+		throw new UsageError('trainer-token takes create or revoke, and a name');
+	}
+	if (action === 'create') {
+		const token = await withService((service) => createTrainerToken(service, name));
+		console.log(
+			`trainer ${name} may now read exports and publish models with this token (shown once):\n${token}`
+		);
+	} else {
+		const revoked = await withService((service) => revokeTrainerToken(service, name));
+		console.log(revoked ? `revoked trainer ${name}` : `no trainer named ${name}`);
+	}
+}
+
 async function main(argv: string[]): Promise<void> {
 	const [command, ...args] = argv;
 	switch (command) {
@@ -220,6 +244,8 @@ async function main(argv: string[]): Promise<void> {
 			return lottery();
 		case 'demo-data':
 			return demoData(args);
+		case 'trainer-token':
+			return trainerToken(args);
 		default:
 			throw new UsageError(command ? `unknown command ${command}` : 'no command given');
 	}
@@ -235,7 +261,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
 		ServiceConfigError,
 		ImportError,
 		ImportFailedError,
-		ApiHttpError
+		ApiHttpError,
+		TrainerTokenError
 	].some((k) => error instanceof k);
 	if (known || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
 		console.error(`admin: ${(error as Error).message}`);

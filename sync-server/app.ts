@@ -14,7 +14,7 @@ import { migrateToLatest } from './db/migrate';
 import { ApiHttpError, installErrorHandler, sendApiError } from './http/api-error';
 import { compressResponses } from './http/compression';
 import { installJsonBodyParser } from './http/json-body';
-import { serveRegistry } from './http/registry';
+import { serveRegistry } from './registry/serve';
 import { addSecurityHeaders } from './http/security-headers';
 import { serveStaticApp } from './http/static-app';
 import { zodValidatorCompiler } from './http/zod-validation';
@@ -57,7 +57,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
 	await compressResponses(app);
 
 	healthRoutes(app, database);
-	registerCommunityApi(app, database, config.service);
+	registerCommunityApi(app, database, config.registryDir, config.service);
 	const sendAppShell = await serveStaticApp(app, config.staticDir);
 
 	app.setNotFoundHandler((request, reply) => {

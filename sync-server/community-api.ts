@@ -1,7 +1,7 @@
-// The composition root of the contribution service: everything contributors, moderators and
-// admins talk to, on top of the server skeleton (`app.ts`) — identity, sync and tasks, points,
-// moderation and export, behind per-token and per-address rate limits — plus the prompt
-// lottery's timer. Nothing imports this file but `app.ts`.
+// The composition root of the contribution service: everything contributors, moderators, admins
+// and trainers talk to, on top of the server skeleton (`app.ts`) — identity, sync and tasks,
+// points, moderation, export and the publish API, behind per-token and per-address rate limits —
+// plus the prompt lottery's timer. Nothing imports this file but `app.ts`.
 import type { FastifyInstance } from 'fastify';
 import type { HearthDatabase } from './db/database';
 import { exportRoutes } from './export/routes';
@@ -9,6 +9,7 @@ import { identityRoutes } from './identity/routes';
 import { installRateLimits } from './limits/rate-limit';
 import { moderationRoutes } from './moderation/routes';
 import { pointsRoutes } from './points/routes';
+import { publishRoutes } from './registry/publish-routes';
 import { createService, type Service } from './service/service';
 import type { ServiceOptions } from './service/service-config';
 import { syncRoutes } from './sync/routes';
@@ -17,6 +18,7 @@ import { runLotteryNow } from './trees/lottery-runner';
 export function registerCommunityApi(
 	app: FastifyInstance,
 	database: HearthDatabase,
+	registryDir: string,
 	options: ServiceOptions = {}
 ): Service {
 	const service = createService(database, options);
@@ -26,6 +28,7 @@ export function registerCommunityApi(
 	pointsRoutes(app, service);
 	moderationRoutes(app, service);
 	exportRoutes(app, service);
+	publishRoutes(app, service, registryDir);
 	startLotteryTimer(app, service);
 	return service;
 }

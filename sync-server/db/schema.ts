@@ -205,6 +205,13 @@ export interface ModerationEventsTable {
 	created_at: number;
 }
 
+/** A trainer's key (0005): reads exports and publishes models, nothing else. */
+export interface TrainerTokensTable {
+	name: string;
+	token_hash: string;
+	created_at: number;
+}
+
 export interface Tables {
 	users: UsersTable;
 	devices: DevicesTable;
@@ -222,4 +229,5 @@ export interface Tables {
 	awards: AwardsTable;
 	tree_events: TreeEventsTable;
 	moderation_events: ModerationEventsTable;
+	trainer_tokens: TrainerTokensTable;
 }

@@ -1,11 +1,13 @@
 // GET /api/export?format=trees|messages&lang=&state=&deleted=&spam=&synthetic=&anonymize=&gzip=
-// &demo= (moderators and admins): the oasst JSONL export, streamed; demo data only with demo=true.
+// &demo= (moderators, admins and trainer tokens): the oasst JSONL export, streamed; demo data only
+// with demo=true.
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { exportQuerySchema as oasstQuerySchema } from '../../src/lib/protocol/export';
 import { authenticate } from '../identity/authenticate';
+import { trainerOf } from '../identity/trainer-tokens';
 import type { ZodTypeProvider } from '../http/zod-validation';
 import type { Service } from '../service/service';
 import { exportJsonLines } from './oasst-export';
@@ -22,7 +24,8 @@ export function exportRoutes(app: FastifyInstance, service: Service): void {
 	app
 		.withTypeProvider<ZodTypeProvider>()
 		.get('/api/export', { schema: { querystring: exportQuerySchema } }, async (request, reply) => {
-			await authenticate(service, request, { role: 'moderator' });
+			if ((await trainerOf(service, request)) === null)
+				await authenticate(service, request, { role: 'moderator' });
 			const { gzip, ...options } = request.query;
 			const lines = Readable.from(exportJsonLines(service.database.db, options));
 			const name = `hearth-${options.format}-${new Date(service.config.clock()).toISOString().slice(0, 10)}.jsonl`;

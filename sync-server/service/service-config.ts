@@ -34,6 +34,8 @@ export interface ServiceConfig {
 	linkCodeTtlMs: number;
 	/** The prompt lottery also runs on this timer (besides on every prompt acceptance). */
 	lotteryIntervalMs: number;
+	/** HEARTH_PUBLISH_MAX_BLOB_MB: the largest blob the publish API stores. */
+	publish: { maxBlobBytes: number };
 	clock: () => number;
 	random: Random;
 }
@@ -45,6 +47,7 @@ export interface ServiceOptions {
 	adminToken?: string | null;
 	linkCodeTtlMs?: number;
 	lotteryIntervalMs?: number;
+	publish?: Partial<ServiceConfig['publish']>;
 	clock?: () => number;
 	random?: Random;
 }
@@ -71,6 +74,8 @@ export function resolveServiceConfig(options: ServiceOptions = {}): ServiceConfi
 		adminToken: options.adminToken ?? null,
 		linkCodeTtlMs: options.linkCodeTtlMs ?? 10 * 60_000,
 		lotteryIntervalMs: options.lotteryIntervalMs ?? 60_000,
+		// A weight shard of a 1.7 B-parameter model in fp32 is about 7 GB; 8 GiB leaves room.
+		publish: { maxBlobBytes: 8 * 1024 ** 3, ...options.publish },
 		clock: options.clock ?? Date.now,
 		random: options.random ?? Math.random
 	};
@@ -92,7 +97,8 @@ function parseBucket(name: string, value: string): BucketConfig {
  * - HEARTH_TREE_CONFIG: a JSON file (or inline JSON) overriding tree manager numbers;
  * - HEARTH_ADMIN_TOKEN: the admin bootstrap secret (at least 16 characters);
  * - HEARTH_RATE_TOKEN, HEARTH_RATE_ADDRESS, HEARTH_RATE_REGISTER: `<burst>/<per second>`;
- * - HEARTH_LOTTERY_INTERVAL_S: seconds between lottery runs.
+ * - HEARTH_LOTTERY_INTERVAL_S: seconds between lottery runs;
+ * - HEARTH_PUBLISH_MAX_BLOB_MB: the largest blob the publish API stores, in MiB.
  * Throws ServiceConfigError naming the variable at fault.
  */
 export function loadServiceOptions(
@@ -158,6 +164,16 @@ export function loadServiceOptions(
 			);
 		}
 		options.lotteryIntervalMs = seconds * 1000;
+	}
+	const maxBlob = env.HEARTH_PUBLISH_MAX_BLOB_MB;
+	if (maxBlob !== undefined) {
+		const mib = Number(maxBlob);
+		if (!Number.isInteger(mib) || mib < 1) {
+			throw new ServiceConfigError(
+				`HEARTH_PUBLISH_MAX_BLOB_MB must be a whole number of MiB ≥ 1 (got ${JSON.stringify(maxBlob)})`
+			);
+		}
+		options.publish = { maxBlobBytes: mib * 1024 ** 2 };
 	}
 	return options;
 }

@@ -14,7 +14,7 @@ import { stopIdsOf } from '../../training/build/onnx-evaluation';
 import { loadConfig } from '../../training/configs/config';
 import { loadChatFormat } from '../../training/datasets/load-chat-format';
 import { checkableSkill } from '../../training/datasets/oasst-tree';
-import { publishedVersions } from '../../training/publish/publish';
+import { publishedVersions } from '../../registry-store/versions';
 import { verifyRegistry } from '../../training/publish/verify';
 import { generateTrees } from '../../training/seed/generate';
 import {

@@ -3,7 +3,7 @@
 // nothing), then the version manifest, then the index. Each write is atomic and each step only
 // adds, so an interrupted publish leaves at most unreferenced blobs behind — never a manifest
 // pointing at a missing or partial blob.
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
 	parseVersionManifest,
@@ -14,13 +14,8 @@ import {
 	type RegistryFile,
 	type VersionManifest
 } from '../../src/lib/protocol/registry';
-import {
-	copyFileVerified,
-	createFileAtomic,
-	listFiles,
-	sha256OfFile,
-	writeFileAtomic
-} from './files';
+import { copyFileVerified, listFiles, sha256OfFile } from '../../registry-store/files';
+import { commitVersion, publishedVersions, VersionTaken } from '../../registry-store/versions';
 
 /** Files every published model must have: the Hugging Face ONNX layout the browser loads. */
 export const REQUIRED_FILES = [
@@ -101,44 +96,14 @@ export async function publishVersion(options: {
 		},
 		`manifest of ${options.model} version ${version}`
 	);
-	const manifestPath = join(options.registry, registryPaths.manifest(options.model, version));
+	let manifestPath: string;
 	try {
-		await createFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+		manifestPath = await commitVersion(options.registry, manifest);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-		throw new Error(
-			`${manifestPath}: version ${version} was published by someone else meanwhile; publish again`,
-			{
-				cause: error
-			}
-		);
+		if (!(error instanceof VersionTaken)) throw error;
+		throw new Error(`${error.message}; publish again`, { cause: error });
 	}
-
-	// The index is rebuilt from the manifests present, so a publish that died before this step
-	// is repaired by the next one.
-	const versions = await publishedVersions(modelDir);
-	const index = { model: options.model, latest: versions[versions.length - 1], versions };
-	await writeFileAtomic(
-		join(options.registry, registryPaths.index(options.model)),
-		JSON.stringify(index, null, 2) + '\n'
-	);
 	return { manifest, manifestPath, newBlobs, reusedBlobs, bytesAdded };
-}
-
-/** Version numbers with a manifest file, ascending. */
-export async function publishedVersions(modelDir: string): Promise<number[]> {
-	let names: string[];
-	try {
-		names = await readdir(join(modelDir, 'versions'));
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-		throw error;
-	}
-	return names
-		.map((name) => /^([1-9]\d*)\.json$/.exec(name)?.[1])
-		.filter((n): n is string => n !== undefined)
-		.map(Number)
-		.sort((a, b) => a - b);
 }
 
 async function exists(path: string): Promise<boolean> {

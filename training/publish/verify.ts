@@ -8,8 +8,8 @@ import {
 	parseVersionManifest,
 	registryPaths
 } from '../../src/lib/protocol/registry';
-import { sha256OfFile } from './files';
-import { publishedVersions } from './publish';
+import { sha256OfFile } from '../../registry-store/files';
+import { publishedVersions } from '../../registry-store/versions';
 
 export interface VerifyReport {
 	blobs: number;

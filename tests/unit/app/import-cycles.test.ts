@@ -13,7 +13,7 @@ import {
 } from '../../support/import-graph';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const folders = ['src', 'workers', 'sync-server', 'training', 'scripts', 'bench'];
+const folders = ['src', 'workers', 'sync-server', 'registry-store', 'training', 'scripts', 'bench'];
 
 /** sync-server/<folder>/… → sync-server/<folder>; its top-level files stay themselves. */
 function serverFolder(path: string): string | null {

@@ -8,7 +8,7 @@ import {
 	parseVersionManifest,
 	registryPaths
 } from '../../../src/lib/protocol/registry';
-import { createFileAtomic } from '../../../training/publish/files';
+import { createFileAtomic } from '../../../registry-store/files';
 import { publishVersion, REQUIRED_FILES } from '../../../training/publish/publish';
 import { verifyRegistry } from '../../../training/publish/verify';
 

@@ -1,5 +1,6 @@
-// File operations the registry is built from: hashing, listing a model directory, and writes
-// that readers see whole or not at all (a temporary name in the same directory, then rename).
+// File operations the registry is built from, by the pipeline's local publish and by the
+// server's publish API alike: hashing, listing a model directory, and writes that readers see
+// whole or not at all (a temporary name in the same directory, then rename).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, open, readdir, rename, unlink } from 'node:fs/promises';
@@ -63,6 +64,61 @@ export async function createFileAtomic(path: string, data: Uint8Array | string):
 	}
 }
 
+/** The bytes stored did not hash to the name they were sent under. */
+export class BlobHashMismatch extends Error {
+	constructor(
+		readonly expected: string,
+		readonly actual: string,
+		source: string
+	) {
+		super(`${source} hashes to sha256 ${actual}, not ${expected}`);
+	}
+}
+
+/** More bytes came than a blob may have. */
+export class BlobTooLarge extends Error {
+	constructor(readonly limit: number) {
+		super(`a blob may have at most ${limit} bytes`);
+	}
+}
+
+/**
+ * Writes `chunks` to `target` atomically, and only when they hash to `sha256`: a blob is either
+ * whole and right under its name, or absent. Returns its size. Throws BlobHashMismatch,
+ * BlobTooLarge, or whatever ended the chunks early (a dropped upload), leaving nothing behind.
+ */
+export async function storeBlobVerified(
+	chunks: AsyncIterable<Uint8Array>,
+	target: string,
+	sha256: string,
+	{ source = target, maxBytes = Infinity }: { source?: string; maxBytes?: number } = {}
+): Promise<number> {
+	const temporary = temporaryName(target);
+	try {
+		const hash = createHash('sha256');
+		let size = 0;
+		const handle = await open(temporary, 'wx');
+		try {
+			for await (const chunk of chunks) {
+				size += chunk.byteLength;
+				if (size > maxBytes) throw new BlobTooLarge(maxBytes);
+				hash.update(chunk);
+				await handle.write(chunk);
+			}
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		const actual = hash.digest('hex');
+		if (actual !== sha256) throw new BlobHashMismatch(sha256, actual, source);
+		await rename(temporary, target);
+		return size;
+	} catch (error) {
+		await unlink(temporary).catch(() => {});
+		throw error;
+	}
+}
+
 /**
  * Copies `source` to `target` atomically, checking that the bytes copied hash to `sha256`
  * (the source could change between hashing and copying).
@@ -72,26 +128,13 @@ export async function copyFileVerified(
 	target: string,
 	sha256: string
 ): Promise<void> {
-	const temporary = temporaryName(target);
 	try {
-		const hash = createHash('sha256');
-		const handle = await open(temporary, 'wx');
-		try {
-			for await (const chunk of createReadStream(source)) {
-				hash.update(chunk as Buffer);
-				await handle.write(chunk as Buffer);
-			}
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
-		const actual = hash.digest('hex');
-		if (actual !== sha256) {
-			throw new Error(`${source} changed while being published (sha256 ${sha256}, then ${actual})`);
-		}
-		await rename(temporary, target);
+		await storeBlobVerified(createReadStream(source), target, sha256, { source });
 	} catch (error) {
-		await unlink(temporary).catch(() => {});
-		throw error;
+		if (!(error instanceof BlobHashMismatch)) throw error;
+		throw new Error(
+			`${source} changed while being published (sha256 ${sha256}, then ${error.actual})`,
+			{ cause: error }
+		);
 	}
 }

@@ -5,7 +5,7 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { relative, sep } from 'node:path';
-import { IMMUTABLE, REVALIDATE } from './cache-control';
+import { IMMUTABLE, REVALIDATE } from '../http/cache-control';
 
 export async function serveRegistry(app: FastifyInstance, registryDir: string): Promise<void> {
 	await app.register(fastifyStatic, {
