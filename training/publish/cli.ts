@@ -1,30 +1,41 @@
 // npx tsx training/publish/cli.ts --model <model dir> --name <model name> --report <report.json>
-//     --data <data manifest.json> [--registry ./registry]
+//     --data <data manifest.json> [--registry ./registry | --server <url>]
+// With --server, the version goes to a Hearth server's publish API with the trainer token in
+// HEARTH_TRAINER_TOKEN (an environment variable, so it shows in no process list).
 // npx tsx training/publish/cli.ts verify [--registry ./registry]
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256Hex } from '../../src/lib/protocol/registry';
+import { parseJsonObject } from '../../src/lib/shared/json-object';
+import { publishOverHttp, type Server } from './http-publish';
 import { publishVersion } from './publish';
 import { readSkills } from './skills';
 import { verifyRegistry } from './verify';
 
 const USAGE = [
-	'usage: publish --model <model dir> --name <model name> --report <report.json> --data <data manifest.json> [--registry <dir>]',
+	'usage: publish --model <model dir> --name <model name> --report <report.json> --data <data manifest.json> [--registry <dir> | --server <url>]',
 	'       publish verify [--registry <dir>]'
 ].join('\n');
 
 async function readJsonObject(path: string): Promise<Record<string, unknown>> {
-	let value: unknown;
+	let text: string;
 	try {
-		value = JSON.parse(await readFile(path, 'utf8'));
+		text = await readFile(path, 'utf8');
 	} catch (error) {
 		throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		throw new Error(`${path}: expected a JSON object`);
+	return parseJsonObject(text, path);
+}
+
+function trainerServer(url: string): Server {
+	const token = process.env.HEARTH_TRAINER_TOKEN;
+	if (!token) {
+		throw new Error(
+			`--server needs a trainer token in HEARTH_TRAINER_TOKEN (on the server: npm run admin -- trainer-token create <name>)`
+		);
 	}
-	return value as Record<string, unknown>;
+	return { url, token };
 }
 
 async function main() {
@@ -35,7 +46,8 @@ async function main() {
 			name: { type: 'string' },
 			report: { type: 'string' },
 			data: { type: 'string' },
-			registry: { type: 'string', default: './registry' }
+			registry: { type: 'string', default: './registry' },
+			server: { type: 'string' }
 		}
 	});
 	const registry = values.registry!;
@@ -58,19 +70,21 @@ async function main() {
 	const evaluation = await readJsonObject(values.report);
 	// The skill list comes from the data directory the data manifest lies in.
 	const skills = await readSkills(dirname(values.data), evaluation);
-	const result = await publishVersion({
-		registry,
+	const facts = {
 		model: values.name,
 		modelDir: values.model,
 		evaluation,
 		dataDigest: digest.data,
 		skills
-	});
+	};
+	const result = values.server
+		? await publishOverHttp({ ...facts, server: trainerServer(values.server) })
+		: await publishVersion({ ...facts, registry });
 	const { manifest } = result;
 	console.log(
 		`publish: ${manifest.model} version ${manifest.version} (parent ${manifest.parent ?? 'none'}): ` +
 			`${manifest.files.length} files, ${result.newBlobs} new blobs (${result.bytesAdded.toLocaleString('en')} B), ` +
-			`${result.reusedBlobs} reused, ${skills?.length ?? 'no'} skills listed → ${result.manifestPath}`
+			`${result.reusedBlobs} already there, ${skills?.length ?? 'no'} skills listed → ${result.manifestPath}`
 	);
 }
 

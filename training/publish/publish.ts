@@ -1,8 +1,8 @@
-// Publishes a model directory as the next version of a model in an on-disk registry:
-// blobs first (content-addressed, so identical files are stored once and unchanged layers cost
-// nothing), then the version manifest, then the index. Each write is atomic and each step only
-// adds, so an interrupted publish leaves at most unreferenced blobs behind — never a manifest
-// pointing at a missing or partial blob.
+// Publishes a model directory as the next version of a model: into an on-disk registry here, or
+// to a Hearth server through its publish API (http-publish.ts). Either way blobs go first
+// (content-addressed, so identical files are stored once and unchanged layers cost nothing),
+// then the version manifest, then the index, so an interrupted publish leaves at most
+// unreferenced blobs behind — never a manifest pointing at a missing or partial blob.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -27,75 +27,113 @@ export const REQUIRED_FILES = [
 	'onnx/model_q4.onnx'
 ];
 
+/** What a version says about itself besides its files. */
+export interface VersionFacts {
+	model: string;
+	evaluation: Record<string, unknown>;
+	/** sha-256 over the training data files (the datasets stage's `data_digest`). */
+	dataDigest: string;
+	/** What the model was trained to do (see skills.ts); the app's starter prompts. */
+	skills?: ModelSkill[] | null;
+	now?: Date;
+}
+
+/** A file of the model directory as the manifest lists it, with where its bytes are. */
+export interface ModelFile extends RegistryFile {
+	source: string;
+}
+
+/**
+ * Every file of `modelDir`, hashed one at a time as they are asked for (so a publisher stores
+ * each before reading the next); refuses a directory the browser could not load.
+ */
+export async function* modelFiles(model: string, modelDir: string): AsyncGenerator<ModelFile> {
+	const name = registryModelName.safeParse(model);
+	if (!name.success)
+		throw new Error(`model name ${JSON.stringify(model)} ${name.error.issues[0].message}`);
+	const paths = await listFiles(modelDir);
+	for (const required of REQUIRED_FILES) {
+		if (!paths.includes(required)) throw new Error(`${modelDir}: missing ${required}`);
+	}
+	for (const path of paths) {
+		const source = join(modelDir, path);
+		yield { path, source, sha256: await sha256OfFile(source), size: (await stat(source)).size };
+	}
+}
+
+/** The manifest of version `latest + 1`, whose parent is `latest`. */
+export function nextManifest(
+	facts: VersionFacts,
+	files: readonly ModelFile[],
+	latest: number | null
+): VersionManifest {
+	const version = (latest ?? 0) + 1;
+	return parseVersionManifest(
+		{
+			schema: REGISTRY_SCHEMA,
+			model: facts.model,
+			version,
+			parent: latest,
+			created_at: (facts.now ?? new Date()).toISOString(),
+			data_digest: facts.dataDigest,
+			files: files.map(({ path, sha256, size }) => ({ path, sha256, size })),
+			evaluation: facts.evaluation,
+			...(facts.skills ? { skills: facts.skills } : {})
+		},
+		`manifest of ${facts.model} version ${version}`
+	);
+}
+
 export interface PublishResult {
 	manifest: VersionManifest;
+	/** Where the manifest now is: a file, or a URL. */
 	manifestPath: string;
 	newBlobs: number;
 	reusedBlobs: number;
 	bytesAdded: number;
 }
 
-export async function publishVersion(options: {
-	registry: string;
-	model: string;
-	modelDir: string;
-	evaluation: Record<string, unknown>;
-	dataDigest: string;
-	/** What the model was trained to do (see skills.ts); the app's starter prompts. */
-	skills?: ModelSkill[] | null;
-	now?: Date;
-}): Promise<PublishResult> {
-	const name = registryModelName.safeParse(options.model);
-	if (!name.success)
-		throw new Error(`model name ${JSON.stringify(options.model)} ${name.error.issues[0].message}`);
-	const paths = await listFiles(options.modelDir);
-	for (const required of REQUIRED_FILES) {
-		if (!paths.includes(required)) throw new Error(`${options.modelDir}: missing ${required}`);
+/**
+ * Hands each file of the model to `store` once per distinct blob (the same bytes twice in one
+ * model are stored once), and returns all the files for the manifest.
+ */
+export async function storeEachBlob(
+	model: string,
+	modelDir: string,
+	store: (file: ModelFile) => Promise<void>
+): Promise<ModelFile[]> {
+	const files: ModelFile[] = [];
+	const seen = new Set<string>();
+	for await (const file of modelFiles(model, modelDir)) {
+		files.push(file);
+		if (seen.has(file.sha256)) continue;
+		seen.add(file.sha256);
+		await store(file);
 	}
+	return files;
+}
 
-	const blobDir = join(options.registry, 'blobs', 'sha256');
-	await mkdir(blobDir, { recursive: true });
-	const files: RegistryFile[] = [];
+export async function publishVersion(
+	options: VersionFacts & { registry: string; modelDir: string }
+): Promise<PublishResult> {
+	await mkdir(join(options.registry, 'blobs', 'sha256'), { recursive: true });
 	let newBlobs = 0;
 	let reusedBlobs = 0;
 	let bytesAdded = 0;
-	const stored = new Set<string>();
-	for (const path of paths) {
-		const source = join(options.modelDir, path);
-		const sha256 = await sha256OfFile(source);
-		const { size } = await stat(source);
-		files.push({ path, sha256, size });
-		if (stored.has(sha256)) continue; // the same bytes twice in one model
-		stored.add(sha256);
+	const store = async ({ source, sha256, size }: ModelFile) => {
 		const blob = join(options.registry, registryPaths.blob(sha256));
 		if (await exists(blob)) {
 			reusedBlobs++;
-			continue;
+			return;
 		}
 		await copyFileVerified(source, blob, sha256);
 		newBlobs++;
 		bytesAdded += size;
-	}
+	};
+	const files = await storeEachBlob(options.model, options.modelDir, store);
 
-	const modelDir = join(options.registry, options.model);
-	await mkdir(join(modelDir, 'versions'), { recursive: true });
-	const existing = await publishedVersions(modelDir);
-	const parent = existing.length ? existing[existing.length - 1] : null;
-	const version = (parent ?? 0) + 1;
-	const manifest = parseVersionManifest(
-		{
-			schema: REGISTRY_SCHEMA,
-			model: options.model,
-			version,
-			parent,
-			created_at: (options.now ?? new Date()).toISOString(),
-			data_digest: options.dataDigest,
-			files,
-			evaluation: options.evaluation,
-			...(options.skills ? { skills: options.skills } : {})
-		},
-		`manifest of ${options.model} version ${version}`
-	);
+	const existing = await publishedVersions(join(options.registry, options.model));
+	const manifest = nextManifest(options, files, existing.at(-1) ?? null);
 	let manifestPath: string;
 	try {
 		manifestPath = await commitVersion(options.registry, manifest);
