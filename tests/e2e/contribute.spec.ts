@@ -322,6 +322,64 @@ test('offline work of every kind syncs exactly once and earns points', async ({
 	await expect(reply).toContainText('In review');
 });
 
+test('work done offline syncs from the Chat page, exactly once, without Contribute being opened again', async ({
+	page,
+	context,
+	hearth,
+	request
+}) => {
+	test.setTimeout(120_000);
+	await page.goto('/contribute');
+	await waitForServiceWorkerControl(page);
+	await expect(page.getByTestId('sync-status')).toContainText('last sync');
+	await page.getByTestId('task-type').selectOption('initial_prompt');
+	await page.getByRole('button', { name: 'Take tasks for offline' }).click();
+	await expect(page.locator('[data-testid=held-task]').first()).toBeVisible();
+
+	await goOffline(context);
+	await openTaskOf(page, 'initial_prompt');
+	const prompt = `How do I repot a cactus without getting pricked? (${Date.now().toString(36)})`;
+	await page.getByTestId('task-text').fill(prompt);
+	await reviewAndSubmit(page);
+	await expect(page.getByTestId('pending-count')).toHaveText('1 waiting to sync');
+
+	// Off to chat, still offline; the network comes back while only the Chat page is open.
+	await page.getByRole('link', { name: 'Chat' }).first().click();
+	await expect(page).toHaveURL(/\/$/);
+	await goOnline(context);
+
+	const device = (await readStored<RegisteredDevice>(page, 'settings', 'sync.device'))!;
+	const headers = { authorization: `Bearer ${device.token}` };
+	const mine = async () =>
+		contributionsResponseSchema
+			.parse(
+				await (await request.get(`${hearth.url}/api/me/contributions?limit=50`, { headers })).json()
+			)
+			.items.filter((c) => c.kind === 'message' && c.text === prompt);
+	await expect.poll(async () => (await mine()).length, { timeout: 30_000 }).toBe(1);
+	await expect
+		.poll(() =>
+			page.evaluate(
+				() =>
+					new Promise<number>((resolve, reject) => {
+						const open = indexedDB.open('hearth');
+						open.onerror = () => reject(open.error);
+						open.onsuccess = () => {
+							const count = open.result.transaction('outbox').objectStore('outbox').count();
+							count.onsuccess = () => {
+								resolve(count.result);
+								open.result.close();
+							};
+						};
+					})
+			)
+		)
+		.toBe(0);
+	// A second look later still finds it once: the outbox entry was acknowledged, not resent.
+	await page.reload();
+	expect(await mine()).toHaveLength(1);
+});
+
 test('a device full of one kind hands tasks back to take another, with plain guidance', async ({
 	page,
 	hearth,

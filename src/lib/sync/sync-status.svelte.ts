@@ -2,9 +2,12 @@
 // running) and what makes syncs happen: start, the `online` event, the page becoming visible,
 // a timer, a failed sync's backoff, and the "Sync now" button.
 //
-// Created by the Contribute layout and handed down through context, never a module-level
-// singleton: module state would be shared by every page and every test in one JavaScript
-// realm, and its timers and listeners would outlive the pages that need them.
+// Created once by the root layout and handed down through context, so work done offline syncs
+// from whichever page is open when the network comes back, not only from Contribute. A visitor
+// who only chats never talks to the server: without a registered device or anything waiting in
+// the outbox, a sync does nothing until a Contribute page asks for one (`contribute()`). Never a
+// module-level singleton: module state would be shared by every test in one JavaScript realm,
+// and its timers and listeners would outlive the app that needs them.
 import type { HearthStorage } from '$lib/db/open';
 import type { LeaseRequest } from '$lib/protocol/sync';
 import { ApiError, describeSyncError, type HearthApi } from './api-client';
@@ -52,6 +55,8 @@ export class SyncStatus {
 	#cancelTimer: () => void = () => {};
 	#running: Promise<void> | null = null;
 	#stopped = true;
+	/** Contribute pages open: they need the device registered and synced. */
+	#contributing = 0;
 
 	constructor(
 		private readonly open: OpenSync,
@@ -94,6 +99,20 @@ export class SyncStatus {
 		};
 	}
 
+	/**
+	 * A Contribute page opened: sync now, registering the device if it never was. Returns the
+	 * function that says the page closed.
+	 */
+	contribute(): () => void {
+		this.#contributing++;
+		// Before start() (a page mounts before the layout around it) the first sync comes anyway.
+		// After it, a sync already running may have found nothing to do: one more after it.
+		if (!this.#stopped) void (this.#running ?? Promise.resolve()).then(() => this.syncNow());
+		return () => {
+			this.#contributing--;
+		};
+	}
+
 	/** Syncs now, or joins the sync already running. Never throws: errors land in `lastError`. */
 	syncNow(): Promise<void> {
 		this.#running ??= this.#sync().finally(() => (this.#running = null));
@@ -105,6 +124,10 @@ export class SyncStatus {
 		if (!this.options.isOnline()) {
 			this.lastError = 'Offline: your work is kept on this device and syncs when you are back.';
 			await this.refresh();
+			return;
+		}
+		if (!(await this.#worthSyncing())) {
+			this.#schedule(this.options.intervalMs);
 			return;
 		}
 		this.syncing = true;
@@ -124,6 +147,13 @@ export class SyncStatus {
 			this.syncing = false;
 			await this.refresh();
 		}
+	}
+
+	/** Whether this device has anything to do with the server: see the file's header. */
+	async #worthSyncing(): Promise<boolean> {
+		if (this.#contributing > 0) return true;
+		const { storage, engine } = await this.open();
+		return (await engine.knownDevice()) !== null || (await storage.outbox.count()) > 0;
 	}
 
 	#schedule(delayMs: number): void {

@@ -36,7 +36,8 @@ class ManualTimer {
 	}
 }
 
-function setup() {
+/** A sync status as the app makes it; `contributing` as while a Contribute page is open. */
+function setup({ contributing = true } = {}) {
 	const { storage } = openTestStorage();
 	const server = new FakeSyncServer();
 	const engine = new SyncEngine(storage, new HearthApi(server.fetch));
@@ -49,6 +50,7 @@ function setup() {
 		isOnline: () => online,
 		schedule: timer.schedule
 	});
+	if (contributing) status.contribute();
 	return {
 		storage,
 		server,
@@ -148,6 +150,51 @@ describe('SyncStatus', () => {
 		doc.dispatchEvent(new Event('visibilitychange'));
 		await status.syncNow();
 		expect(pulls(server)).toBe(2);
+		stop();
+	});
+
+	it('from any page: a visitor who only chats never talks to the server', async () => {
+		const { server, status, timer, win, doc } = setup({ contributing: false });
+		const stop = status.start(win, doc);
+		await vi.waitFor(() => expect(timer.requested).toEqual([60_000]));
+		win.dispatchEvent(new Event('online'));
+		timer.fire();
+		await vi.waitFor(() => expect(timer.requested).toHaveLength(2));
+		expect(server.calls).toEqual([]);
+		expect(status.lastError).toBeNull();
+		stop();
+	});
+
+	it('from any page: work queued offline syncs when the network returns, once', async () => {
+		const { storage, server, status, win, doc, setOnline } = setup({ contributing: false });
+		// A reply written offline on the Contribute page, which is closed now.
+		setOnline(false);
+		await queueTaskResult(storage, replyTask('a'), {
+			type: 'assistant_reply',
+			taskId: 'a',
+			text: 'hello',
+			lang: 'en'
+		});
+		const stop = status.start(win, doc);
+		await vi.waitFor(() => expect(status.lastError).toMatch(/^Offline/));
+		expect(server.calls).toEqual([]);
+
+		setOnline(true);
+		win.dispatchEvent(new Event('online'));
+		await vi.waitFor(() => expect(status.pending).toBe(0));
+		expect(server.applied).toHaveLength(1);
+		stop();
+	});
+
+	it('a Contribute page opened later syncs at once, registering the device', async () => {
+		const { server, status, win, doc } = setup({ contributing: false });
+		const stop = status.start(win, doc);
+		await vi.waitFor(() => expect(status.lastSyncAt).toBeNull());
+		expect(server.calls).toEqual([]);
+		const leave = status.contribute();
+		await vi.waitFor(() => expect(status.lastSyncAt).not.toBeNull());
+		expect(server.calls[0]).toBe('/api/devices');
+		leave();
 		stop();
 	});
 });
