@@ -134,4 +134,29 @@ describe.each(dialects)('the prompt lottery and the admin CLI on %s', (dialect) 
 		expect(bad.code).toBe(2);
 		expect(bad.stderr).toContain('option.format');
 	});
+
+	it('makes and revokes trainer tokens from the command line', async () => {
+		const name = `box-${dialect}`;
+		const created = await admin(t.config.database, 'trainer-token', 'create', name);
+		expect(created.code).toBe(0);
+		const token = created.stdout.trim().split('\n').at(-1)!;
+		const exportWith = (bearer: string) =>
+			t.app.inject({
+				method: 'GET',
+				url: '/api/export?format=trees',
+				headers: { authorization: `Bearer ${bearer}` }
+			});
+		expect((await exportWith(token)).statusCode).toBe(200);
+
+		const again = await admin(t.config.database, 'trainer-token', 'create', name);
+		expect(again.code).toBe(1);
+		expect(again.stderr).toContain(`a trainer named ${name} exists`);
+		const badName = await admin(t.config.database, 'trainer-token', 'create', 'Big Box');
+		expect(badName.code).toBe(1);
+		expect((await admin(t.config.database, 'trainer-token', 'rotate', name)).code).toBe(2);
+
+		const revoked = await admin(t.config.database, 'trainer-token', 'revoke', name);
+		expect(revoked.stdout).toContain(`revoked trainer ${name}`);
+		expect((await exportWith(token)).statusCode).toBe(401);
+	});
 });
