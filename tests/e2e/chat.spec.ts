@@ -75,6 +75,11 @@ test("a newcomer's first message is answered by the model this server serves, wi
 	const [stored] = (await storedMessages(page)).filter((m) => m.role === 'assistant');
 	expect(stored.content).toBe(output);
 	await expect(page.getByTestId('model-bar')).toContainText('Hearth demo (q4)');
+	// The reply names the version that wrote it, as stored and as shown.
+	expect(stored.modelVersion).toBeGreaterThanOrEqual(1);
+	await expect(replies(page).first().getByTestId('reply-model')).toHaveText(
+		`${stored.model} v${stored.modelVersion}`
+	);
 });
 
 test('a newcomer is told what the demo model was trained for, and a starter prompt is answered', async ({

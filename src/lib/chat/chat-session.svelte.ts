@@ -26,6 +26,8 @@ import { findNode, pathTo, siblingsOf, switchSibling } from './tree';
 export interface ReplyEngine {
 	/** Loads the model chosen for this device when none is loaded; resolves to its id. */
 	ready(onProgress: (progress: LoadProgress) => void): Promise<string>;
+	/** The registry version of a model `ready` loaded; null for a model from elsewhere. */
+	versionOf(modelId: string): Promise<number | null>;
 	generate: InferenceWorkerApi['generate'];
 	interrupt(): Promise<unknown>;
 }
@@ -356,7 +358,9 @@ export class ChatSession {
 			if (stream.stopped) return void (await save({ finishReason: 'interrupted' }));
 			stream.phase = 'loading';
 			const modelId = await this.engine.ready((progress) => (stream.status = progress.text));
-			if (stream.stopped) return void (await save({ finishReason: 'interrupted', model: modelId }));
+			// Which version wrote a reply, so feedback and donated chats can name it.
+			const model = { model: modelId, modelVersion: await this.engine.versionOf(modelId) };
+			if (stream.stopped) return void (await save({ finishReason: 'interrupted', ...model }));
 			stream.phase = 'streaming';
 			const conversation = this.conversations.find((c) => c.id === conversationId);
 			const prompt = promptMessages(conversation?.systemPrompt, [
@@ -369,11 +373,11 @@ export class ChatSession {
 				stream.tokens = event.tokenIndex;
 				if (this.now() - saved >= SAVE_EVERY_MS) {
 					saved = this.now();
-					void save({ model: modelId });
+					void save(model);
 				}
 			});
 			stream.text = stream.prefix + result.text;
-			await save({ model: modelId, finishReason: result.finishReason, stats: result.stats });
+			await save({ ...model, finishReason: result.finishReason, stats: result.stats });
 		} catch (error) {
 			await save({
 				finishReason: 'error',

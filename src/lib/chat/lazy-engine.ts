@@ -6,6 +6,7 @@ import type { ReplyEngine } from './chat-session.svelte';
 export function lazyReplyEngine(load: () => Promise<ReplyEngine>): ReplyEngine {
 	return {
 		ready: async (onProgress) => (await load()).ready(onProgress),
+		versionOf: async (modelId) => (await load()).versionOf(modelId),
 		generate: async (messages, params, onToken) =>
 			(await load()).generate(messages, params, onToken),
 		interrupt: async () => (await load()).interrupt()

@@ -153,6 +153,11 @@ export class ModelManager {
 		return this.fit(record.id)?.device ?? null;
 	}
 
+	/** The registry version installed on this device: the one a load of the model runs. */
+	async versionOf(id: string): Promise<number | null> {
+		return this.status(id).install.current?.version ?? null;
+	}
+
 	/** True when the registry has a newer version than the one installed. */
 	updateAvailable(id: string): boolean {
 		const { install, latest } = this.status(id);

@@ -131,6 +131,18 @@ describe('ChatMessage: a user message', () => {
 });
 
 describe('ChatMessage: a finished reply', () => {
+	it('names the registry version of the model that wrote it', () => {
+		const stats = {
+			promptTokens: 1,
+			completionTokens: 2,
+			prefillTokensPerSecond: 10,
+			decodeTokensPerSecond: 10,
+			timeToFirstTokenMs: 5
+		};
+		render(ChatMessage, props({ message: message({ stats, modelVersion: 4 }) }));
+		expect(screen.getByTestId('reply-model')).toHaveTextContent(/^hearth-demo v4$/);
+	});
+
 	it('renders Markdown, its stats and the model, and is not busy', async () => {
 		render(
 			ChatMessage,
@@ -156,6 +168,8 @@ describe('ChatMessage: a finished reply', () => {
 		expect(screen.getByTestId('reply-stats')).toHaveTextContent(
 			'42.3 tokens/s prompt 250 tokens/s first token 88 ms 34 tokens hearth-demo'
 		);
+		// Without a registry version (a model from elsewhere) the model's id alone.
+		expect(screen.getByTestId('reply-model')).toHaveTextContent(/^hearth-demo$/);
 		expect(screen.queryByRole('alert')).not.toBeInTheDocument();
 		expect(screen.queryByText('Stopped.')).not.toBeInTheDocument();
 		// A complete reply cannot be continued.

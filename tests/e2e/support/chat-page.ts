@@ -54,6 +54,8 @@ export interface StoredMessageRow {
 	finishReason?: string;
 	error?: string;
 	createdAt: number;
+	model?: string | null;
+	modelVersion?: number | null;
 }
 
 /** The messages as stored in the device's database (raw text, before Markdown rendering). */

@@ -43,7 +43,7 @@ describe('ChatSession', () => {
 			'assistant:Hello there, friend.'
 		]);
 		const reply = session.thread[1];
-		expect(reply).toMatchObject({ model: 'scripted-model', finishReason: 'stop' });
+		expect(reply).toMatchObject({ model: 'scripted-model', modelVersion: 3, finishReason: 'stop' });
 		expect(reply.stats?.decodeTokensPerSecond).toBe(25);
 		expect(session.streams.size).toBe(0);
 

@@ -16,6 +16,7 @@ describe('lazyReplyEngine', () => {
 		const progress: string[] = [];
 		expect(await engine.ready((p) => progress.push(p.text))).toBe('scripted-model');
 		expect(progress).toEqual(['Loading the scripted model']);
+		expect(await engine.versionOf('scripted-model')).toBe(3);
 		const tokens: string[] = [];
 		const result = await engine.generate(
 			[{ role: 'user', content: 'What is 2 plus 3?' }],
@@ -26,7 +27,7 @@ describe('lazyReplyEngine', () => {
 		expect(result.finishReason).toBe('stop');
 		await engine.interrupt();
 		expect(real.prompts[0].messages).toEqual([{ role: 'user', content: 'What is 2 plus 3?' }]);
-		expect(loads).toBe(3);
+		expect(loads).toBe(4);
 	});
 
 	it('hands a failure to load to the caller of that use', async () => {

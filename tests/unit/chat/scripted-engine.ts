@@ -28,6 +28,11 @@ export class ScriptedEngine implements ReplyEngine {
 		return 'scripted-model';
 	}
 
+	/** The scripted model is version 3 of its registry model. */
+	async versionOf(modelId: string): Promise<number | null> {
+		return modelId === 'scripted-model' ? 3 : null;
+	}
+
 	async generate(
 		messages: ChatMessage[],
 		params: GenerationParamsInput,

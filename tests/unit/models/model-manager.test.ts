@@ -173,6 +173,7 @@ describe('ModelManager', () => {
 			'layer-1'
 		);
 		expect(manager.status('demo').install.current).toMatchObject({ version: 1, complete: true });
+		expect(await manager.versionOf('demo')).toBe(1);
 		expect(manager.status('demo').bytes).toBe(Object.values(v1).join('').length);
 
 		await manager.ready(() => {});
@@ -200,6 +201,8 @@ describe('ModelManager', () => {
 		expect(await (engine.loads[1].files['onnx/model_q4.onnx.layer.1.data'] as Blob).text()).toBe(
 			'layer-1-retrained'
 		);
+		// Replies from now on are version 2's.
+		expect(await manager.versionOf('demo')).toBe(2);
 	});
 
 	it('turns a manifest that fails validation into a readable error and stays usable', async () => {

@@ -26,6 +26,8 @@ export interface StoredMessage {
 	createdAt: number;
 	/** The model that wrote an assistant reply; null for the user's own messages. */
 	model: string | null;
+	/** The registry version of `model` that wrote the reply; null or absent when it has none. */
+	modelVersion?: number | null;
 	stats: GenerationStats | null;
 	/** Why a reply ended; 'length' and 'interrupted' replies can be continued. Absent while streaming. */
 	finishReason?: FinishReason | 'error';
