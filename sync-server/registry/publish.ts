@@ -42,7 +42,7 @@ export async function storeBlob(
 
 /**
  * Commits `manifest` as the next version of its model once every check passes. Versions of one
- * model are committed one at a time in this process (`lock`); a second process racing for the
+ * model are committed one at a time by the publish routes; a second process racing for the
  * same number loses at the manifest's exclusive create.
  */
 export async function publishManifest(registry: string, manifest: VersionManifest): Promise<void> {

@@ -9,12 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { REGISTRY_SCHEMA, type VersionManifest } from '../../src/lib/protocol/registry';
-import { openDatabase } from '../../sync-server/db/database';
-import { createTrainerToken } from '../../sync-server/identity/trainer-tokens';
-import { createService } from '../../sync-server/service/service';
 import { Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
+import { trainerToken } from './support/trainer-token';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const files = {
@@ -63,12 +61,7 @@ describe.each(dialects)('the publish API (%s)', (dialect) => {
 
 	beforeAll(async () => {
 		t = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
-		const database = openDatabase(t.config.database);
-		try {
-			token = await createTrainerToken(createService(database, {}), 'gpu-box');
-		} finally {
-			await database.close();
-		}
+		token = await trainerToken(t.config.database, 'gpu-box');
 		await t.app.listen({ port: 0, host: '127.0.0.1' });
 		base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 	});

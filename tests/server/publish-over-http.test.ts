@@ -7,14 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase } from '../../sync-server/db/database';
-import { createTrainerToken } from '../../sync-server/identity/trainer-tokens';
-import { createService } from '../../sync-server/service/service';
 import { publishOverHttp } from '../../training/publish/http-publish';
 import { REQUIRED_FILES } from '../../training/publish/publish';
 import { verifyRegistry } from '../../training/publish/verify';
 import { serviceOptions } from './support/contributors';
 import { createTestApp, type TestApp } from './support/test-app';
+import { trainerToken } from './support/trainer-token';
 
 let t: TestApp;
 let url: string;
@@ -25,12 +23,7 @@ const facts = { model: 'crowd', evaluation: { exact_match: 0.5 }, dataDigest: 'b
 beforeAll(async () => {
 	// Publishing touches files, not tables: one dialect is enough here.
 	t = await createTestApp('sqlite', { overrides: { service: serviceOptions() } });
-	const database = openDatabase(t.config.database);
-	try {
-		token = await createTrainerToken(createService(database, {}), 'laptop');
-	} finally {
-		await database.close();
-	}
+	token = await trainerToken(t.config.database, 'laptop');
 	await t.app.listen({ port: 0, host: '127.0.0.1' });
 	url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 	modelDir = mkdtempSync(join(tmpdir(), 'hearth-model-'));

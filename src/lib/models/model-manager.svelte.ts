@@ -64,7 +64,8 @@ const LAST_WORKED = 'models.lastWorked';
 /** `models.skills.<registry name>`: the skill list last read from that model's manifest. */
 const SKILLS = 'models.skills.';
 
-function emptyStatus(): ModelStatus {
+/** A model's status before anything is known of it. */
+export function emptyStatus(): ModelStatus {
 	return {
 		install: { current: null, pending: null },
 		bytes: 0,

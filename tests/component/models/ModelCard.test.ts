@@ -6,7 +6,7 @@ import ModelCard from '$lib/components/models/ModelCard.svelte';
 import type { ModelInstall } from '$lib/db/model-installs';
 import { fitModel } from '$lib/engine/model-choice';
 import { modelRecords } from '$lib/engine/model-records';
-import type { ModelStatus } from '$lib/models/model-manager.svelte';
+import { emptyStatus, type ModelStatus } from '$lib/models/model-manager.svelte';
 import type { DeviceProbe } from '$lib/protocol/inference';
 
 const record = (id: string) => {
@@ -37,17 +37,7 @@ const install = (overrides: Partial<ModelInstall> = {}): ModelInstall => ({
 });
 
 function status(overrides: Partial<ModelStatus> = {}): ModelStatus {
-	return {
-		install: { current: null, pending: null },
-		bytes: 0,
-		latest: null,
-		progress: null,
-		loadProgress: null,
-		busy: false,
-		error: null,
-		failed: false,
-		...overrides
-	};
+	return { ...emptyStatus(), ...overrides };
 }
 
 function props(overrides: Partial<ComponentProps<typeof ModelCard>> = {}) {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { HearthApi } from '$lib/sync/api-client';
 import { SyncEngine } from '$lib/sync/sync-engine';
 import { SyncStatus } from '$lib/sync/sync-status.svelte';
+import type { HearthStorage } from '$lib/db/open';
 import { queueTaskResult } from '$lib/contribute/queue-result';
 import { openTestStorage } from '../db/open-test-storage';
 import { replyTask } from '../contribute/fixtures';
@@ -62,17 +63,21 @@ function setup({ contributing = true } = {}) {
 	};
 }
 
+/** One reply written on the Contribute page, waiting in the outbox. */
+const queueReply = (storage: HearthStorage) =>
+	queueTaskResult(storage, replyTask('a'), {
+		type: 'assistant_reply',
+		taskId: 'a',
+		text: 'hello',
+		lang: 'en'
+	});
+
 const pulls = (server: FakeSyncServer) => server.calls.filter((c) => c === '/api/sync/pull').length;
 
 describe('SyncStatus', () => {
 	it('syncs on start and then on its timer, counting what waits', async () => {
 		const { storage, server, status, timer, win, doc } = setup();
-		await queueTaskResult(storage, replyTask('a'), {
-			type: 'assistant_reply',
-			taskId: 'a',
-			text: 'hello',
-			lang: 'en'
-		});
+		await queueReply(storage);
 		const stop = status.start(win, doc);
 		await vi.waitFor(() => expect(status.lastSyncAt).not.toBeNull());
 		await vi.waitFor(() => expect(status.pending).toBe(0));
@@ -169,12 +174,7 @@ describe('SyncStatus', () => {
 		const { storage, server, status, win, doc, setOnline } = setup({ contributing: false });
 		// A reply written offline on the Contribute page, which is closed now.
 		setOnline(false);
-		await queueTaskResult(storage, replyTask('a'), {
-			type: 'assistant_reply',
-			taskId: 'a',
-			text: 'hello',
-			lang: 'en'
-		});
+		await queueReply(storage);
 		const stop = status.start(win, doc);
 		await vi.waitFor(() => expect(status.lastError).toMatch(/^Offline/));
 		expect(server.calls).toEqual([]);
