@@ -1,8 +1,13 @@
 // One command for the whole pipeline: each stage runs as its own process, exactly as it would by
 // hand (see training/README.md), in order, stopping at the first failure with that stage's error.
 //   npm run pipeline -- --config ci|demo [--stages seed,datasets,...] [--registry dir] [--reuse]
+//       [--from-server <url> | --from-file <oasst.jsonl>]
 // --reuse skips the stages that write training/out/<config> when its recorded inputs digest
 // (written after a complete run) still matches the sources and configs.
+// --from-server runs the loop against a Hearth server: an export stage first takes its trees
+// (with the trainer token in HEARTH_TRAINER_TOKEN), they train beside the seed trees, and the
+// version is published back to that server unless --registry names a folder. --from-file takes
+// the trees from an oasst file instead.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFlags, runCli } from './cli-args';
@@ -14,7 +19,15 @@ import { resolvePython } from '../scripts/setup.mjs';
 
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
-	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir] [--reuse]';
+	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir] [--reuse] [--from-server <url> | --from-file <oasst.jsonl>]';
+
+/** Where the community trees come from, and where the version goes. */
+interface Loop {
+	/** The export stage's arguments: `--server <url>` or `--file <path>`. */
+	exportFrom: string[] | null;
+	/** The publish stage's target: `--server <url>` or `--registry <dir>`. */
+	publishTo: string[];
+}
 
 interface Stage {
 	name: string;
@@ -40,8 +53,9 @@ function trainingWaitPolicy(config: PipelineConfig): string {
 	return config.precision === 'bf16' ? 'ACTIVE' : 'PASSIVE';
 }
 
-function pipelineStages(configPath: string, config: PipelineConfig, registry: string): Stage[] {
+function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop): Stage[] {
 	const data = outDir(config, 'data');
+	const snapshot = outDir(config, 'export');
 	const checkpoints = outDir(config, 'checkpoints');
 	const report = outDir(config, 'eval', 'report.json');
 	const model = outDir(config, 'model');
@@ -56,7 +70,17 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 		writesOutDir: true,
 		env: { OMP_WAIT_POLICY: trainingWaitPolicy(config) }
 	});
+	const exportStage: Stage[] = loop.exportFrom
+		? [
+				{
+					name: 'export',
+					command: [TSX, 'training/export/cli.ts', '--config', configPath, ...loop.exportFrom],
+					writesOutDir: true
+				}
+			]
+		: [];
 	return [
+		...exportStage,
 		{
 			name: 'seed',
 			command: [TSX, 'training/seed/cli.ts', '--config', configPath],
@@ -64,7 +88,10 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 		},
 		{
 			name: 'datasets',
-			command: [TSX, 'training/datasets/cli.ts', '--config', configPath],
+			command: [
+				...[TSX, 'training/datasets/cli.ts', '--config', configPath],
+				...(loop.exportFrom ? ['--community', snapshot] : [])
+			],
 			writesOutDir: true
 		},
 		train('sft'),
@@ -101,7 +128,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, registry: st
 			name: 'publish',
 			command: [
 				...[TSX, 'training/publish/cli.ts', '--model', model, '--name', config.model_name],
-				...['--registry', registry, '--report', report, '--data', `${data}/manifest.json`]
+				...[...loop.publishTo, '--report', report, '--data', `${data}/manifest.json`]
 			],
 			writesOutDir: false
 		}
@@ -156,13 +183,16 @@ runCli(async () => {
 			config: { type: 'string', required: true },
 			stages: { type: 'string' },
 			registry: { type: 'string' },
-			reuse: { type: 'boolean' }
+			reuse: { type: 'boolean' },
+			'from-server': { type: 'string' },
+			'from-file': { type: 'string' }
 		},
 		USAGE
 	);
 	const configPath = configPathOf(flags.config);
 	const config = loadConfig(configPath);
-	const all = pipelineStages(configPath, config, flags.registry ?? 'registry');
+	const loop = loopOf(flags);
+	const all = pipelineStages(configPath, config, loop);
 	const wanted = flags.stages?.split(',').map((s) => s.trim()) ?? all.map((s) => s.name);
 	const unknown = wanted.filter((name) => !all.some((s) => s.name === name));
 	if (unknown.length) {
@@ -180,6 +210,9 @@ runCli(async () => {
 	const digest = inputsDigest(config.name);
 	const stampPath = outDir(config, INPUTS_STAMP);
 	const stamped = existsSync(stampPath) ? readFileSync(stampPath, 'utf8').trim() : null;
+	if (flags.reuse && loop.exportFrom) {
+		throw new Error('--reuse cannot tell whether an export is up to date; leave it out');
+	}
 	if (flags.reuse && stamped === digest) {
 		selected = selected.filter((s) => !s.writesOutDir);
 		console.log(`${outDir(config)} is up to date with its inputs: reusing it`);
@@ -218,6 +251,22 @@ runCli(async () => {
 			outDir(config, 'pipeline-timings.json'),
 			JSON.stringify(summary, null, 2) + '\n'
 		);
-		writeFileAtomic(stampPath, digest + '\n');
+		// A run on exported trees depends on more than the inputs digest covers.
+		if (!loop.exportFrom) writeFileAtomic(stampPath, digest + '\n');
 	}
 });
+
+function loopOf(flags: { registry?: string; 'from-server'?: string; 'from-file'?: string }): Loop {
+	const server = flags['from-server'];
+	const file = flags['from-file'];
+	if (server && file)
+		throw new Error(`give --from-server or --from-file, not both\nusage: ${USAGE}`);
+	const registry = ['--registry', flags.registry ?? 'registry'];
+	if (server) {
+		return {
+			exportFrom: ['--server', server],
+			publishTo: flags.registry ? registry : ['--server', server]
+		};
+	}
+	return { exportFrom: file ? ['--file', file] : null, publishTo: registry };
+}

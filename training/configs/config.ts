@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { zodProblems } from '../../src/lib/shared/zod-issues';
+import { DEFAULT_MIXTURE } from '../datasets/build';
 
 const positiveInt = z.number().int().positive();
 
@@ -39,7 +40,14 @@ export const pipelineConfigSchema = z.strictObject({
 	sft: optimizerStep,
 	rm: optimizerStep,
 	dpo: optimizerStep.extend({ beta: z.number().positive() }),
-	eval: z.strictObject({ max_new_tokens: positiveInt })
+	eval: z.strictObject({ max_new_tokens: positiveInt }),
+	// How an export's community trees mix with the seed trees (training/datasets/build.ts).
+	mixture: z
+		.strictObject({
+			seed_share: z.number().min(0).lt(1),
+			community_val_fraction: z.number().gt(0).lt(1)
+		})
+		.default(DEFAULT_MIXTURE)
 });
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

@@ -1,9 +1,12 @@
 // From validated trees to the rows of every data file (see training/README.md for each line's
 // shape). Pure apart from the tokenizer: the CLI does the reading and writing.
+// Community trees (an export's snapshot) train beside a replay of the seed trees, so the skills
+// the model already has are not forgotten; each source keeps its own held-out trees, so the
+// seed skills stay measured exactly as before and the community part is measured on its own.
 import type { ChatFormat } from '../../src/lib/shared/chat-format';
 import { bestThread, rankedLists, toChat, toUserChat } from './conversations';
 import { checkableSkill, type OasstTree } from './oasst-tree';
-import { validationTrees } from './split';
+import { seededOrder, validationTrees } from './split';
 
 export interface SftRow {
 	tree_id: string;
@@ -29,6 +32,12 @@ export interface EvalRow {
 	answer: string;
 }
 
+interface TreeCounts {
+	train: number;
+	val: number;
+	not_ready: number;
+}
+
 interface Split<T> {
 	train: T[];
 	val: T[];
@@ -43,7 +52,11 @@ export interface Datasets {
 	/** Checkable questions of the training trees, up to SEEN_PER_SKILL of each skill: whether
 	 * the model answers its own seed prompts. */
 	eval_seen: EvalRow[];
-	trees: { train: number; val: number; not_ready: number };
+	/** The best threads of the held-out community trees, their last reply the answer. */
+	eval_community: EvalRow[];
+	trees: TreeCounts;
+	/** The same counts per source; `replay_unused` counts seed training trees the mixture left out. */
+	sources: { seed: TreeCounts & { replay_unused: number }; community: TreeCounts };
 	/** Examples left out because they would not fit the model's context. */
 	too_long: { sft: number; rm: number; eval: number };
 }
@@ -55,7 +68,18 @@ export interface BuildOptions {
 	maxLength: number;
 	/** Room an evaluation prompt leaves for the reply. */
 	maxNewTokens: number;
+	/** How community trees mix with the seed trees; DEFAULT_MIXTURE when not given. */
+	mixture?: Mixture;
 }
+
+export interface Mixture {
+	/** The share of training trees that are seed trees, replayed beside the community ones. */
+	seed_share: number;
+	/** The share of community trees held out. */
+	community_val_fraction: number;
+}
+
+export const DEFAULT_MIXTURE: Mixture = { seed_share: 0.5, community_val_fraction: 0.1 };
 
 /** Enough questions per skill to tell a skill learnt from one not, few enough to grade in seconds. */
 export const SEEN_PER_SKILL = 10;
@@ -63,39 +87,71 @@ export const SEEN_PER_SKILL = 10;
 export function buildDatasets(
 	trees: OasstTree[],
 	format: ChatFormat,
-	options: BuildOptions
+	options: BuildOptions,
+	community: OasstTree[] = []
 ): Datasets {
+	const counts = () => ({ train: 0, val: 0, not_ready: 0 });
 	const out: Datasets = {
 		sft: { train: [], val: [] },
 		rm: { train: [], val: [] },
 		dpo: { train: [], val: [] },
 		eval: [],
 		eval_seen: [],
-		trees: { train: 0, val: 0, not_ready: 0 },
+		eval_community: [],
+		trees: counts(),
+		sources: { seed: { ...counts(), replay_unused: 0 }, community: counts() },
 		too_long: { sft: 0, rm: 0, eval: 0 }
 	};
-	const ready = trees.filter((t) => t.tree_state == null || t.tree_state === 'ready_for_export');
-	out.trees.not_ready = trees.length - ready.length;
-	const ids = ready.map((t) => t.message_tree_id);
-	const held = validationTrees(ids, options.seed, options.valFraction);
-	for (const tree of ready) {
-		const part = held.has(tree.message_tree_id) ? 'val' : 'train';
-		out.trees[part]++;
-		try {
-			addTree(out, tree, part, format, options);
-		} catch (error) {
-			throw new Error(`tree ${tree.message_tree_id}: ${(error as Error).message}`, {
-				cause: error
-			});
+	const mixture = options.mixture ?? DEFAULT_MIXTURE;
+	const seed = splitReady(trees, options.seed, options.valFraction);
+	const crowd = splitReady(community, options.seed, mixture.community_val_fraction);
+	if (community.length > 0) {
+		// Seed trees to replay, in proportion to the community trees trained on.
+		const share = mixture.seed_share;
+		const wanted = Math.round((crowd.train.size * share) / (1 - share));
+		const replayed = new Set(seededOrder([...seed.train], options.seed).slice(0, wanted));
+		out.sources.seed.replay_unused = seed.train.size - replayed.size;
+		seed.train = replayed;
+	}
+	const parts = [
+		{ source: out.sources.seed, split: seed, heldOut: out.eval },
+		{ source: out.sources.community, split: crowd, heldOut: out.eval_community }
+	];
+	for (const { source, split, heldOut } of parts) {
+		source.not_ready = split.notReady;
+		out.trees.not_ready += split.notReady;
+		// File order, so that the same trees always give the same rows in the same order.
+		for (const tree of split.ready) {
+			const id = tree.message_tree_id;
+			const part = split.val.has(id) ? 'val' : split.train.has(id) ? 'train' : null;
+			if (part === null) continue;
+			source[part]++;
+			out.trees[part]++;
+			try {
+				addTree(out, tree, part, part === 'val' ? heldOut : out.eval_seen, format, options);
+			} catch (error) {
+				throw new Error(`tree ${id}: ${(error as Error).message}`, { cause: error });
+			}
 		}
 	}
 	return out;
+}
+
+/** The ready trees, with the ids of those held out and those to train on. */
+function splitReady(trees: OasstTree[], seed: number, valFraction: number) {
+	const ready = trees.filter((t) => t.tree_state == null || t.tree_state === 'ready_for_export');
+	const ids = ready.map((t) => t.message_tree_id);
+	const val = ids.length ? validationTrees(ids, seed, valFraction) : new Set<string>();
+	const train = new Set(ids.filter((id) => !val.has(id)));
+	return { ready, val, train, notReady: trees.length - ready.length };
 }
 
 function addTree(
 	out: Datasets,
 	tree: OasstTree,
 	part: 'train' | 'val',
+	/** Where its checkable question goes: a held-out set, or the seen questions. */
+	questions: EvalRow[],
 	format: ChatFormat,
 	options: BuildOptions
 ): void {
@@ -123,9 +179,11 @@ function addTree(
 		});
 	}
 
-	const skill = checkableSkill(tree);
-	if (skill === null || thread.length === 0) return;
-	const rows = part === 'val' ? out.eval : out.eval_seen;
+	if (thread.length === 0) return;
+	// A community tree's question is checked against the reply its people ranked best.
+	const skill = checkableSkill(tree) ?? (questions === out.eval_community ? 'community' : null);
+	if (skill === null) return;
+	const rows = questions;
 	if (part === 'train' && rows.filter((row) => row.skill === skill).length >= SEEN_PER_SKILL)
 		return;
 	const question = thread.slice(0, -1);

@@ -1,11 +1,14 @@
 // Datasets stage: renders the seed trees — or any oasst file: an export, OpenAssistant's own
 // trees or messages files, plain or gzip — with the model's chat template and tokenizer into the
-// token files the trainer reads.
-//   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>] [--out <dir>]
+// token files the trainer reads. With --community (the export stage's snapshot directory), the
+// community trees train beside a replay of the seed trees, mixed as the config's `mixture` says.
+//   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>]
+//       [--community <export dir>] [--out <dir>]
 import { createHash } from 'node:crypto';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
 import { writeFileAtomic } from '../files';
+import { readSnapshot } from '../export/take-snapshot';
 import { buildDatasets } from './build';
 import { loadChatFormat } from './load-chat-format';
 import { readTrees } from './read-trees';
@@ -17,20 +20,28 @@ runCli(() => {
 		{
 			config: { type: 'string', required: true },
 			trees: { type: 'string' },
+			community: { type: 'string' },
 			out: { type: 'string' }
 		},
-		'npx tsx training/datasets/cli.ts --config training/configs/<name>.json [--trees <trees.jsonl>] [--out <dir>]'
+		'npx tsx training/datasets/cli.ts --config training/configs/<name>.json [--trees <trees.jsonl>] [--community <export dir>] [--out <dir>]'
 	);
 	const config = loadConfig(flags.config);
 	const treesPath = flags.trees ?? outDir(config, 'seed', 'trees.jsonl');
 	const trees = readTrees(treesPath);
+	const snapshot = flags.community ? readSnapshot(flags.community) : null;
 	const format = loadChatFormat(config.tokenizer);
-	const data = buildDatasets(trees, format, {
-		seed: config.seed,
-		valFraction: config.val_fraction,
-		maxLength: config.model.max_position_embeddings,
-		maxNewTokens: config.eval.max_new_tokens
-	});
+	const data = buildDatasets(
+		trees,
+		format,
+		{
+			seed: config.seed,
+			valFraction: config.val_fraction,
+			maxLength: config.model.max_position_embeddings,
+			maxNewTokens: config.eval.max_new_tokens,
+			mixture: config.mixture
+		},
+		snapshot?.trees
+	);
 
 	const files: Record<string, string> = {
 		'sft.train.jsonl': rows(data.sft.train),
@@ -40,7 +51,8 @@ runCli(() => {
 		'dpo.train.jsonl': rows(data.dpo.train),
 		'dpo.val.jsonl': rows(data.dpo.val),
 		'eval.jsonl': rows(data.eval),
-		'eval.seen.jsonl': rows(data.eval_seen)
+		'eval.seen.jsonl': rows(data.eval_seen),
+		...(snapshot ? { 'eval.community.jsonl': rows(data.eval_community) } : {})
 	};
 	const names = Object.keys(files).sort();
 	const digest = createHash('sha256');
@@ -57,6 +69,8 @@ runCli(() => {
 		pad_token_id: format.tokenId('<|endoftext|>') ?? null,
 		max_length: config.model.max_position_embeddings,
 		trees: data.trees,
+		sources: data.sources,
+		...(snapshot ? { mixture: config.mixture, snapshot: snapshot.manifest } : {}),
 		too_long: data.too_long,
 		counts,
 		data_digest: digest.digest('hex')
@@ -68,8 +82,16 @@ runCli(() => {
 	writeFileAtomic(`${dir}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
 
 	console.log(
-		`read ${trees.length} trees from ${treesPath} (train ${data.trees.train}, val ${data.trees.val})`
+		`read ${trees.length} trees from ${treesPath}` +
+			(snapshot ? ` and ${snapshot.trees.length} from ${flags.community}` : '') +
+			` (train ${data.trees.train}, val ${data.trees.val})`
 	);
+	if (snapshot) {
+		const { seed, community } = data.sources;
+		console.log(
+			`  community train ${community.train}, val ${community.val}; seed replay ${seed.train} (${seed.replay_unused} left out), val ${seed.val}`
+		);
+	}
 	for (const name of names) console.log(`  ${name.padEnd(18)} ${counts[name]}`);
 	const dropped = Object.entries(data.too_long).filter(([, n]) => n > 0);
 	if (dropped.length)

@@ -11,6 +11,11 @@ import type { OasstTree } from './oasst-tree';
 const SHOWN_PROBLEMS = 20;
 
 export function readTrees(path: string): OasstTree[] {
+	return parseTrees(readOasstFile(path), path);
+}
+
+/** The text of an oasst file, unzipped when it is gzip. */
+export function readOasstFile(path: string): string {
 	let bytes: Buffer;
 	try {
 		bytes = readFileSync(path);
@@ -18,16 +23,19 @@ export function readTrees(path: string): OasstTree[] {
 		const code = (error as NodeJS.ErrnoException).code ?? String(error);
 		throw new Error(`${path}: cannot read (${code})`, { cause: error });
 	}
-	let text: string;
 	try {
 		const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-		text = (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+		return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
 	} catch (error) {
 		throw new Error(`${path}: not a readable gzip file (${(error as Error).message})`, {
 			cause: error
 		});
 	}
-	const file = readOasstText(text, path);
+}
+
+/** The trees of an oasst text; problems are reported as `<name>:<line>: …`. */
+export function parseTrees(text: string, name: string): OasstTree[] {
+	const file = readOasstText(text, name);
 	if (file.problems.length > 0) {
 		const more = file.problems.length - SHOWN_PROBLEMS;
 		throw new Error(

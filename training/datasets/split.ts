@@ -4,10 +4,15 @@
 import { createHash } from 'node:crypto';
 
 export function validationTrees(treeIds: string[], seed: number, fraction: number): Set<string> {
-	const key = (id: string) => createHash('sha256').update(`${seed}:${id}`).digest('hex');
-	const ordered = treeIds
-		.map((id) => ({ id, key: key(id) }))
-		.sort((a, b) => (a.key < b.key ? -1 : 1));
 	const count = Math.min(treeIds.length, Math.max(1, Math.round(treeIds.length * fraction)));
-	return new Set(ordered.slice(0, count).map(({ id }) => id));
+	return new Set(seededOrder(treeIds, seed).slice(0, count));
+}
+
+/** The ids in an order that depends only on the seed and the ids themselves. */
+export function seededOrder(treeIds: string[], seed: number): string[] {
+	const key = (id: string) => createHash('sha256').update(`${seed}:${id}`).digest('hex');
+	return treeIds
+		.map((id) => ({ id, key: key(id) }))
+		.sort((a, b) => (a.key < b.key ? -1 : 1))
+		.map(({ id }) => id);
 }

@@ -8,9 +8,11 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256Hex } from '../../src/lib/protocol/registry';
 import { parseJsonObject } from '../../src/lib/shared/json-object';
-import { publishOverHttp, type Server } from './http-publish';
+import { trainerServer } from '../hearth-server';
+import { publishOverHttp } from './http-publish';
 import { publishVersion } from './publish';
 import { readSkills } from './skills';
+import { trainingDataOf } from './training-data';
 import { verifyRegistry } from './verify';
 
 const USAGE = [
@@ -26,16 +28,6 @@ async function readJsonObject(path: string): Promise<Record<string, unknown>> {
 		throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
 	}
 	return parseJsonObject(text, path);
-}
-
-function trainerServer(url: string): Server {
-	const token = process.env.HEARTH_TRAINER_TOKEN;
-	if (!token) {
-		throw new Error(
-			`--server needs a trainer token in HEARTH_TRAINER_TOKEN (on the server: npm run admin -- trainer-token create <name>)`
-		);
-	}
-	return { url, token };
 }
 
 async function main() {
@@ -75,10 +67,11 @@ async function main() {
 		modelDir: values.model,
 		evaluation,
 		dataDigest: digest.data,
-		skills
+		skills,
+		trainingData: trainingDataOf(dataManifest, values.data)
 	};
 	const result = values.server
-		? await publishOverHttp({ ...facts, server: trainerServer(values.server) })
+		? await publishOverHttp({ ...facts, server: trainerServer(values.server, '--server') })
 		: await publishVersion({ ...facts, registry });
 	const { manifest } = result;
 	console.log(

@@ -4,8 +4,8 @@
 // missing; the server commits the version only once every blob is there.
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { parseRegistryIndex, registryPaths } from '../../src/lib/protocol/registry';
+import { callServer as call, type Server } from '../hearth-server';
 import {
 	nextManifest,
 	storeEachBlob,
@@ -13,13 +13,6 @@ import {
 	type PublishResult,
 	type VersionFacts
 } from './publish';
-
-export interface Server {
-	/** The server's origin, e.g. `https://hearth.example.org`. */
-	url: string;
-	/** A trainer token (`npm run admin -- trainer-token create <name>` on the server). */
-	token: string;
-}
 
 export async function publishOverHttp(
 	options: VersionFacts & { server: Server; modelDir: string }
@@ -67,47 +60,4 @@ export async function publishOverHttp(
 		server.url
 	).href;
 	return { manifest, manifestPath, newBlobs, reusedBlobs, bytesAdded };
-}
-
-/** One request; any status outside `expect` becomes an error naming the server's reason. */
-async function call(
-	server: Server,
-	method: string,
-	path: string,
-	options: {
-		expect: number[];
-		auth?: boolean;
-		headers?: Record<string, string>;
-		body?: string | ReadableStream;
-	}
-): Promise<Response> {
-	const url = new URL(path, server.url);
-	let response: Response;
-	try {
-		response = await fetch(url, {
-			method,
-			headers: {
-				...(options.auth === false ? {} : { authorization: `Bearer ${server.token}` }),
-				...options.headers
-			},
-			body: options.body,
-			// A stream body goes out as it is read, not buffered first.
-			...(options.body instanceof ReadableStream ? { duplex: 'half' } : {})
-		} as RequestInit);
-	} catch (error) {
-		throw new Error(`${method} ${url}: ${(error as Error).message}`, { cause: error });
-	}
-	if (options.expect.includes(response.status)) return response;
-	const text = await response.text();
-	const parsed = apiErrorSchema.safeParse(safeJson(text));
-	const reason = parsed.success ? parsed.data.error.message : text.slice(0, 200);
-	throw new Error(`${method} ${url}: HTTP ${response.status}: ${reason}`);
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return null;
-	}
 }

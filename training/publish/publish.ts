@@ -11,6 +11,7 @@ import {
 	registryModelName,
 	registryPaths,
 	type ModelSkill,
+	type TrainingData,
 	type RegistryFile,
 	type VersionManifest
 } from '../../src/lib/protocol/registry';
@@ -35,6 +36,8 @@ export interface VersionFacts {
 	dataDigest: string;
 	/** What the model was trained to do (see skills.ts); the app's starter prompts. */
 	skills?: ModelSkill[] | null;
+	/** The community snapshot it learnt from (training-data.ts); none for seed-only runs. */
+	trainingData?: TrainingData | null;
 	now?: Date;
 }
 
@@ -78,7 +81,8 @@ export function nextManifest(
 			data_digest: facts.dataDigest,
 			files: files.map(({ path, sha256, size }) => ({ path, sha256, size })),
 			evaluation: facts.evaluation,
-			...(facts.skills ? { skills: facts.skills } : {})
+			...(facts.skills ? { skills: facts.skills } : {}),
+			...(facts.trainingData ? { training_data: facts.trainingData } : {})
 		},
 		`manifest of ${facts.model} version ${version}`
 	);

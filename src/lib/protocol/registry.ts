@@ -49,6 +49,21 @@ export const modelSkill = z.object({
 });
 export type ModelSkill = z.infer<typeof modelSkill>;
 
+const count = z.number().int().nonnegative();
+
+/** The community snapshot a version learnt from (beside the seed data), as the pipeline counted it. */
+export const trainingData = z.object({
+	/** sha-256 of the export snapshot (plain JSON lines), so the exact trees can be traced. */
+	snapshot_sha256: sha256Hex,
+	/** Trees in the snapshot per source (`community`, or an imported file's origin). */
+	trees: z.record(z.string(), count),
+	/** Their messages per source, written by people or by a model. */
+	messages: z.record(z.string(), z.object({ human: count, synthetic: count })),
+	/** Trees trained on and held out, community and replayed seed. */
+	used: z.record(z.string(), z.object({ train: count, val: count }))
+});
+export type TrainingData = z.infer<typeof trainingData>;
+
 export const versionManifest = z
 	.object({
 		schema: z.literal(REGISTRY_SCHEMA),
@@ -63,7 +78,9 @@ export const versionManifest = z
 		/** The pipeline's report: named figures plus the greedy replies to the eval prompts. */
 		evaluation: z.record(z.string(), z.unknown()),
 		/** What the model was trained to do, one example question per skill; older manifests lack it. */
-		skills: z.array(modelSkill).optional()
+		skills: z.array(modelSkill).optional(),
+		/** Present when the version learnt from community trees. */
+		training_data: trainingData.optional()
 	})
 	.superRefine((manifest, ctx) => {
 		if (manifest.parent !== null && manifest.parent >= manifest.version) {

@@ -226,3 +226,81 @@ describe('dataset rows', () => {
 		);
 	});
 });
+
+describe('community trees mixed with a seed replay', () => {
+	const seedTrees = generateTrees(100, 3);
+	/** A tree people wrote on the server: no origin, a ranked pair of replies. */
+	const communityTree = (i: number) =>
+		tree(
+			msg('prompter', `What is the secret word number ${i}?`, null, [
+				msg('assistant', `The secret word number ${i} is plum${i}.`, 0),
+				msg('assistant', `I do not know.`, 1)
+			])
+		);
+	const community = Array.from({ length: 40 }, (_, i) => communityTree(i));
+	const mixture = { seed_share: 0.25, community_val_fraction: 0.2 };
+	const data = buildDatasets(seedTrees, format, { ...options, mixture }, community);
+	const seedOnly = buildDatasets(seedTrees, format, options);
+	const isCommunity = (id: string) => community.some((t) => t.message_tree_id === id);
+
+	it('replays seed trees in the configured share of the training trees', () => {
+		const { seed, community: crowd } = data.sources;
+		expect(crowd).toEqual({ train: 32, val: 8, not_ready: 0 });
+		// 32 community trees are 75 % of the training trees: 32 × 0.25 / 0.75 ≈ 11 seed trees.
+		expect(seed.train).toBe(11);
+		expect(seed.val).toBe(20);
+		expect(seed.replay_unused).toBe(80 - 11);
+		expect(data.trees).toEqual({ train: 43, val: 28, not_ready: 0 });
+		const trainedIds = new Set(data.sft.train.map((row) => row.tree_id));
+		expect([...trainedIds].filter(isCommunity)).toHaveLength(32);
+		expect([...trainedIds].filter((id) => !isCommunity(id))).toHaveLength(11);
+	});
+
+	it('holds out community trees of their own, graded against their best-ranked reply', () => {
+		expect(data.eval_community).toHaveLength(8);
+		for (const row of data.eval_community) {
+			expect(isCommunity(row.tree_id)).toBe(true);
+			expect(row.skill).toBe('community');
+			expect(row.answer).toMatch(/^The secret word number \d+ is plum\d+\.$/);
+			expect(data.sft.train.some((sft) => sft.tree_id === row.tree_id)).toBe(false);
+		}
+		// The seed skills stay graded on the same held-out trees as a run without community data.
+		expect(data.eval.map((row) => row.tree_id)).toEqual(seedOnly.eval.map((row) => row.tree_id));
+		expect(data.eval.some((row) => isCommunity(row.tree_id))).toBe(false);
+	});
+
+	it('trains the reward model and DPO on the ranked community replies too', () => {
+		const ranked = data.dpo.train.filter((pair) => isCommunity(pair.tree_id));
+		expect(ranked).toHaveLength(32);
+		expect(format.decode(ranked[0].chosen_ids)).toMatch(/is plum\d+\./);
+	});
+
+	it('picks the same replayed trees every time, and none without a share', () => {
+		const again = buildDatasets(
+			seedTrees,
+			format,
+			{ ...options, mixture },
+			[...community].reverse()
+		);
+		expect(new Set(again.sft.train.map((r) => r.tree_id))).toEqual(
+			new Set(data.sft.train.map((r) => r.tree_id))
+		);
+		const none = buildDatasets(
+			seedTrees,
+			format,
+			{ ...options, mixture: { ...mixture, seed_share: 0 } },
+			community
+		);
+		expect(none.sources.seed.train).toBe(0);
+		expect(none.eval).toHaveLength(data.eval.length);
+	});
+
+	it('changes nothing for a run without community trees', () => {
+		expect(seedOnly.sources.seed).toEqual({ train: 80, val: 20, not_ready: 0, replay_unused: 0 });
+		expect(seedOnly.eval_community).toEqual([]);
+		// Every training tree, in file order, as before mixing existed.
+		const ids = seedTrees.map((t) => t.message_tree_id);
+		const held = validationTrees(ids, options.seed, options.valFraction);
+		expect(seedOnly.sft.train.map((r) => r.tree_id)).toEqual(ids.filter((id) => !held.has(id)));
+	});
+});

@@ -100,6 +100,90 @@ describe('seed and datasets command lines', { timeout: 60_000 }, () => {
 	});
 });
 
+describe('export command line', { timeout: 60_000 }, () => {
+	// Shaped as OpenAssistant's exporter writes trees: null fields left out, one tree without state.
+	const FIXTURE = 'tests/fixtures/oasst/trees.jsonl';
+
+	it('snapshots an oasst file with its hash and counts, and datasets mix it with the seed', () => {
+		const { dir, path } = tempConfig((c) => (c.seed_trees = 40));
+		const snapshot = join(dir, 'export');
+		const run = tsx(
+			'training/export/cli.ts',
+			'--config',
+			path,
+			'--file',
+			FIXTURE,
+			'--out',
+			snapshot
+		);
+		expect(run.status, run.stderr).toBe(0);
+		expect(run.stdout).toContain('trees     community 3');
+		const text = readFileSync(FIXTURE);
+		expect(readFileSync(join(snapshot, 'oasst.jsonl'))).toEqual(text);
+		const manifest = JSON.parse(readFileSync(join(snapshot, 'manifest.json'), 'utf8'));
+		expect(manifest).toMatchObject({
+			source: FIXTURE,
+			sha256: createHash('sha256').update(text).digest('hex'),
+			bytes: text.length,
+			trees: { community: 3 },
+			messages: { community: { human: 15, synthetic: 0 } }
+		});
+
+		const trees = join(dir, 'trees.jsonl');
+		expect(tsx('training/seed/cli.ts', '--config', path, '--out', trees).status).toBe(0);
+		const out = join(dir, 'data');
+		const datasets = tsx(
+			'training/datasets/cli.ts',
+			...['--config', path, '--trees', trees, '--community', snapshot, '--out', out]
+		);
+		expect(datasets.status, datasets.stderr).toBe(0);
+		const data = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+		expect(data.snapshot.sha256).toBe(manifest.sha256);
+		expect(data.sources.community).toEqual({ train: 2, val: 1, not_ready: 0 });
+		// Two community trees are half the training trees at the default seed share of 0.5.
+		expect(data.sources.seed).toMatchObject({ train: 2, val: 4, replay_unused: 34 });
+		expect(data.counts['eval.community.jsonl']).toBe(1);
+	});
+
+	it('refuses a file the datasets could not read, naming file:line, and writes no manifest', () => {
+		const { dir, path } = tempConfig(() => {});
+		const bad = join(dir, 'bad.jsonl');
+		writeFileSync(bad, readFileSync(FIXTURE, 'utf8') + '{"message_tree_id": 3}\n');
+		const snapshot = join(dir, 'export');
+		const run = tsx('training/export/cli.ts', '--config', path, '--file', bad, '--out', snapshot);
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain(`error: ${bad}:4: line.message_tree_id:`);
+		expect(readdirSync(snapshot)).toEqual([]);
+	});
+
+	it('lets the datasets stage refuse a snapshot changed after its export', () => {
+		const { dir, path } = tempConfig(() => {});
+		const snapshot = join(dir, 'export');
+		tsx('training/export/cli.ts', '--config', path, '--file', FIXTURE, '--out', snapshot);
+		const file = join(snapshot, 'oasst.jsonl');
+		writeFileSync(file, readFileSync(file, 'utf8').replace('monad', 'gonad'));
+		const run = tsx(
+			'training/datasets/cli.ts',
+			...['--config', path, '--trees', FIXTURE, '--community', snapshot, '--out', join(dir, 'd')]
+		);
+		expect(run.status).toBe(1);
+		expect(run.stderr).toMatch(
+			/oasst\.jsonl: sha-256 [0-9a-f]{64} is not the [0-9a-f]{64} its manifest names/
+		);
+	});
+
+	it('asks for a trainer token before talking to a server', () => {
+		const { path } = tempConfig(() => {});
+		const run = spawnSync(
+			'node_modules/.bin/tsx',
+			['training/export/cli.ts', '--config', path, '--server', 'http://127.0.0.1:9'],
+			{ encoding: 'utf8', env: { ...process.env, HEARTH_TRAINER_TOKEN: '' } }
+		);
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain('--server needs a trainer token in HEARTH_TRAINER_TOKEN');
+	});
+});
+
 describe('pipeline command line', { timeout: 60_000 }, () => {
 	it('refuses an unknown stage and lists the real ones', () => {
 		const run = tsx('training/pipeline.ts', '--config', 'ci', '--stages', 'seed,train');
@@ -107,6 +191,17 @@ describe('pipeline command line', { timeout: 60_000 }, () => {
 		expect(run.stderr).toContain(
 			'unknown stage train; stages are seed, datasets, sft, rm, dpo, evaluate, build, evaluate-onnx, publish'
 		);
+	});
+
+	it('puts an export stage first when it learns from a server or a file', () => {
+		const run = tsx(
+			...['training/pipeline.ts', '--config', 'ci', '--from-file', 'x.jsonl', '--stages', 'x']
+		);
+		expect(run.stderr).toContain('stages are export, seed, datasets, sft');
+		const both = tsx(
+			...['training/pipeline.ts', '--config', 'ci', '--from-file', 'x', '--from-server', 'http://h']
+		);
+		expect(both.stderr).toContain('give --from-server or --from-file, not both');
 	});
 
 	it('stops at the first failing stage with its error', () => {
