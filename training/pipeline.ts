@@ -1,13 +1,15 @@
 // One command for the whole pipeline: each stage runs as its own process, exactly as it would by
 // hand (see training/README.md), in order, stopping at the first failure with that stage's error.
 //   npm run pipeline -- --config ci|demo [--stages seed,datasets,...] [--registry dir] [--reuse]
-//       [--from-server <url> | --from-file <oasst.jsonl>]
+//       [--from-server <url> | --from-file <oasst.jsonl>] [--from <model>@<version|latest> | <dir>]
 // --reuse skips the stages that write training/out/<config> when its recorded inputs digest
 // (written after a complete run) still matches the sources and configs.
 // --from-server runs the loop against a Hearth server: an export stage first takes its trees
 // (with the trainer token in HEARTH_TRAINER_TOKEN), they train beside the seed trees, and the
 // version is published back to that server unless --registry names a folder. --from-file takes
-// the trees from an oasst file instead.
+// the trees from an oasst file instead. --from fine-tunes a published version's checkpoint (read
+// from that server, else from the registry folder) or a Hugging Face model directory instead of
+// training from scratch.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFlags, runCli } from './cli-args';
@@ -19,7 +21,7 @@ import { resolvePython } from '../scripts/setup.mjs';
 
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
-	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir] [--reuse] [--from-server <url> | --from-file <oasst.jsonl>]';
+	'npm run pipeline -- --config ci|demo|<path.json> [--stages seed,datasets,...] [--registry dir] [--reuse] [--from-server <url> | --from-file <oasst.jsonl>] [--from <model>@<version|latest> | <dir>]';
 
 /** Where the community trees come from, and where the version goes. */
 interface Loop {
@@ -27,6 +29,10 @@ interface Loop {
 	exportFrom: string[] | null;
 	/** The publish stage's target: `--server <url>` or `--registry <dir>`. */
 	publishTo: string[];
+	/** The parent stage's arguments (`--from <ref>` and where to read it), for a published parent. */
+	parentFrom: string[] | null;
+	/** A checkpoint directory sft starts from instead of a fresh model. */
+	init: string | null;
 }
 
 interface Stage {
@@ -70,6 +76,16 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 		writesOutDir: true,
 		env: { OMP_WAIT_POLICY: trainingWaitPolicy(config) }
 	});
+	const init = loop.parentFrom ? outDir(config, 'parent') : loop.init;
+	const parentStage: Stage[] = loop.parentFrom
+		? [
+				{
+					name: 'parent',
+					command: [TSX, 'training/parent/cli.ts', '--config', configPath, ...loop.parentFrom],
+					writesOutDir: true
+				}
+			]
+		: [];
 	const exportStage: Stage[] = loop.exportFrom
 		? [
 				{
@@ -81,6 +97,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 		: [];
 	return [
 		...exportStage,
+		...parentStage,
 		{
 			name: 'seed',
 			command: [TSX, 'training/seed/cli.ts', '--config', configPath],
@@ -94,7 +111,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			],
 			writesOutDir: true
 		},
-		train('sft'),
+		train('sft', init ?? undefined),
 		train('rm', `${checkpoints}/sft`),
 		train('dpo', `${checkpoints}/sft`),
 		{
@@ -128,6 +145,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			name: 'publish',
 			command: [
 				...[TSX, 'training/publish/cli.ts', '--model', model, '--name', config.model_name],
+				...['--checkpoint', `${checkpoints}/dpo`],
 				...[...loop.publishTo, '--report', report, '--data', `${data}/manifest.json`]
 			],
 			writesOutDir: false
@@ -185,7 +203,8 @@ runCli(async () => {
 			registry: { type: 'string' },
 			reuse: { type: 'boolean' },
 			'from-server': { type: 'string' },
-			'from-file': { type: 'string' }
+			'from-file': { type: 'string' },
+			from: { type: 'string' }
 		},
 		USAGE
 	);
@@ -210,8 +229,10 @@ runCli(async () => {
 	const digest = inputsDigest(config.name);
 	const stampPath = outDir(config, INPUTS_STAMP);
 	const stamped = existsSync(stampPath) ? readFileSync(stampPath, 'utf8').trim() : null;
-	if (flags.reuse && loop.exportFrom) {
-		throw new Error('--reuse cannot tell whether an export is up to date; leave it out');
+	if (flags.reuse && (loop.exportFrom || loop.parentFrom || loop.init)) {
+		throw new Error(
+			'--reuse cannot tell whether an export or a parent is up to date; leave it out'
+		);
 	}
 	if (flags.reuse && stamped === digest) {
 		selected = selected.filter((s) => !s.writesOutDir);
@@ -251,22 +272,30 @@ runCli(async () => {
 			outDir(config, 'pipeline-timings.json'),
 			JSON.stringify(summary, null, 2) + '\n'
 		);
-		// A run on exported trees depends on more than the inputs digest covers.
-		if (!loop.exportFrom) writeFileAtomic(stampPath, digest + '\n');
+		// A run on exported trees or from a parent depends on more than the inputs digest covers.
+		if (!loop.exportFrom && !loop.parentFrom && !loop.init)
+			writeFileAtomic(stampPath, digest + '\n');
 	}
 });
 
-function loopOf(flags: { registry?: string; 'from-server'?: string; 'from-file'?: string }): Loop {
+function loopOf(flags: {
+	registry?: string;
+	'from-server'?: string;
+	'from-file'?: string;
+	from?: string;
+}): Loop {
 	const server = flags['from-server'];
 	const file = flags['from-file'];
 	if (server && file)
 		throw new Error(`give --from-server or --from-file, not both\nusage: ${USAGE}`);
-	const registry = ['--registry', flags.registry ?? 'registry'];
-	if (server) {
-		return {
-			exportFrom: ['--server', server],
-			publishTo: flags.registry ? registry : ['--server', server]
-		};
-	}
-	return { exportFrom: file ? ['--file', file] : null, publishTo: registry };
+	// Versions are read from, and published to, the server when there is one and no --registry.
+	const registry =
+		server && !flags.registry ? ['--server', server] : ['--registry', flags.registry ?? 'registry'];
+	const published = flags.from?.includes('@') ? flags.from : null;
+	return {
+		exportFrom: server ? ['--server', server] : file ? ['--file', file] : null,
+		publishTo: registry,
+		parentFrom: published ? ['--from', published, ...registry] : null,
+		init: published ? null : (flags.from ?? null)
+	};
 }

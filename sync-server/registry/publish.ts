@@ -6,6 +6,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+	manifestBlobs,
 	registryPaths,
 	type VersionManifest
 } from '../../src/lib/protocol/registry';
@@ -67,7 +68,7 @@ export async function publishManifest(registry: string, manifest: VersionManifes
 		);
 	}
 	const problems: string[] = [];
-	for (const { path, sha256, size } of manifest.files) {
+	for (const { path, sha256, size } of manifestBlobs(manifest)) {
 		const blob = join(registry, registryPaths.blob(sha256));
 		const stored = await sizeOf(blob);
 		if (stored === null) problems.push(`${path}: blob ${sha256} was not uploaded`);

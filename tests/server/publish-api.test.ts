@@ -148,6 +148,19 @@ describe.each(dialects)('the publish API (%s)', (dialect) => {
 		expect(existsSync(join(registry(), 'crowd', 'index.json'))).toBe(false);
 	});
 
+	it('refuses a manifest whose checkpoint blob is missing, though browsers never fetch it', async () => {
+		const weights = Buffer.from('trained weights');
+		const res = await putManifest({
+			...manifestOf(1, null),
+			checkpoint: [{ path: 'model.safetensors', sha256: sha(weights), size: weights.length }]
+		});
+		expect(res.status).toBe(400);
+		expect((await errorOf(res)).message).toMatch(
+			`checkpoint/model.safetensors: blob ${sha(weights)} was not uploaded`
+		);
+		expect(existsSync(join(registry(), 'crowd', 'index.json'))).toBe(false);
+	});
+
 	it('publishes once every blob is there; an interrupted publish resumes with the missing blobs only', async () => {
 		// config.json went up in the previous step: the trainer asks which are missing and sends those.
 		const missing: string[] = [];

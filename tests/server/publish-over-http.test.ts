@@ -2,11 +2,12 @@
 // the server lacks travel, so an interrupted publish resumes where it stopped and a version
 // that changed one file uploads that file alone.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fetchParent, parseParentRef } from '../../training/parent/fetch-parent';
 import { publishOverHttp } from '../../training/publish/http-publish';
 import { REQUIRED_FILES } from '../../training/publish/publish';
 import { verifyRegistry } from '../../training/publish/verify';
@@ -75,12 +76,35 @@ it('uploads only the files a new version changed, as a child of the latest', asy
 	expect(result.reusedBlobs).toBe(REQUIRED_FILES.length);
 });
 
+it('publishes the checkpoint beside the model, for the next version to start from', async () => {
+	const checkpointDir = join(modelDir, '..', `${modelDir.split('/').pop()}-checkpoint`);
+	mkdirSync(checkpointDir, { recursive: true });
+	writeFileSync(join(checkpointDir, 'config.json'), '{"model_type": "llama"}');
+	writeFileSync(join(checkpointDir, 'model.safetensors'), 'trained weights v3');
+	write('onnx/model.onnx_data', 'onnx/model.onnx_data v3\n');
+	const result = await publishOverHttp({
+		...facts,
+		modelDir,
+		checkpointDir,
+		server: { url, token }
+	});
+	expect(result.manifest.checkpoint?.map((f) => f.path)).toEqual([
+		'config.json',
+		'model.safetensors'
+	]);
+	const parent = join(checkpointDir, 'fetched');
+	const fetched = await fetchParent(parseParentRef('crowd@latest'), { serverUrl: url }, parent);
+	expect(fetched.version).toBe(result.manifest.version);
+	expect(readFileSync(join(parent, 'model.safetensors'), 'utf8')).toBe('trained weights v3');
+	rmSync(checkpointDir, { recursive: true, force: true });
+});
+
 it("stops with the server's reason when the token is not a trainer's", async () => {
 	write('onnx/model.onnx_data', 'onnx/model.onnx_data v3\n');
 	await expect(
 		publishOverHttp({ ...facts, modelDir, server: { url, token: 'x'.repeat(43) } })
 	).rejects.toThrow(/HTTP 403: publishing models needs a trainer token/);
 	expect(await (await fetch(`${url}/registry/crowd/index.json`)).json()).toMatchObject({
-		latest: 2
+		latest: 3
 	});
 });

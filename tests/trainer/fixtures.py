@@ -77,9 +77,16 @@ def reply_ids(text: str) -> list[int]:
 
 
 def write_run_config(
-    path: Path, steps: int = 30, seed: int = 7, batch_size: int = 4, precision: str = "fp32"
+    path: Path,
+    steps: int = 30,
+    seed: int = 7,
+    batch_size: int = 4,
+    precision: str = "fp32",
+    trainable_layers: int | None = None,
 ) -> Path:
     stage = {"steps": steps, "batch_size": batch_size, "grad_accum": 2, "lr": 3e-3, "warmup": 3, "weight_decay": 0.01}
+    if trainable_layers is not None:
+        stage["trainable_layers"] = trainable_layers
     config = {
         "name": "test",
         "model_name": "hearth-test",

@@ -20,7 +20,7 @@ from training.trainer.model import CausalLM
 from training.trainer.precision import native_bf16
 from training.trainer.train import Objective, initial_policy, main, train
 
-from .fixtures import VOCAB_SIZE, tiny_config, write_data, write_run_config, write_tokenizer
+from .fixtures import TINY_MODEL, VOCAB_SIZE, tiny_config, write_data, write_run_config, write_tokenizer
 
 
 def run_stage(config: Path, stage: str, data: Path, out: Path, *extra: str) -> str:
@@ -73,6 +73,20 @@ class TrainCliTest(unittest.TestCase):
         # DPO's first step compares the policy with itself: every implicit reward is 0, loss = ln 2.
         first_loss = float(self.printed["dpo"].split("loss ")[-1].split(" ")[0])
         self.assertAlmostEqual(first_loss, math.log(2), places=4)
+
+    def test_fine_tuning_the_top_layer_keeps_every_other_weight(self):
+        parent = self.directory / "a" / "sft"
+        config = write_run_config(self.directory / "top.json", steps=5, trainable_layers=1)
+        run_stage(config, "sft", self.data, self.directory / "top" / "sft", "--init", str(parent))
+        before, after = read_weights(parent), read_weights(self.directory / "top" / "sft")
+        changed = {name for name in before if not torch.equal(before[name], after[name])}
+        top = f"layers.{TINY_MODEL['num_hidden_layers'] - 1}."
+        self.assertTrue(changed)
+        self.assertEqual({name for name in changed if not name.startswith(top)}, set())
+
+        too_many = write_run_config(self.directory / "too-many.json", steps=5, trainable_layers=9)
+        with self.assertRaisesRegex(ValueError, "trainable_layers is 9, but the model has only 2 layers"):
+            run_stage(too_many, "sft", self.data, self.directory / "too-many" / "sft", "--init", str(parent))
 
     def test_missing_init_checkpoint_is_named(self):
         with self.assertRaisesRegex(FileNotFoundError, r"nowhere/sft/config\.json: checkpoint config not found"):

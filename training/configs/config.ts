@@ -13,7 +13,9 @@ const optimizerStep = z.strictObject({
 	grad_accum: positiveInt,
 	lr: z.number().positive(),
 	warmup: z.number().int().nonnegative(),
-	weight_decay: z.number().nonnegative()
+	weight_decay: z.number().nonnegative(),
+	// Fine-tune only the top k transformer layers (training/trainer/freeze.py).
+	trainable_layers: positiveInt.optional()
 });
 
 export const pipelineConfigSchema = z.strictObject({

@@ -1,5 +1,7 @@
 // npx tsx training/publish/cli.ts --model <model dir> --name <model name> --report <report.json>
-//     --data <data manifest.json> [--registry ./registry | --server <url>]
+//     --data <data manifest.json> [--checkpoint <dir>] [--registry ./registry | --server <url>]
+// --checkpoint publishes the trainer checkpoint the model was built from beside it, so the next
+// version can start from it (`--from <model>@<version>`); browsers never download it.
 // With --server, the version goes to a Hearth server's publish API with the trainer token in
 // HEARTH_TRAINER_TOKEN (an environment variable, so it shows in no process list).
 // npx tsx training/publish/cli.ts verify [--registry ./registry]
@@ -16,7 +18,7 @@ import { trainingDataOf } from './training-data';
 import { verifyRegistry } from './verify';
 
 const USAGE = [
-	'usage: publish --model <model dir> --name <model name> --report <report.json> --data <data manifest.json> [--registry <dir> | --server <url>]',
+	'usage: publish --model <model dir> --name <model name> --report <report.json> --data <data manifest.json> [--checkpoint <dir>] [--registry <dir> | --server <url>]',
 	'       publish verify [--registry <dir>]'
 ].join('\n');
 
@@ -38,6 +40,7 @@ async function main() {
 			name: { type: 'string' },
 			report: { type: 'string' },
 			data: { type: 'string' },
+			checkpoint: { type: 'string' },
 			registry: { type: 'string', default: './registry' },
 			server: { type: 'string' }
 		}
@@ -65,6 +68,7 @@ async function main() {
 	const facts = {
 		model: values.name,
 		modelDir: values.model,
+		checkpointDir: values.checkpoint,
 		evaluation,
 		dataDigest: digest.data,
 		skills,

@@ -11,11 +11,12 @@ import {
 	storeEachBlob,
 	type ModelFile,
 	type PublishResult,
-	type VersionFacts
+	type VersionFacts,
+	type VersionSources
 } from './publish';
 
 export async function publishOverHttp(
-	options: VersionFacts & { server: Server; modelDir: string }
+	options: VersionFacts & VersionSources & { server: Server }
 ): Promise<PublishResult> {
 	const { server } = options;
 	let newBlobs = 0;
@@ -38,7 +39,7 @@ export async function publishOverHttp(
 		newBlobs++;
 		bytesAdded += size;
 	};
-	const files = await storeEachBlob(options.model, options.modelDir, send);
+	const files = await storeEachBlob(options.model, options, send);
 
 	const index = await call(server, 'GET', `/registry/${registryPaths.index(options.model)}`, {
 		expect: [200, 404],

@@ -28,6 +28,16 @@ export const REQUIRED_FILES = [
 	'onnx/model_q4.onnx'
 ];
 
+/** The files of a trainer checkpoint, which the next version can start from. */
+export const CHECKPOINT_FILES = ['config.json', 'model.safetensors'];
+
+/** Where a version's files are: the model directory, and the checkpoint it was built from. */
+export interface VersionSources {
+	modelDir: string;
+	/** Published beside the model so that training can continue from it; none leaves it out. */
+	checkpointDir?: string | null;
+}
+
 /** What a version says about itself besides its files. */
 export interface VersionFacts {
 	model: string;
@@ -58,18 +68,30 @@ export async function* modelFiles(model: string, modelDir: string): AsyncGenerat
 	for (const required of REQUIRED_FILES) {
 		if (!paths.includes(required)) throw new Error(`${modelDir}: missing ${required}`);
 	}
-	for (const path of paths) {
-		const source = join(modelDir, path);
-		yield { path, source, sha256: await sha256OfFile(source), size: (await stat(source)).size };
+	for (const path of paths) yield await describe(modelDir, path);
+}
+
+async function* checkpointFiles(dir: string): AsyncGenerator<ModelFile> {
+	const paths = await listFiles(dir);
+	for (const required of CHECKPOINT_FILES) {
+		if (!paths.includes(required)) throw new Error(`${dir}: missing ${required}`);
 	}
+	for (const path of CHECKPOINT_FILES) yield await describe(dir, path);
+}
+
+async function describe(dir: string, path: string): Promise<ModelFile> {
+	const source = join(dir, path);
+	return { path, source, sha256: await sha256OfFile(source), size: (await stat(source)).size };
 }
 
 /** The manifest of version `latest + 1`, whose parent is `latest`. */
 export function nextManifest(
 	facts: VersionFacts,
-	files: readonly ModelFile[],
+	{ files, checkpoint }: StoredFiles,
 	latest: number | null
 ): VersionManifest {
+	const listed = (list: readonly ModelFile[]) =>
+		list.map(({ path, sha256, size }) => ({ path, sha256, size }));
 	const version = (latest ?? 0) + 1;
 	return parseVersionManifest(
 		{
@@ -79,7 +101,8 @@ export function nextManifest(
 			parent: latest,
 			created_at: (facts.now ?? new Date()).toISOString(),
 			data_digest: facts.dataDigest,
-			files: files.map(({ path, sha256, size }) => ({ path, sha256, size })),
+			files: listed(files),
+			...(checkpoint.length ? { checkpoint: listed(checkpoint) } : {}),
 			evaluation: facts.evaluation,
 			...(facts.skills ? { skills: facts.skills } : {}),
 			...(facts.trainingData ? { training_data: facts.trainingData } : {})
@@ -97,28 +120,37 @@ export interface PublishResult {
 	bytesAdded: number;
 }
 
+export interface StoredFiles {
+	files: ModelFile[];
+	checkpoint: ModelFile[];
+}
+
 /**
- * Hands each file of the model to `store` once per distinct blob (the same bytes twice in one
- * model are stored once), and returns all the files for the manifest.
+ * Hands each file of the model and of its checkpoint to `store` once per distinct blob (the same
+ * bytes twice are stored once), and returns them all for the manifest.
  */
 export async function storeEachBlob(
 	model: string,
-	modelDir: string,
+	sources: VersionSources,
 	store: (file: ModelFile) => Promise<void>
-): Promise<ModelFile[]> {
-	const files: ModelFile[] = [];
+): Promise<StoredFiles> {
+	const stored: StoredFiles = { files: [], checkpoint: [] };
 	const seen = new Set<string>();
-	for await (const file of modelFiles(model, modelDir)) {
-		files.push(file);
-		if (seen.has(file.sha256)) continue;
-		seen.add(file.sha256);
-		await store(file);
-	}
-	return files;
+	const each = async (list: ModelFile[], files: AsyncGenerator<ModelFile>) => {
+		for await (const file of files) {
+			list.push(file);
+			if (seen.has(file.sha256)) continue;
+			seen.add(file.sha256);
+			await store(file);
+		}
+	};
+	await each(stored.files, modelFiles(model, sources.modelDir));
+	if (sources.checkpointDir) await each(stored.checkpoint, checkpointFiles(sources.checkpointDir));
+	return stored;
 }
 
 export async function publishVersion(
-	options: VersionFacts & { registry: string; modelDir: string }
+	options: VersionFacts & VersionSources & { registry: string }
 ): Promise<PublishResult> {
 	await mkdir(join(options.registry, 'blobs', 'sha256'), { recursive: true });
 	let newBlobs = 0;
@@ -134,7 +166,7 @@ export async function publishVersion(
 		newBlobs++;
 		bytesAdded += size;
 	};
-	const files = await storeEachBlob(options.model, options.modelDir, store);
+	const files = await storeEachBlob(options.model, options, store);
 
 	const existing = await publishedVersions(join(options.registry, options.model));
 	const manifest = nextManifest(options, files, existing.at(-1) ?? null);

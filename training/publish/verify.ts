@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+	manifestBlobs,
 	parseRegistryIndex,
 	parseVersionManifest,
 	registryPaths
@@ -49,7 +50,7 @@ export async function verifyRegistry(registry: string): Promise<VerifyReport> {
 				if (manifest.model !== model || manifest.version !== version) {
 					problems.push(`${where}: names ${manifest.model} version ${manifest.version}`);
 				}
-				for (const file of manifest.files) {
+				for (const file of manifestBlobs(manifest)) {
 					const actual = blobHashes.get(file.sha256);
 					if (actual === undefined) {
 						problems.push(

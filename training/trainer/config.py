@@ -27,6 +27,8 @@ class StageConfig:
     # Similar-length batches waste less compute on padding but are less varied, so each step
     # teaches less; per second of training they still came out ahead (figures in README.md).
     group_by_length: bool = True
+    # Fine-tune only the top k transformer layers (freeze.py); None trains every weight.
+    trainable_layers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,11 @@ def load_run_config(path: Path) -> RunConfig:
             min_lr_ratio=number(section, "min_lr_ratio", prefix, False, 0, StageConfig.min_lr_ratio),
             grad_clip=number(section, "grad_clip", prefix, False, 0, StageConfig.grad_clip),
             group_by_length=section.get("group_by_length", StageConfig.group_by_length),
+            trainable_layers=(
+                None
+                if section.get("trainable_layers") is None
+                else number(section, "trainable_layers", prefix, True, 1)
+            ),
         )
         if not isinstance(stages[stage].group_by_length, bool):
             raise fail(prefix + "group_by_length", f"must be true or false, got {stages[stage].group_by_length!r}")

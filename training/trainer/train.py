@@ -30,6 +30,7 @@ from . import dpo, reward, sft
 from .checkpoint import load_weights, read_config, read_weights, save_checkpoint, weights_path
 from .config import STAGES, RunConfig, StageConfig, load_run_config
 from .data import batches, read_jsonl, sequence_length
+from .freeze import train_top_layers
 from .hf_config import ModelConfig
 from .model import CausalLM, RewardModel
 from .optim import learning_rate, make_optimizer
@@ -100,6 +101,8 @@ def train(
     device = world.device
     precision = effective_precision(precision, device)
     model.to(device).train()
+    if stage.trainable_layers is not None:
+        train_top_layers(model, stage.trainable_layers)
     net = model
     if world.size > 1:
         net = DistributedDataParallel(model, device_ids=[world.local_rank] if device.type == "cuda" else None)

@@ -80,7 +80,10 @@ export const versionManifest = z
 		/** What the model was trained to do, one example question per skill; older manifests lack it. */
 		skills: z.array(modelSkill).optional(),
 		/** Present when the version learnt from community trees. */
-		training_data: trainingData.optional()
+		training_data: trainingData.optional(),
+		/** The trained weights (`model.safetensors`, `config.json`) that the next version can start
+		 * from (`--from <model>@<version>`); browsers never download them. */
+		checkpoint: z.array(registryFile).min(1).optional()
 	})
 	.superRefine((manifest, ctx) => {
 		if (manifest.parent !== null && manifest.parent >= manifest.version) {
@@ -103,6 +106,15 @@ export const versionManifest = z
 		});
 	});
 export type VersionManifest = z.infer<typeof versionManifest>;
+
+/** Every blob a version needs stored: the model's files and its checkpoint's (as `checkpoint/…`). */
+export function manifestBlobs(manifest: VersionManifest): RegistryFile[] {
+	const checkpoint = (manifest.checkpoint ?? []).map((file) => ({
+		...file,
+		path: `checkpoint/${file.path}`
+	}));
+	return [...manifest.files, ...checkpoint];
+}
 
 export const registryIndex = z
 	.object({

@@ -193,11 +193,15 @@ describe('pipeline command line', { timeout: 60_000 }, () => {
 		);
 	});
 
-	it('puts an export stage first when it learns from a server or a file', () => {
+	it('puts an export stage first when it learns from a server or a file, and a parent stage when it starts from a version', () => {
 		const run = tsx(
 			...['training/pipeline.ts', '--config', 'ci', '--from-file', 'x.jsonl', '--stages', 'x']
 		);
 		expect(run.stderr).toContain('stages are export, seed, datasets, sft');
+		const child = tsx(
+			...['training/pipeline.ts', '--config', 'ci', '--from', 'hearth-ci@latest', '--stages', 'x']
+		);
+		expect(child.stderr).toContain('stages are parent, seed, datasets, sft');
 		const both = tsx(
 			...['training/pipeline.ts', '--config', 'ci', '--from-file', 'x', '--from-server', 'http://h']
 		);
