@@ -18,6 +18,7 @@ import { writeFileAtomic } from './files';
 import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
 import { acquireRunLock } from './run-lock';
 import { resolvePython } from '../scripts/setup.mjs';
+import { PARENT_REPORT } from './parent/fetch-parent';
 
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
@@ -33,6 +34,8 @@ interface Loop {
 	parentFrom: string[] | null;
 	/** A checkpoint directory sft starts from instead of a fresh model. */
 	init: string | null;
+	/** Publish even when the gate finds the version worse than its parent. */
+	force: boolean;
 }
 
 interface Stage {
@@ -82,6 +85,30 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 				{
 					name: 'parent',
 					command: [TSX, 'training/parent/cli.ts', '--config', configPath, ...loop.parentFrom],
+					writesOutDir: true
+				}
+			]
+		: [];
+	const parentDir = outDir(config, 'parent');
+	const parentReport = `${parentDir}/${PARENT_REPORT}`;
+	// The parent is evaluated on this run's held-out sets, so the two compare like for like.
+	const gateStages: Stage[] = loop.parentFrom
+		? [
+				{
+					name: 'evaluate-parent',
+					command: [
+						...[TSX, 'training/build/evaluate-onnx.ts', '--model', `${parentDir}/model`],
+						...['--data', data, '--report', parentReport]
+					],
+					stale: [parentReport],
+					writesOutDir: true
+				},
+				{
+					name: 'gate',
+					command: [
+						...[TSX, 'training/gate/cli.ts', '--config', configPath, '--report', report],
+						...['--parent', parentDir, ...(loop.force ? ['--force'] : [])]
+					],
 					writesOutDir: true
 				}
 			]
@@ -141,6 +168,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			],
 			writesOutDir: true
 		},
+		...gateStages,
 		{
 			name: 'publish',
 			command: [
@@ -204,7 +232,8 @@ runCli(async () => {
 			reuse: { type: 'boolean' },
 			'from-server': { type: 'string' },
 			'from-file': { type: 'string' },
-			from: { type: 'string' }
+			from: { type: 'string' },
+			force: { type: 'boolean' }
 		},
 		USAGE
 	);
@@ -283,6 +312,7 @@ function loopOf(flags: {
 	'from-server'?: string;
 	'from-file'?: string;
 	from?: string;
+	force: boolean;
 }): Loop {
 	const server = flags['from-server'];
 	const file = flags['from-file'];
@@ -296,6 +326,7 @@ function loopOf(flags: {
 		exportFrom: server ? ['--server', server] : file ? ['--file', file] : null,
 		publishTo: registry,
 		parentFrom: published ? ['--from', published, ...registry] : null,
-		init: published ? null : (flags.from ?? null)
+		init: published ? null : (flags.from ?? null),
+		force: flags.force
 	};
 }

@@ -49,10 +49,22 @@ export const pipelineConfigSchema = z.strictObject({
 			seed_share: z.number().min(0).lt(1),
 			community_val_fraction: z.number().gt(0).lt(1)
 		})
-		.default(DEFAULT_MIXTURE)
+		.default(DEFAULT_MIXTURE),
+	// How much worse than its parent a version may be and still be published (training/gate/).
+	gate: z
+		.strictObject({
+			/** Overall held-out exact match may fall by this much (absolute). */
+			exact_match_drop: z.number().min(0).max(1),
+			/** Each skill's held-out exact match may fall by this much: fewer questions, more noise. */
+			skill_drop: z.number().min(0).max(1),
+			/** Held-out perplexity may rise by this share. */
+			ppl_rise: z.number().min(0)
+		})
+		.default({ exact_match_drop: 0.02, skill_drop: 0.1, ppl_rise: 0.05 })
 });
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+export type Gate = PipelineConfig['gate'];
 
 /** Reads and validates a config file; the error names the file and every offending key. */
 export function loadConfig(path: string): PipelineConfig {

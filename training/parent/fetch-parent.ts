@@ -1,10 +1,11 @@
 // The parent stage's work: the trained weights of a published version, which the next version
-// fine-tunes (`--from <model>@<version|latest>`). They come from a registry folder or from a
-// Hearth server's public registry, each blob checked against the sha-256 its manifest lists, and
-// are written as a checkpoint directory the trainer's --init reads.
+// fine-tunes (`--from <model>@<version|latest>`), and its model files, on which the gate
+// evaluates it beside the new version. They come from a registry folder or from a Hearth
+// server's public registry, each blob checked against the sha-256 its manifest lists: the
+// checkpoint is written where the trainer's --init reads it, the model under `model/`.
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
 	parseRegistryIndex,
@@ -25,6 +26,9 @@ export interface ParentRef {
 export type RegistrySource = { registry: string } | { serverUrl: string };
 
 export const PARENT_FILE = 'parent.json';
+export const PARENT_MODEL_DIR = 'model';
+/** Where the pipeline's evaluate-parent stage writes the parent's figures on this run's data. */
+export const PARENT_REPORT = 'report.json';
 
 /** `hearth-demo@3` or `hearth-demo@latest`. */
 export function parseParentRef(text: string): ParentRef {
@@ -59,10 +63,16 @@ export async function fetchParent(
 	// A directory that mixed files of two parents would train from neither.
 	await rm(dir, { recursive: true, force: true });
 	await mkdir(dir, { recursive: true });
-	for (const file of manifest.checkpoint) {
+	const wanted = [
+		...manifest.checkpoint,
+		...manifest.files.map((file) => ({ ...file, path: `${PARENT_MODEL_DIR}/${file.path}` }))
+	];
+	for (const file of wanted) {
 		const blob = registryPaths.blob(file.sha256);
+		const target = join(dir, file.path);
+		await mkdir(dirname(target), { recursive: true });
 		try {
-			await storeBlobVerified(await blobChunks(source, blob), join(dir, file.path), file.sha256, {
+			await storeBlobVerified(await blobChunks(source, blob), target, file.sha256, {
 				source: `${where}/${blob}`
 			});
 		} catch (error) {
