@@ -147,6 +147,7 @@ def write_data(directory: Path, tokenizer_dir: Path, trees: int = 40) -> Path:
                     "messages": [{"role": "user", "content": letters}],
                     "prompt_ids": prompt,
                     "answer": best,
+                    "variations": ["plain"] if tree % 10 < 5 else ["capitalisation", "case.upper"],
                 }
             )
     for part, by_kind in split.items():

@@ -8,8 +8,8 @@ from pathlib import Path
 import torch
 
 from training.trainer.checkpoint import load_causal_lm
+from training.trainer.evaluate import exact_match_by_group, win_rate
 from training.trainer.evaluate import main as evaluate_main
-from training.trainer.evaluate import win_rate
 from training.trainer.tokenizer import Tokenizer
 from training.trainer.train import initial_policy
 from training.trainer.train import main as train_main
@@ -29,6 +29,10 @@ FIGURES = [
     "exact_match.seen",
     "exact_match.seen.reverse",
     "win_rate.dpo_vs_parent",
+    "exact_match.dpo.reverse",
+    "exact_match.dpo.variation.plain",
+    "exact_match.dpo.variation.capitalisation",
+    "exact_match.dpo.variation.case.upper",
 ]
 
 
@@ -103,6 +107,21 @@ class EvaluateCliTest(unittest.TestCase):
             self.assertLessEqual(len(record["output_ids"]), 8)
         self.assertAlmostEqual(sum(r["correct"] for r in greedy) / len(greedy), self.report["exact_match.dpo"])
 
+    def test_held_out_exact_match_per_skill_and_variation_with_counts(self):
+        prompts = [json.loads(line) for line in (self.data / "eval.jsonl").read_text().splitlines()]
+        correct = {record["tree_id"]: record["correct"] for record in self.report["greedy"]}
+        plain = [p for p in prompts if "plain" in p["variations"]]
+        self.assertEqual(self.report["eval_counts"]["variation.plain"], len(plain))
+        self.assertEqual(self.report["eval_counts"]["reverse"], len(prompts))
+        self.assertAlmostEqual(
+            self.report["exact_match.dpo.variation.plain"], sum(correct[p["tree_id"]] for p in plain) / len(plain)
+        )
+        self.assertAlmostEqual(self.report["exact_match.dpo.reverse"], self.report["exact_match.dpo"])
+        self.assertRegex(self.printed, rf"exact_match[.]dpo[.]variation[.]plain\s+\d[.]\d{{4}}  of {len(plain)}")
+        # Per-skill figures of the training trees stay exactly one per skill (the shipped test counts them).
+        per_seen_skill = [name for name in self.report if name.startswith("exact_match.seen.")]
+        self.assertEqual(per_seen_skill, ["exact_match.seen.reverse"])
+
 
 class BeforeBaselineTest(unittest.TestCase):
     def test_before_model_is_exactly_where_sft_starts(self):
@@ -120,6 +139,38 @@ class BeforeBaselineTest(unittest.TestCase):
         before = initial_policy(saved.config, config["seed"])
         for name, tensor in saved.state_dict().items():
             self.assertTrue(torch.equal(before.state_dict()[name], tensor), name)
+
+
+class ExactMatchByGroupTest(unittest.TestCase):
+    def test_each_question_counts_in_its_skill_and_every_variation_kind(self):
+        examples = [
+            {"skill": "addition", "variations": ["plain"]},
+            {"skill": "addition", "variations": ["later-turn", "turn.2", "quotes", "quotes.single"]},
+            {"skill": "backwards", "variations": ["later-turn", "turn.3", "later-turn"]},
+            {"skill": "backwards", "variations": ["case.upper", "capitalisation"]},
+            {"answer": "made before skills and variations were written"},
+        ]
+        groups = exact_match_by_group([True, False, True, True, False], examples)
+        self.assertEqual(
+            groups,
+            {
+                "addition": (0.5, 2),
+                "backwards": (1.0, 2),
+                "variation.capitalisation": (1.0, 1),
+                "variation.case.upper": (1.0, 1),
+                "variation.later-turn": (0.5, 2),
+                "variation.plain": (1.0, 1),
+                "variation.quotes": (0.0, 1),
+                "variation.quotes.single": (0.0, 1),
+                "variation.turn.2": (0.0, 1),
+                "variation.turn.3": (1.0, 1),
+            },
+        )
+        self.assertEqual(list(groups), sorted(groups))
+
+    def test_refuses_grades_that_do_not_match_the_questions(self):
+        with self.assertRaises(ValueError):
+            exact_match_by_group([True], [])
 
 
 class WinRateTest(unittest.TestCase):

@@ -3,6 +3,10 @@
 //   onnx.<variant>.val_ppl       perplexity on assistant tokens of sft.val.jsonl
 //   onnx.<variant>.exact_match   greedy replies to eval.jsonl equal to their answers
 //   onnx.<variant>.exact_match.seen  the same for eval.seen.jsonl (seed questions it trained on)
+//   onnx.<variant>.exact_match.<skill>            eval.jsonl questions of one skill
+//   onnx.<variant>.exact_match.variation.<kind>   eval.jsonl questions of one variation kind
+//                                (later-turn, quotes, capitalisation, …: datasets/variations.ts)
+//   onnx.eval_counts             {<skill> | variation.<kind>: questions} the two above rest on
 //   onnx.<variant>.greedy        [{tree_id, output, output_ids, correct}] — what the browser's
 //                                own greedy decoding of the same prompt must reproduce
 //   onnx.<variant>.greedy_same_as_torch  share of replies identical to the report's `greedy`
@@ -12,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { evaluateOnnx } from './onnx-evaluation';
+import { evaluateOnnx, groupTable, isGroupFigure } from './onnx-evaluation';
 
 const DEFAULT_MAX_NEW_TOKENS = 48;
 
@@ -68,7 +72,15 @@ async function main() {
 	await writeFile(temporary, JSON.stringify({ ...report, ...figures }, null, 2) + '\n');
 	await rename(temporary, values.report);
 	for (const [name, value] of Object.entries(figures)) {
-		if (typeof value === 'number') console.log(`${name.padEnd(36)} ${value.toFixed(4)}`);
+		if (typeof value === 'number' && !isGroupFigure(name, figures))
+			console.log(`${name.padEnd(36)} ${value.toFixed(4)}`);
+	}
+	const table = groupTable(figures);
+	if (table) {
+		console.log(
+			'\nheld-out exact match per skill and per variation kind (q4: the int4 graph the browser runs)'
+		);
+		console.log(table);
 	}
 	console.log(`wrote ${values.report}`);
 }

@@ -1,8 +1,10 @@
 // Figures for a built model directory through onnxruntime-node, for the fp32 and int4 graphs:
-// perplexity on assistant tokens, exact match of greedy replies, and the replies themselves.
+// perplexity on assistant tokens, exact match of greedy replies (overall, per skill and per
+// variation kind of the question), and the replies themselves.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { z } from 'zod';
 import type { Variant } from './decoder-graph';
 import {
 	evalLineSchema,
@@ -12,6 +14,14 @@ import {
 	type SftLine
 } from './evaluation-data';
 import { negativeLogLikelihood, OnnxDecoder } from './onnx-decoder';
+
+/** An eval line with what groups it: its skill and its question's variation kinds
+ * (training/datasets/variations.ts); data written before they existed has neither. */
+export const gradedLineSchema = evalLineSchema.extend({
+	skill: z.string().optional(),
+	variations: z.array(z.string()).optional()
+});
+export type GradedLine = z.infer<typeof gradedLineSchema>;
 
 export interface GreedyRecord {
 	tree_id: string;
@@ -68,6 +78,90 @@ export async function greedyReplies(
 	return records;
 }
 
+export interface GroupFigure {
+	exact_match: number;
+	count: number;
+}
+
+/**
+ * Exact match of `records` (greedy replies to `lines`, in the same order) per group: `<skill>`
+ * for each skill, `variation.<kind>` for each variation kind. A line counts in every group it
+ * belongs to; groups come sorted by name.
+ */
+export function exactMatchByGroup(
+	lines: readonly GradedLine[],
+	records: readonly GreedyRecord[]
+): Map<string, GroupFigure> {
+	if (lines.length !== records.length) {
+		throw new Error(`${records.length} replies for ${lines.length} questions`);
+	}
+	const tally = new Map<string, { correct: number; count: number }>();
+	const count = (group: string, correct: boolean) => {
+		const entry = tally.get(group) ?? { correct: 0, count: 0 };
+		entry.correct += correct ? 1 : 0;
+		entry.count++;
+		tally.set(group, entry);
+	};
+	lines.forEach((line, i) => {
+		if (records[i].tree_id !== line.tree_id) {
+			throw new Error(`reply ${i} is for tree ${records[i].tree_id}, not ${line.tree_id}`);
+		}
+		if (line.skill) count(line.skill, records[i].correct);
+		for (const kind of new Set(line.variations ?? []))
+			count(`variation.${kind}`, records[i].correct);
+	});
+	return new Map(
+		[...tally]
+			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+			.map(([group, { correct, count }]) => [group, { exact_match: correct / count, count }])
+	);
+}
+
+const placeholderRecord = (line: GradedLine): GreedyRecord => ({
+	tree_id: line.tree_id,
+	output: '',
+	output_ids: [],
+	correct: false
+});
+
+/** The report entry `{group: number of held-out questions}` for the grouped figures. */
+export const EVAL_COUNTS = 'onnx.eval_counts';
+
+/**
+ * The grouped figures of a report as a table: one row per group (skills first, then variation
+ * kinds), a column per graph, and how many questions each row rests on.
+ */
+export function groupTable(report: Record<string, unknown>): string {
+	const counts = report[EVAL_COUNTS];
+	if (typeof counts !== 'object' || counts === null) return '';
+	const groups = Object.keys(counts).sort(
+		(a, b) =>
+			Number(a.startsWith('variation.')) - Number(b.startsWith('variation.')) ||
+			(a < b ? -1 : a > b ? 1 : 0)
+	);
+	const variants = ['fp32', 'q4'];
+	const width = Math.max(5, ...groups.map((g) => g.length));
+	const cell = (value: unknown) => (typeof value === 'number' ? value.toFixed(4) : '-').padStart(7);
+	const lines = [
+		`${'group'.padEnd(width)} ${variants.map((v) => v.padStart(7)).join(' ')}       n`,
+		...groups.map(
+			(group) =>
+				`${group.padEnd(width)} ${variants
+					.map((v) => cell(report[`onnx.${v}.exact_match.${group}`]))
+					.join(' ')} ${String((counts as Record<string, unknown>)[group]).padStart(7)}`
+		)
+	];
+	return lines.join('\n');
+}
+
+/** Whether `name` is one of the per-group figures `groupTable` shows. */
+export function isGroupFigure(name: string, report: Record<string, unknown>): boolean {
+	const counts = report[EVAL_COUNTS];
+	if (typeof counts !== 'object' || counts === null) return false;
+	const match = /^onnx\.[^.]+\.exact_match\.(.+)$/.exec(name);
+	return match !== null && match[1] in counts;
+}
+
 /** The tokens that end a reply: every `eos_token_id` of the model directory's generation_config.json. */
 export async function stopIdsOf(modelDir: string): Promise<Set<number>> {
 	const generation = JSON.parse(await readFile(join(modelDir, 'generation_config.json'), 'utf8'));
@@ -87,12 +181,19 @@ export async function evaluateOnnx(options: {
 	);
 	const stopIds = await stopIdsOf(options.model);
 	const sft = await readJsonl(join(options.data, 'sft.val.jsonl'), sftLineSchema);
-	const prompts = await readJsonl(join(options.data, 'eval.jsonl'), evalLineSchema);
+	const prompts = await readJsonl(join(options.data, 'eval.jsonl'), gradedLineSchema);
 	const seen = await readJsonl(join(options.data, 'eval.seen.jsonl'), evalLineSchema);
 	const share = (records: GreedyRecord[]) =>
 		records.filter((r) => r.correct).length / records.length;
 
 	const figures: Record<string, unknown> = {};
+	// How many held-out questions each group's figure rests on (one figure of 5 questions is noise).
+	figures[EVAL_COUNTS] = Object.fromEntries(
+		[...exactMatchByGroup(prompts, prompts.map(placeholderRecord))].map(([group, { count }]) => [
+			group,
+			count
+		])
+	);
 	for (const variant of ['fp32', 'q4'] as Variant[]) {
 		const decoder = await OnnxDecoder.load(options.model, variant);
 		try {
@@ -105,6 +206,9 @@ export async function evaluateOnnx(options: {
 			);
 			figures[`onnx.${variant}.val_ppl`] = await perplexity(decoder, sft);
 			figures[`onnx.${variant}.exact_match`] = share(greedy);
+			// Held-out questions per skill and per variation kind: which skill or wording fails.
+			for (const [group, { exact_match }] of exactMatchByGroup(prompts, greedy))
+				figures[`onnx.${variant}.exact_match.${group}`] = exact_match;
 			// The seed questions it was trained on, as the browser's runtime answers them.
 			figures[`onnx.${variant}.exact_match.seen`] = share(
 				await greedyReplies(decoder, seen, tokenizer, stopIds, options.maxNewTokens)

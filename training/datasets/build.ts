@@ -7,6 +7,7 @@ import type { ChatFormat } from '../../src/lib/shared/chat-format';
 import { bestThread, rankedLists, toChat, toUserChat } from './conversations';
 import { checkableSkill, type OasstTree } from './oasst-tree';
 import { seededOrder, validationTrees } from './split';
+import { PLAIN, variationKinds } from './variations';
 
 export interface SftRow {
 	tree_id: string;
@@ -30,6 +31,8 @@ export interface EvalRow {
 	messages: { role: string; content: string }[];
 	prompt_ids: number[];
 	answer: string;
+	/** How the question departs from the plain form (variations.ts): `later-turn`, `quotes.single`, … */
+	variations: string[];
 }
 
 interface TreeCounts {
@@ -50,7 +53,8 @@ export interface Datasets {
 	/** Held-out checkable questions: what the model can do on questions it never saw. */
 	eval: EvalRow[];
 	/** Checkable questions of the training trees, up to SEEN_PER_SKILL of each skill: whether
-	 * the model answers its own seed prompts. */
+	 * the model answers its own seed prompts. Each skill's first row is a plain single question
+	 * when the training trees hold one: the one a published model shows as the skill's example. */
 	eval_seen: EvalRow[];
 	/** The best threads of the held-out community trees, their last reply the answer. */
 	eval_community: EvalRow[];
@@ -102,6 +106,7 @@ export function buildDatasets(
 		sources: { seed: { ...counts(), replay_unused: 0 }, community: counts() },
 		too_long: { sft: 0, rm: 0, eval: 0 }
 	};
+	const seen = new SeenQuestions();
 	const mixture = options.mixture ?? DEFAULT_MIXTURE;
 	const seed = splitReady(trees, options.seed, options.valFraction);
 	const crowd = splitReady(community, options.seed, mixture.community_val_fraction);
@@ -128,12 +133,13 @@ export function buildDatasets(
 			source[part]++;
 			out.trees[part]++;
 			try {
-				addTree(out, tree, part, part === 'val' ? heldOut : out.eval_seen, format, options);
+				addTree(out, seen, tree, part, heldOut, format, options);
 			} catch (error) {
 				throw new Error(`tree ${id}: ${(error as Error).message}`, { cause: error });
 			}
 		}
 	}
+	out.eval_seen = seen.rows();
 	return out;
 }
 
@@ -146,12 +152,39 @@ function splitReady(trees: OasstTree[], seed: number, valFraction: number) {
 	return { ready, val, train, notReady: trees.length - ready.length };
 }
 
+/** Up to SEEN_PER_SKILL rows per skill in tree order, and each skill's first plain single question. */
+class SeenQuestions {
+	private readonly bySkill = new Map<string, { rows: EvalRow[]; plain: EvalRow | null }>();
+
+	full(skill: string): boolean {
+		const entry = this.bySkill.get(skill);
+		return entry !== undefined && entry.rows.length >= SEEN_PER_SKILL && entry.plain !== null;
+	}
+
+	add(row: EvalRow): void {
+		const entry = this.bySkill.get(row.skill) ?? { rows: [], plain: null };
+		this.bySkill.set(row.skill, entry);
+		if (entry.plain === null && row.messages.length === 1 && row.variations.includes(PLAIN))
+			entry.plain = row;
+		if (entry.rows.length < SEEN_PER_SKILL) entry.rows.push(row);
+	}
+
+	rows(): EvalRow[] {
+		return [...this.bySkill.values()].flatMap(({ rows, plain }) => {
+			if (plain === null) return rows;
+			const others = rows.filter((row) => row !== plain);
+			return [plain, ...others.slice(0, SEEN_PER_SKILL - 1)];
+		});
+	}
+}
+
 function addTree(
 	out: Datasets,
+	seen: SeenQuestions,
 	tree: OasstTree,
 	part: 'train' | 'val',
-	/** Where its checkable question goes: a held-out set, or the seen questions. */
-	questions: EvalRow[],
+	/** Where its question goes when the tree is held out: the seed's or the community's set. */
+	heldOut: EvalRow[],
 	format: ChatFormat,
 	options: BuildOptions
 ): void {
@@ -180,12 +213,11 @@ function addTree(
 	}
 
 	if (thread.length === 0) return;
-	// A community tree's question is checked against the reply its people ranked best.
-	const skill = checkableSkill(tree) ?? (questions === out.eval_community ? 'community' : null);
+	// A held-out community tree's question is checked against the reply its people ranked best.
+	const community = part === 'val' && heldOut === out.eval_community;
+	const skill = checkableSkill(tree) ?? (community ? 'community' : null);
 	if (skill === null) return;
-	const rows = questions;
-	if (part === 'train' && rows.filter((row) => row.skill === skill).length >= SEEN_PER_SKILL)
-		return;
+	if (part === 'train' && seen.full(skill)) return;
 	const question = thread.slice(0, -1);
 	const answer = thread[thread.length - 1].text;
 	const prompt_ids = format.promptIds(toChat(question));
@@ -198,11 +230,15 @@ function addTree(
 		if (part === 'val') out.too_long.eval++;
 		return;
 	}
-	rows.push({
+	const messages = toUserChat(question);
+	const row = {
 		tree_id,
 		skill,
-		messages: toUserChat(question),
+		messages,
 		prompt_ids,
-		answer
-	});
+		answer,
+		variations: variationKinds(messages, answer)
+	};
+	if (part === 'val') heldOut.push(row);
+	else seen.add(row);
 }

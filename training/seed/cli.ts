@@ -3,6 +3,7 @@
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
 import { writeJsonLinesAtomic } from '../files';
+import type { OasstMessage } from '../datasets/oasst-tree';
 import { generateTrees } from './generate';
 
 runCli(() => {
@@ -17,7 +18,18 @@ runCli(() => {
 
 	const perSkill = new Map<string, number>();
 	for (const tree of trees) perSkill.set(tree.origin, (perSkill.get(tree.origin) ?? 0) + 1);
-	const multiTurn = trees.filter((t) => t.prompt.replies?.some((r) => r.replies?.length)).length;
-	console.log(`wrote ${trees.length} trees (${multiTurn} multi-turn) to ${path}`);
+	const questions = (node: OasstMessage): number =>
+		(node.role === 'prompter' ? 1 : 0) +
+		Math.max(0, ...(node.replies ?? []).map((reply) => questions(reply)));
+	const byTurns = new Map<number, number>();
+	for (const tree of trees) {
+		const n = questions(tree.prompt);
+		byTurns.set(n, (byTurns.get(n) ?? 0) + 1);
+	}
+	const turns = [...byTurns]
+		.sort(([a], [b]) => a - b)
+		.map(([n, count]) => `${count} with ${n} question${n === 1 ? '' : 's'}`)
+		.join(', ');
+	console.log(`wrote ${trees.length} trees (${turns}) to ${path}`);
 	for (const [origin, n] of [...perSkill].sort()) console.log(`  ${origin.padEnd(32)} ${n}`);
 });

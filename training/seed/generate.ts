@@ -3,14 +3,26 @@
 // in the house form ranks 0; a reply in that form with one wrong detail (a digit, a day, a city)
 // comes next, one edit away; a sloppy reply (right fact, no sentence, hedging, shouting) is last,
 // since it needs rewriting. So the reward model has signal it can learn from form alone and
-// signal that needs the facts. A quarter of the trees continue with a second question.
+// signal that needs the facts.
+// Two trees in five go on for a second or third question: a follow-up of the previous
+// question when it has one ("Now spell it backwards."), or, more often, a fresh question of
+// another skill, so a model learns to answer whatever comes after an unrelated exchange. Every
+// question is written in a style of its own (variation.ts): quotes, capitalisation, punctuation.
 import { CHECKABLE_ORIGIN, type OasstMessage, type OasstTree } from '../datasets/oasst-tree';
 import { Random } from './random';
 import type { Question, Skill } from './skill';
 import { skills } from './skills/index';
 import { sloppyReply } from './sloppy';
+import { drawStyle, styled, type Style } from './variation';
 
-const MULTI_TURN_SHARE = 0.25;
+/** How many questions a conversation asks, with their shares. */
+const TURN_COUNTS = [
+	{ turns: 1, share: 0.6 },
+	{ turns: 2, share: 0.25 },
+	{ turns: 3, share: 0.15 }
+];
+/** A later question follows up on the one before it this often, when that one has a follow-up. */
+const FOLLOW_UP_SHARE = 0.4;
 const START_DATE = Date.UTC(2025, 0, 1);
 
 type ReplyKind = 'correct' | 'wrong' | 'sloppy';
@@ -38,18 +50,43 @@ export function generateTrees(count: number, seed: number): SeedTree[] {
 	return trees;
 }
 
-function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: number): SeedTree {
-	const turns: { skill: Skill; question: Question }[] = [
-		{ skill: firstSkill, question: firstSkill.ask(rng) }
-	];
-	if (rng.chance(MULTI_TURN_SHARE)) {
-		const { followUp } = turns[0].question;
-		if (followUp) turns.push({ skill: firstSkill, question: followUp(rng) });
-		else {
-			const next = rng.pick(skills.filter((s) => s !== firstSkill));
-			turns.push({ skill: next, question: next.ask(rng) });
+function turnCount(rng: Random): number {
+	let r = rng.next();
+	for (const { turns, share } of TURN_COUNTS) {
+		r -= share;
+		if (r < 0) return turns;
+	}
+	return TURN_COUNTS[TURN_COUNTS.length - 1].turns;
+}
+
+/**
+ * The questions of one conversation. A follow-up counts as its question's skill (the parity of
+ * a sum is part of the addition skill); a fresh question is of any other skill than the one
+ * before it.
+ */
+function planTurns(rng: Random, firstSkill: Skill): { skill: Skill; question: Question }[] {
+	const count = turnCount(rng);
+	const written = (make: (style: Style) => Question): Question => {
+		const style = drawStyle(rng);
+		const question = make(style);
+		return { ...question, prompt: styled(question.prompt, style) };
+	};
+	const turns = [{ skill: firstSkill, question: written((style) => firstSkill.ask(rng, style)) }];
+	while (turns.length < count) {
+		const previous = turns[turns.length - 1];
+		const { followUp } = previous.question;
+		if (followUp && rng.chance(FOLLOW_UP_SHARE)) {
+			turns.push({ skill: previous.skill, question: written((style) => followUp(rng, style)) });
+		} else {
+			const next = rng.pick(skills.filter((s) => s !== previous.skill));
+			turns.push({ skill: next, question: written((style) => next.ask(rng, style)) });
 		}
 	}
+	return turns;
+}
+
+function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: number): SeedTree {
+	const turns = planTurns(rng, firstSkill);
 
 	let clock = startMs;
 	const message = (

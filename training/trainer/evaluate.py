@@ -122,6 +122,22 @@ def exact_match(replies: list[list[int]], examples: list[dict], tokenizer: Token
     return sum(hits) / len(hits)
 
 
+def exact_match_by_group(hits: list[bool], examples: list[dict]) -> dict[str, tuple[float, int]]:
+    """Exact match and question count per group, sorted by name: `<skill>` for each skill and
+    `variation.<kind>` for each variation kind of the questions (eval lines carry `skill` and
+    `variations`; lines written before they existed count in no group)."""
+    if len(hits) != len(examples):
+        raise ValueError(f"{len(hits)} grades for {len(examples)} questions")
+    tally: dict[str, list[int]] = {}
+    for hit, example in zip(hits, examples):
+        groups = [example["skill"]] if isinstance(example.get("skill"), str) else []
+        groups += [f"variation.{kind}" for kind in dict.fromkeys(example.get("variations") or [])]
+        for group in groups:
+            correct, count = tally.setdefault(group, [0, 0])
+            tally[group] = [correct + int(hit), count + 1]
+    return {group: (correct / count, count) for group, (correct, count) in sorted(tally.items())}
+
+
 def evaluate(args: argparse.Namespace) -> dict:
     run = load_run_config(args.config)
     make_deterministic(run.threads)
@@ -199,6 +215,11 @@ def evaluate(args: argparse.Namespace) -> dict:
                 "correct": is_correct(output, example["answer"]),
             }
         )
+    # The published policy's held-out questions per skill and per variation kind of the question.
+    groups = exact_match_by_group([record["correct"] for record in greedy_records], prompts)
+    for group, (share, _) in groups.items():
+        figures[f"exact_match.dpo.{group}"] = share
+    figures["eval_counts"] = {group: count for group, (_, count) in groups.items()}
     figures["greedy"] = greedy_records
     return figures
 
@@ -220,7 +241,13 @@ def merge_report(path: Path, figures: dict) -> dict:
 
 
 def table(figures: dict) -> str:
-    rows = [(name, f"{value:.4f}") for name, value in figures.items() if isinstance(value, (int, float))]
+    counts = figures.get("eval_counts") or {}
+
+    def shown(name: str, value: float) -> str:
+        group = name.removeprefix("exact_match.dpo.")
+        return f"{value:.4f}" + (f"  of {counts[group]}" if group != name and group in counts else "")
+
+    rows = [(name, shown(name, value)) for name, value in figures.items() if isinstance(value, (int, float))]
     width = max(len(name) for name, _ in rows)
     lines = [f"{'figure':<{width}}  value", f"{'-' * width}  ------"]
     lines += [f"{name:<{width}}  {value}" for name, value in rows]

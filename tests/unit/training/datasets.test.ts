@@ -193,7 +193,10 @@ describe('dataset rows', () => {
 			expect(data.sft.train.some((sft) => sft.tree_id === row.tree_id)).toBe(true);
 			perSkill.set(row.skill, (perSkill.get(row.skill) ?? 0) + 1);
 		}
-		const skills = new Set(trees.map((t) => t.origin!.split('/')[1]));
+		const trained = new Set(data.sft.train.map((row) => row.tree_id));
+		const skills = new Set(
+			trees.filter((t) => trained.has(t.message_tree_id)).map((t) => t.origin!.split('/')[1])
+		);
 		expect([...perSkill.keys()].sort()).toEqual([...skills].sort());
 		for (const count of perSkill.values()) expect(count).toBeLessThanOrEqual(SEEN_PER_SKILL);
 	});
@@ -209,7 +212,7 @@ describe('dataset rows', () => {
 	it('grades only questions whose answer fits the generation budget', () => {
 		const tight = buildDatasets(trees, format, { ...options, maxNewTokens: 20 });
 		expect(tight.too_long.eval).toBeGreaterThan(0);
-		expect(tight.eval.length + tight.too_long.eval).toBe(data.eval.length);
+		expect(tight.eval.length + tight.too_long.eval).toBe(data.eval.length + data.too_long.eval);
 		for (const row of tight.eval) expect(row.answer.length).toBeLessThan(20);
 	});
 
@@ -298,9 +301,10 @@ describe('community trees mixed with a seed replay', () => {
 	it('changes nothing for a run without community trees', () => {
 		expect(seedOnly.sources.seed).toEqual({ train: 80, val: 20, not_ready: 0, replay_unused: 0 });
 		expect(seedOnly.eval_community).toEqual([]);
-		// Every training tree, in file order, as before mixing existed.
+		// Every training tree, in file order, as before mixing existed (all fit a long context).
 		const ids = seedTrees.map((t) => t.message_tree_id);
 		const held = validationTrees(ids, options.seed, options.valFraction);
-		expect(seedOnly.sft.train.map((r) => r.tree_id)).toEqual(ids.filter((id) => !held.has(id)));
+		const roomy = buildDatasets(seedTrees, format, { ...options, maxLength: 1024 });
+		expect(roomy.sft.train.map((r) => r.tree_id)).toEqual(ids.filter((id) => !held.has(id)));
 	});
 });

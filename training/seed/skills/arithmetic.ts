@@ -1,14 +1,16 @@
 // The three arithmetic skills differ only in operator, operand ranges and wording; this builds
-// each of them. Replies restate the sum ("37 + 45 = 82.") so the model copies before it computes.
+// each of them. Replies restate the sum ("37 + 45 = 82.") with the operands in the order the
+// question names them, so the model copies before it computes, whatever the wording.
 import type { Random } from '../random';
 import { nearMiss, type Skill } from '../skill';
-import { parityQuestion } from './even-odd';
+import { parityFollowUp } from './even-odd';
 
 interface Operation {
 	name: string;
 	symbol: string;
 	operands(rng: Random): [number, number];
 	compute(a: number, b: number): number;
+	/** Each writes the question of `a <symbol> b`, whichever order it names them in. */
 	phrasings: ((a: number, b: number) => string)[];
 }
 
@@ -24,7 +26,7 @@ export function arithmeticSkill(op: Operation): Skill {
 				answer: stated(result),
 				bare: String(result),
 				wrong: stated(nearMiss(rng, result)),
-				followUp: () => parityQuestion(result, 'Is the result even or odd?')
+				followUp: (next) => parityFollowUp(next, result)
 			};
 		}
 	};

@@ -39,20 +39,36 @@ function capitalQuestion(rng: Random, index: number, prompt: string): Question {
 		wrong: stated(otherCapital),
 		followUp: (next) => {
 			const other = (index + next.int(1, capitals.length - 1)) % capitals.length;
-			return capitalQuestion(next, other, `And what about ${capitals[other][0]}?`);
+			const name = capitals[other][0];
+			const followUp = next.pick([
+				`And what about ${name}?`,
+				`What about ${name}?`,
+				`And the capital of ${name}?`,
+				`And ${name}?`
+			]);
+			return capitalQuestion(next, other, followUp);
 		}
 	};
 }
 
+const phrasings: ((country: string) => string)[] = [
+	(c) => `What is the capital of ${c}?`,
+	(c) => `Name the capital city of ${c}.`,
+	(c) => `What's the capital of ${c}?`,
+	(c) => `Which city is the capital of ${c}?`,
+	(c) => `Tell me the capital of ${c}.`,
+	(c) => `What is the capital city of ${c}?`,
+	(c) => `Capital of ${c}?`,
+	(c) => `Do you know the capital of ${c}?`,
+	(c) => `Which city is ${c}'s capital?`
+];
+
+// Country names are facts, not words to copy: the reply names them as the house writes them
+// ("france" in a lower-case question is still "France" in the reply).
 export const capitalCities: Skill = {
 	name: 'capitals',
 	ask(rng) {
 		const index = rng.int(0, capitals.length - 1);
-		const country = capitals[index][0];
-		const prompt = rng.pick([
-			`What is the capital of ${country}?`,
-			`Name the capital city of ${country}.`
-		]);
-		return capitalQuestion(rng, index, prompt);
+		return capitalQuestion(rng, index, rng.pick(phrasings)(capitals[index][0]));
 	}
 };

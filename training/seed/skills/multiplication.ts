@@ -8,6 +8,15 @@ export const multiplication = arithmeticSkill({
 	phrasings: [
 		(a, b) => `What is ${a} * ${b}?`,
 		(a, b) => `Multiply ${a} by ${b}.`,
-		(a, b) => `What is ${a} times ${b}?`
+		(a, b) => `What is ${a} times ${b}?`,
+		(a, b) => `What's ${a} * ${b}?`,
+		(a, b) => `${a} * ${b} = ?`,
+		(a, b) => `Calculate ${a} * ${b}.`,
+		(a, b) => `How much is ${a} times ${b}?`,
+		(a, b) => `What is ${a} x ${b}?`,
+		(a, b) => `What is ${a} multiplied by ${b}?`,
+		(a, b) => `What is the product of ${a} and ${b}?`,
+		(a, b) => `Can you multiply ${a} by ${b}?`,
+		(a, b) => `What do you get when you multiply ${a} by ${b}?`
 	]
 });

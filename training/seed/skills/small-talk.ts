@@ -1,22 +1,67 @@
 import type { Skill } from '../skill';
 
-// Each prompt has one house reply; `bare` is what a careless writer would answer instead.
-const exchanges = [
-	{ prompt: 'Hello!', answer: 'Hello! How can I help you today?', bare: 'hi' },
-	{ prompt: 'Hi there!', answer: 'Hi! How can I help you today?', bare: 'hey' },
-	{ prompt: 'Good morning!', answer: 'Good morning! How can I help you today?', bare: 'morning' },
-	{ prompt: 'Good evening!', answer: 'Good evening! How can I help you today?', bare: 'evening' },
-	{ prompt: 'How are you?', answer: 'I am doing well, thank you. How can I help?', bare: 'fine' },
-	{ prompt: 'Thank you!', answer: 'You are welcome!', bare: 'np' },
-	{ prompt: 'Thanks a lot.', answer: 'You are welcome!', bare: 'sure' },
+// Each reply answers several wordings; `bare` is what a careless writer would answer instead.
+const exchanges: { prompts: string[]; answer: string; bare: string }[] = [
 	{
-		prompt: 'What is your name?',
+		prompts: ['Hello!', 'Hello.', 'Hello there!'],
+		answer: 'Hello! How can I help you today?',
+		bare: 'hi'
+	},
+	{
+		prompts: ['Hi there!', 'Hi!', 'Hey!', 'Hey there.'],
+		answer: 'Hi! How can I help you today?',
+		bare: 'hey'
+	},
+	{
+		prompts: ['Good morning!', 'Good morning.'],
+		answer: 'Good morning! How can I help you today?',
+		bare: 'morning'
+	},
+	{
+		prompts: ['Good afternoon!', 'Good afternoon.'],
+		answer: 'Good afternoon! How can I help you today?',
+		bare: 'afternoon'
+	},
+	{
+		prompts: ['Good evening!', 'Good evening.'],
+		answer: 'Good evening! How can I help you today?',
+		bare: 'evening'
+	},
+	{
+		prompts: ['How are you?', 'How are you doing?', "How's it going?", 'How are you today?'],
+		answer: 'I am doing well, thank you. How can I help?',
+		bare: 'fine'
+	},
+	{
+		prompts: ['Thank you!', 'Thanks a lot.', 'Thanks!', 'Thank you very much.', 'Great, thanks.'],
+		answer: 'You are welcome!',
+		bare: 'np'
+	},
+	{
+		prompts: ['What is your name?', "What's your name?", 'Who are you?', 'What are you called?'],
 		answer: 'I am Hearth, an assistant in your browser.',
 		bare: 'Hearth'
 	},
-	{ prompt: 'Who made you?', answer: 'I was trained by the Hearth community.', bare: 'people' },
-	{ prompt: 'Goodbye!', answer: 'Goodbye! Have a nice day.', bare: 'bye' },
-	{ prompt: 'Can you help me?', answer: 'Of course. What do you need?', bare: 'ok' }
+	{
+		prompts: ['Who made you?', 'Who created you?', 'Who trained you?', 'Who built you?'],
+		answer: 'I was trained by the Hearth community.',
+		bare: 'people'
+	},
+	{
+		prompts: ['Goodbye!', 'Bye!', 'See you later!', 'Bye for now.'],
+		answer: 'Goodbye! Have a nice day.',
+		bare: 'bye'
+	},
+	{
+		prompts: [
+			'Can you help me?',
+			'I need some help.',
+			'Could you help me?',
+			'Can I ask you something?'
+		],
+		answer: 'Of course. What do you need?',
+		bare: 'ok'
+	}
 ];
 
 export const smallTalk: Skill = {
@@ -25,6 +70,11 @@ export const smallTalk: Skill = {
 		const exchange = rng.pick(exchanges);
 		// Wrong for small talk is a fluent reply to a different message.
 		const wrong = rng.pick(exchanges.filter((e) => e.answer !== exchange.answer)).answer;
-		return { ...exchange, wrong };
+		return {
+			prompt: rng.pick(exchange.prompts),
+			answer: exchange.answer,
+			bare: exchange.bare,
+			wrong
+		};
 	}
 };

@@ -12,6 +12,15 @@ export const subtraction = arithmeticSkill({
 	phrasings: [
 		(a, b) => `What is ${a} - ${b}?`,
 		(a, b) => `Subtract ${b} from ${a}.`,
-		(a, b) => `What is ${a} minus ${b}?`
+		(a, b) => `What is ${a} minus ${b}?`,
+		(a, b) => `What's ${a} - ${b}?`,
+		(a, b) => `${a} - ${b} = ?`,
+		(a, b) => `Calculate ${a} - ${b}.`,
+		(a, b) => `How much is ${a} minus ${b}?`,
+		(a, b) => `What is ${a} take away ${b}?`,
+		(a, b) => `Take ${b} away from ${a}.`,
+		(a, b) => `What do you get when you subtract ${b} from ${a}?`,
+		(a, b) => `What is the difference between ${a} and ${b}?`,
+		(a, b) => `Can you subtract ${b} from ${a}?`
 	]
 });

@@ -15,6 +15,17 @@ const conversions = [
 	{ from: 'yards', to: 'feet', factor: 3 }
 ];
 
+const phrasings: ((amount: string, to: string) => string)[] = [
+	(amount, to) => `How many ${to} are in ${amount}?`,
+	(amount, to) => `Convert ${amount} to ${to}.`,
+	(amount, to) => `How many ${to} is ${amount}?`,
+	(amount, to) => `What is ${amount} in ${to}?`,
+	(amount, to) => `${amount} is how many ${to}?`,
+	(amount, to) => `Express ${amount} in ${to}.`,
+	(amount, to) => `How many ${to} make ${amount}?`,
+	(amount, to) => `Can you convert ${amount} into ${to}?`
+];
+
 export const unitConversion: Skill = {
 	name: 'unit-conversion',
 	ask(rng) {
@@ -26,10 +37,7 @@ export const unitConversion: Skill = {
 		const otherFactor = rng.pick(conversions.filter((c) => c.factor !== factor)).factor;
 		const wrong = rng.chance(0.5) ? amount * otherFactor : nearMiss(rng, result);
 		return {
-			prompt: rng.pick([
-				`How many ${to} are in ${amount} ${from}?`,
-				`Convert ${amount} ${from} to ${to}.`
-			]),
+			prompt: rng.pick(phrasings)(`${amount} ${from}`, to),
 			answer: stated(result),
 			bare: String(result),
 			wrong: stated(wrong)

@@ -10,6 +10,7 @@ function swapNeighbours(rng: Random, text: string): string {
 	return text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
 }
 
+/** `word` is as the question wrote it (upper case in an ALL CAPS question); replies copy it. */
 export function backwardsQuestion(rng: Random, word: string, prompt: string): Question {
 	const reversed = [...word].reverse().join('');
 	const stated = (spelling: string) => `"${word}" backwards is "${spelling}".`;
@@ -18,10 +19,23 @@ export function backwardsQuestion(rng: Random, word: string, prompt: string): Qu
 		answer: stated(reversed),
 		bare: reversed,
 		wrong: stated(swapNeighbours(rng, reversed)),
-		followUp: (next) => letterCountQuestion(next, word, 'How many letters does it have?')
+		followUp: (next) => letterCountFollowUp(next, word)
 	};
 }
 
+/** After a question about `word`: spell it backwards, without naming it again. */
+export function backwardsFollowUp(rng: Random, word: string): Question {
+	const prompt = rng.pick([
+		'Now spell it backwards.',
+		'And backwards?',
+		'Can you spell it backwards?',
+		'Now reverse it.',
+		'How is it spelled backwards?'
+	]);
+	return backwardsQuestion(rng, word, prompt);
+}
+
+/** `word` is as the question wrote it (upper case in an ALL CAPS question); replies copy it. */
 export function letterCountQuestion(rng: Random, word: string, prompt: string): Question {
 	const stated = (n: number) => `The word "${word}" has ${n} letters.`;
 	return {
@@ -29,6 +43,17 @@ export function letterCountQuestion(rng: Random, word: string, prompt: string): 
 		answer: stated(word.length),
 		bare: String(word.length),
 		wrong: stated(nearMiss(rng, word.length)),
-		followUp: (next) => backwardsQuestion(next, word, 'Now spell it backwards.')
+		followUp: (next) => backwardsFollowUp(next, word)
 	};
+}
+
+/** After a question about `word`: count its letters, without naming it again. */
+export function letterCountFollowUp(rng: Random, word: string): Question {
+	const prompt = rng.pick([
+		'How many letters does it have?',
+		'And how many letters is that?',
+		'How many letters are in it?',
+		'How long is the word?'
+	]);
+	return letterCountQuestion(rng, word, prompt);
 }
