@@ -1,6 +1,7 @@
 // Figures for a built model directory through onnxruntime-node, for the fp32 and int4 graphs:
 // perplexity on assistant tokens, exact match of greedy replies (overall, per skill and per
 // variation kind of the question), and the replies themselves.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -183,17 +184,21 @@ export async function evaluateOnnx(options: {
 	const sft = await readJsonl(join(options.data, 'sft.val.jsonl'), sftLineSchema);
 	const prompts = await readJsonl(join(options.data, 'eval.jsonl'), gradedLineSchema);
 	const seen = await readJsonl(join(options.data, 'eval.seen.jsonl'), evalLineSchema);
+	// Held-out community questions, when the run learnt from an export (the skill `community`).
+	const communityPath = join(options.data, 'eval.community.jsonl');
+	const community = existsSync(communityPath) ? await readJsonl(communityPath, evalLineSchema) : [];
 	const share = (records: GreedyRecord[]) =>
 		records.filter((r) => r.correct).length / records.length;
 
 	const figures: Record<string, unknown> = {};
 	// How many held-out questions each group's figure rests on (one figure of 5 questions is noise).
-	figures[EVAL_COUNTS] = Object.fromEntries(
-		[...exactMatchByGroup(prompts, prompts.map(placeholderRecord))].map(([group, { count }]) => [
+	figures[EVAL_COUNTS] = Object.fromEntries([
+		...[...exactMatchByGroup(prompts, prompts.map(placeholderRecord))].map(([group, { count }]) => [
 			group,
 			count
-		])
-	);
+		]),
+		...(community.length ? [['community', community.length]] : [])
+	]);
 	for (const variant of ['fp32', 'q4'] as Variant[]) {
 		const decoder = await OnnxDecoder.load(options.model, variant);
 		try {
@@ -209,6 +214,11 @@ export async function evaluateOnnx(options: {
 			// Held-out questions per skill and per variation kind: which skill or wording fails.
 			for (const [group, { exact_match }] of exactMatchByGroup(prompts, greedy))
 				figures[`onnx.${variant}.exact_match.${group}`] = exact_match;
+			if (community.length) {
+				figures[`onnx.${variant}.exact_match.community`] = share(
+					await greedyReplies(decoder, community, tokenizer, stopIds, options.maxNewTokens)
+				);
+			}
 			// The seed questions it was trained on, as the browser's runtime answers them.
 			figures[`onnx.${variant}.exact_match.seen`] = share(
 				await greedyReplies(decoder, seen, tokenizer, stopIds, options.maxNewTokens)

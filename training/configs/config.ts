@@ -57,10 +57,12 @@ export const pipelineConfigSchema = z.strictObject({
 			exact_match_drop: z.number().min(0).max(1),
 			/** Each skill's held-out exact match may fall by this much: fewer questions, more noise. */
 			skill_drop: z.number().min(0).max(1),
+			/** Skills with fewer held-out questions than this are not compared one by one. */
+			min_skill_questions: z.number().int().nonnegative(),
 			/** Held-out perplexity may rise by this share. */
 			ppl_rise: z.number().min(0)
 		})
-		.default({ exact_match_drop: 0.02, skill_drop: 0.1, ppl_rise: 0.05 })
+		.default({ exact_match_drop: 0.02, skill_drop: 0.1, min_skill_questions: 20, ppl_rise: 0.05 })
 });
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

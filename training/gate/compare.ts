@@ -2,6 +2,7 @@
 // int4 graph browsers run, compared figure by figure. A version worse than its parent beyond the
 // config's tolerances is refused, so the crowd's data can only move the model forward (or be
 // forced through by a person who read the figures).
+import { EVAL_COUNTS } from '../build/onnx-evaluation';
 import type { Gate } from '../configs/config';
 
 export interface GateCheck {
@@ -17,7 +18,8 @@ const VARIANT = 'onnx.q4';
 
 /**
  * Every check the two reports allow: overall and per-skill exact match (the community's held-out
- * questions are a skill of their own), and held-out perplexity. A figure the parent's report
+ * questions are a skill of their own) where the skill has enough held-out questions to tell,
+ * and held-out perplexity. A figure the parent's report
  * lacks is not compared: a new skill has nothing to be worse than.
  */
 export function gateChecks(
@@ -44,11 +46,14 @@ export function gateChecks(
 	};
 	atLeast(`${VARIANT}.exact_match`, gate.exact_match_drop);
 	const skillPrefix = `${VARIANT}.exact_match.`;
+	const counts = child[EVAL_COUNTS] as Record<string, number> | undefined;
 	for (const figure of Object.keys(parent).sort()) {
 		if (!figure.startsWith(skillPrefix)) continue;
 		const group = figure.slice(skillPrefix.length);
 		// Variation kinds cut across skills, and `seen` measures memory, not skill.
 		if (group === 'seen' || group.startsWith('variation.')) continue;
+		// On a handful of questions one answer moves the figure more than any tolerance.
+		if ((counts?.[group] ?? 0) < gate.min_skill_questions) continue;
 		atLeast(figure, gate.skill_drop);
 	}
 	const ppl = both(`${VARIANT}.val_ppl`);

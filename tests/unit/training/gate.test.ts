@@ -6,8 +6,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gateChecks, gateTable } from '../../../training/gate/compare';
 
-const tolerances = { exact_match_drop: 0.02, skill_drop: 0.1, ppl_rise: 0.05 };
+const tolerances = {
+	exact_match_drop: 0.02,
+	skill_drop: 0.1,
+	min_skill_questions: 20,
+	ppl_rise: 0.05
+};
 const parent = {
+	'onnx.eval_counts': { addition: 40, weekday: 25, subtraction: 5, community: 30 },
+	'onnx.q4.exact_match.subtraction': 0.8,
 	'onnx.q4.exact_match': 0.8,
 	'onnx.q4.exact_match.addition': 0.9,
 	'onnx.q4.exact_match.weekday': 0.7,
@@ -24,6 +31,8 @@ describe('gate checks', () => {
 			...parent,
 			'onnx.q4.exact_match': 0.785,
 			'onnx.q4.exact_match.weekday': 0.6,
+			// Five questions: one wrong answer is 0.2, so the skill is not compared alone.
+			'onnx.q4.exact_match.subtraction': 0.4,
 			'onnx.q4.val_ppl': 2.09,
 			// A skill the parent never had: nothing to be worse than.
 			'onnx.q4.exact_match.community': 0.5
