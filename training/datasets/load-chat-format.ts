@@ -1,17 +1,10 @@
 // Node-side loader of a tokenizer directory (tokenizer.json + tokenizer_config.json).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatFormat } from '../../src/lib/shared/chat-format';
+import { readFileNamed } from '../files';
 
 export function readJsonFile(path: string): object {
-	let text: string;
-	try {
-		text = readFileSync(path, 'utf8');
-	} catch (error) {
-		throw new Error(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? error})`, {
-			cause: error
-		});
-	}
+	const text = readFileNamed(path).toString('utf8');
 	try {
 		return JSON.parse(text) as object;
 	} catch (error) {

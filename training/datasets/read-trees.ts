@@ -3,9 +3,9 @@
 // server's import (src/lib/protocol/oasst-file.ts). Any problem stops the stage with `file:line`
 // and what is wrong, because a silently skipped line would quietly change what the model learns.
 // Trees listed without a prompt hold nothing to learn from and are left out.
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readOasstText } from '../../src/lib/protocol/oasst-file';
+import { readFileNamed } from '../files';
 import type { OasstTree } from './oasst-tree';
 
 const SHOWN_PROBLEMS = 20;
@@ -16,13 +16,7 @@ export function readTrees(path: string): OasstTree[] {
 
 /** The text of an oasst file, unzipped when it is gzip. */
 export function readOasstFile(path: string): string {
-	let bytes: Buffer;
-	try {
-		bytes = readFileSync(path);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code ?? String(error);
-		throw new Error(`${path}: cannot read (${code})`, { cause: error });
-	}
+	const bytes = readFileNamed(path);
 	try {
 		const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 		return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');

@@ -4,12 +4,19 @@
 // it is written and checked by the same reader the datasets stage uses, so a snapshot that would
 // fail later fails here, and the manifest appears only once the file is complete and readable.
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	renameSync,
+	rmSync
+} from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseTrees, readOasstFile } from '../datasets/read-trees';
-import { writeFileAtomic } from '../files';
+import { readFileNamed, writeFileAtomic } from '../files';
 import { z } from 'zod';
 import { sha256Hex } from '../../src/lib/protocol/registry';
 import { parseJsonObject } from '../../src/lib/shared/json-object';
@@ -106,15 +113,9 @@ export async function takeSnapshot(
 /** A snapshot the export stage wrote: its manifest and its trees, checked against each other. */
 export function readSnapshot(dir: string): { manifest: SnapshotManifest; trees: OasstTree[] } {
 	const manifestPath = join(dir, SNAPSHOT_MANIFEST);
-	let text: string;
-	try {
-		text = readFileSync(manifestPath, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code ?? String(error);
-		throw new Error(`${manifestPath}: cannot read (${code}); run the export stage first`, {
-			cause: error
-		});
-	}
+	if (!existsSync(manifestPath))
+		throw new Error(`${manifestPath}: no snapshot here; run the export stage first`);
+	const text = readFileNamed(manifestPath).toString('utf8');
 	const parsed = snapshotManifestSchema.safeParse(parseJsonObject(text, manifestPath));
 	if (!parsed.success) throw new Error(`${manifestPath}: ${zodProblems(parsed.error).join('; ')}`);
 	const manifest = parsed.data;

@@ -3,12 +3,11 @@
 // published manifest keeps it) and refuses, with the figures that failed, a version worse than
 // its parent beyond the config's `gate` tolerances, unless --force.
 //   npx tsx training/gate/cli.ts --config <c> --report <report.json> --parent <parent dir> [--force]
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJsonObject } from '../../src/lib/shared/json-object';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig } from '../configs/config';
-import { writeFileAtomic } from '../files';
+import { readFileNamed, writeFileAtomic } from '../files';
 import { PARENT_FILE, PARENT_REPORT } from '../parent/fetch-parent';
 import { gateChecks, gateTable } from './compare';
 
@@ -16,14 +15,7 @@ const USAGE =
 	'npx tsx training/gate/cli.ts --config <config.json> --report <report.json> --parent <parent dir> [--force]';
 
 function readObject(path: string): Record<string, unknown> {
-	let text: string;
-	try {
-		text = readFileSync(path, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code ?? String(error);
-		throw new Error(`${path}: cannot read (${code})`, { cause: error });
-	}
-	return parseJsonObject(text, path);
+	return parseJsonObject(readFileNamed(path).toString('utf8'), path);
 }
 
 runCli(() => {

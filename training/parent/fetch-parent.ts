@@ -4,7 +4,7 @@
 // server's public registry, each blob checked against the sha-256 its manifest lists: the
 // checkpoint is written where the trainer's --init reads it, the model under `model/`.
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -14,7 +14,7 @@ import {
 	type VersionManifest
 } from '../../src/lib/protocol/registry';
 import { BlobHashMismatch, storeBlobVerified } from '../../registry-store/files';
-import { writeFileAtomic } from '../files';
+import { readFileNamed, writeFileAtomic } from '../files';
 import { callServer } from '../hearth-server';
 
 export interface ParentRef {
@@ -93,13 +93,7 @@ export async function fetchParent(
 async function readJson(source: RegistrySource, path: string): Promise<unknown> {
 	let text: string;
 	if ('registry' in source) {
-		const file = join(source.registry, path);
-		try {
-			text = await readFile(file, 'utf8');
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code ?? String(error);
-			throw new Error(`${file}: cannot read (${code})`, { cause: error });
-		}
+		text = readFileNamed(join(source.registry, path)).toString('utf8');
 	} else {
 		const response = await callServer(anonymous(source), 'GET', `/registry/${path}`, {
 			expect: [200],
