@@ -18,7 +18,7 @@ import { writeFileAtomic } from './files';
 import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
 import { acquireRunLock } from './run-lock';
 import { resolvePython } from '../scripts/setup.mjs';
-import { PARENT_REPORT } from './parent/fetch-parent';
+import { PARENT_MODEL_DIR, PARENT_REPORT } from './parent/fetch-parent';
 
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
@@ -79,7 +79,8 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 		writesOutDir: true,
 		env: { OMP_WAIT_POLICY: trainingWaitPolicy(config) }
 	});
-	const init = loop.parentFrom ? outDir(config, 'parent') : loop.init;
+	const parentDir = outDir(config, 'parent');
+	const init = loop.parentFrom ? parentDir : loop.init;
 	const parentStage: Stage[] = loop.parentFrom
 		? [
 				{
@@ -89,7 +90,6 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 				}
 			]
 		: [];
-	const parentDir = outDir(config, 'parent');
 	const parentReport = `${parentDir}/${PARENT_REPORT}`;
 	// The parent is evaluated on this run's held-out sets, so the two compare like for like.
 	const gateStages: Stage[] = loop.parentFrom
@@ -97,7 +97,12 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 				{
 					name: 'evaluate-parent',
 					command: [
-						...[TSX, 'training/build/evaluate-onnx.ts', '--model', `${parentDir}/model`],
+						...[
+							TSX,
+							'training/build/evaluate-onnx.ts',
+							'--model',
+							`${parentDir}/${PARENT_MODEL_DIR}`
+						],
 						...['--data', data, '--report', parentReport]
 					],
 					stale: [parentReport],

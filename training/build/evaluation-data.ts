@@ -3,6 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
+/** The report entry `{group: number of held-out questions}` for the grouped figures. */
+export const EVAL_COUNTS = 'onnx.eval_counts';
+
 const tokenIds = z.array(z.number().int().nonnegative());
 
 export const sftLineSchema = z

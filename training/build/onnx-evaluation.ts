@@ -8,6 +8,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
 import type { Variant } from './decoder-graph';
 import {
+	EVAL_COUNTS,
 	evalLineSchema,
 	readJsonl,
 	sftLineSchema,
@@ -124,9 +125,6 @@ const placeholderRecord = (line: GradedLine): GreedyRecord => ({
 	output_ids: [],
 	correct: false
 });
-
-/** The report entry `{group: number of held-out questions}` for the grouped figures. */
-export const EVAL_COUNTS = 'onnx.eval_counts';
 
 /**
  * The grouped figures of a report as a table: one row per group (skills first, then variation

@@ -2,7 +2,7 @@
 // int4 graph browsers run, compared figure by figure. A version worse than its parent beyond the
 // config's tolerances is refused, so the crowd's data can only move the model forward (or be
 // forced through by a person who read the figures).
-import { EVAL_COUNTS } from '../build/onnx-evaluation';
+import { EVAL_COUNTS } from '../build/evaluation-data';
 import type { Gate } from '../configs/config';
 
 export interface GateCheck {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EVAL_COUNTS } from '../../../training/build/evaluation-data';
 import {
-	EVAL_COUNTS,
 	exactMatchByGroup,
 	gradedLineSchema,
 	groupTable,
