@@ -2,13 +2,16 @@
 // trees or messages files, plain or gzip — with the model's chat template and tokenizer into the
 // token files the trainer reads. With --community (the export stage's snapshot directory), the
 // community trees train beside a replay of the seed trees, mixed as the config's `mixture` says.
+// With --base (a Hugging Face model directory the run starts from), its tokenizer, chat template
+// and max_position_embeddings replace the config's (base-model.ts).
 //   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>]
-//       [--community <export dir>] [--out <dir>]
+//       [--community <export dir>] [--base <model dir>] [--out <dir>]
 import { createHash } from 'node:crypto';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
 import { writeFileAtomic } from '../files';
 import { readSnapshot } from '../export/take-snapshot';
+import { readBaseModel } from './base-model';
 import { buildDatasets } from './build';
 import { loadChatFormat } from './load-chat-format';
 import { readTrees } from './read-trees';
@@ -21,22 +24,34 @@ runCli(() => {
 			config: { type: 'string', required: true },
 			trees: { type: 'string' },
 			community: { type: 'string' },
+			base: { type: 'string' },
 			out: { type: 'string' }
 		},
-		'npx tsx training/datasets/cli.ts --config training/configs/<name>.json [--trees <trees.jsonl>] [--community <export dir>] [--out <dir>]'
+		'npx tsx training/datasets/cli.ts --config training/configs/<name>.json [--trees <trees.jsonl>] [--community <export dir>] [--base <model dir>] [--out <dir>]'
 	);
 	const config = loadConfig(flags.config);
 	const treesPath = flags.trees ?? outDir(config, 'seed', 'trees.jsonl');
 	const trees = readTrees(treesPath);
 	const snapshot = flags.community ? readSnapshot(flags.community) : null;
-	const format = loadChatFormat(config.tokenizer);
+	const base = flags.base ? readBaseModel(flags.base, config) : null;
+	if (base?.overridden.length) {
+		console.log(`base model ${base.dir} decides, not the config: ${base.overridden.join(', ')}`);
+	}
+	const tokenizerDir = base?.dir ?? config.tokenizer;
+	const maxLength = base?.config.maxPositions ?? config.model.max_position_embeddings;
+	const format = loadChatFormat(tokenizerDir);
+	if (base && format.vocabSize > base.config.vocabSize) {
+		throw new Error(
+			`${base.dir}: tokenizer.json has ${format.vocabSize} tokens, more than config.json's vocab_size ${base.config.vocabSize}`
+		);
+	}
 	const data = buildDatasets(
 		trees,
 		format,
 		{
 			seed: config.seed,
 			valFraction: config.val_fraction,
-			maxLength: config.model.max_position_embeddings,
+			maxLength,
 			maxNewTokens: config.eval.max_new_tokens,
 			mixture: config.mixture
 		},
@@ -63,11 +78,12 @@ runCli(() => {
 	const manifest = {
 		config: config.name,
 		source: treesPath,
-		tokenizer_dir: config.tokenizer,
+		tokenizer_dir: tokenizerDir,
+		...(base ? { base_model: base.dir } : {}),
 		vocab_size: format.vocabSize,
 		eos_token_id: format.eosTokenId,
 		pad_token_id: format.tokenId('<|endoftext|>') ?? null,
-		max_length: config.model.max_position_embeddings,
+		max_length: maxLength,
 		trees: data.trees,
 		sources: data.sources,
 		...(snapshot ? { mixture: config.mixture, snapshot: snapshot.manifest } : {}),
