@@ -145,12 +145,35 @@ def tokenizer_dir(args: argparse.Namespace, run: RunConfig) -> Path:
     return find_tokenizer_dir(args.data, args.tokenizer or run.tokenizer or DEFAULT_TOKENIZER)
 
 
+def check_base_tokenizer(init: Path, data_tokenizer: Path, config: ModelConfig) -> None:
+    """Refuses data tokenized for another model than the one training starts from.
+
+    Ids of a smaller vocabulary still fit a base model's embedding, so nothing later would fail:
+    the base would just learn from the wrong tokens. A Hugging Face base ships its tokenizer
+    beside its weights; the data must have been tokenized with exactly that one.
+    """
+    shipped = init / "tokenizer.json"
+    used = data_tokenizer / "tokenizer.json"
+    if shipped.exists() and shipped.read_bytes() != used.read_bytes():
+        raise ValueError(
+            f"{init} ships its own tokenizer.json but the data was tokenized with {used}: "
+            f"run the datasets stage with --base {init}"
+        )
+    vocab_size = Tokenizer.load(data_tokenizer).vocab_size
+    if vocab_size > config.vocab_size:
+        raise ValueError(
+            f"{used} has {vocab_size} tokens but {init}/config.json has vocab_size {config.vocab_size}"
+        )
+
+
 def starting_model(args: argparse.Namespace, run: RunConfig) -> nn.Module:
     """A fresh policy for sft without --init; otherwise the --init checkpoint (a reward head is new)."""
     init = args.init or (None if args.stage == "sft" else args.out.parent / "sft")
     if init is None:
         return initial_policy(run.model_config(Tokenizer.load(tokenizer_dir(args, run))), run.seed)
     config = read_config(init)
+    if args.stage == "sft":
+        check_base_tokenizer(Path(init), tokenizer_dir(args, run), config)
     torch.manual_seed(run.seed)
     if args.stage == "rm":
         model = RewardModel(config)
