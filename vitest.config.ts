@@ -1,12 +1,16 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 
 const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+// Pipeline runs that start from a model the test writes itself, so they need not wait for the
+// global setup's ci run (minutes when the training sources changed).
+const PIPELINE_WITHOUT_CI_RUN = ['tests/pipeline/hf-base.test.ts'];
 
-// Four suites: unit (pure logic, Dexie on fake-indexeddb), server (SQLite and a real
-// PostgreSQL started by the global setup), pipeline (trains the `ci` model for real once) and
-// component (Svelte components rendered in jsdom with @testing-library/svelte).
+// Five suites: unit (pure logic, Dexie on fake-indexeddb), server (SQLite and a real
+// PostgreSQL started by the global setup), pipeline (trains the `ci` model for real once),
+// pipeline-base (pipeline runs from a base model the test writes) and component (Svelte
+// components rendered in jsdom with @testing-library/svelte).
 export default defineConfig({
 	plugins: [svelte({ compilerOptions: { runes: true } })],
 	resolve: { alias: { $lib: path('./src/lib'), $workers: path('./workers') } },
@@ -36,11 +40,22 @@ export default defineConfig({
 				test: {
 					name: 'pipeline',
 					include: ['tests/pipeline/**/*.test.ts'],
+					exclude: [...configDefaults.exclude, ...PIPELINE_WITHOUT_CI_RUN],
 					environment: 'node',
 					globalSetup: ['tests/pipeline/pipeline-runs.global-setup.ts'],
 					testTimeout: 300_000,
 					hookTimeout: 900_000,
 					fileParallelism: false
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'pipeline-base',
+					include: PIPELINE_WITHOUT_CI_RUN,
+					environment: 'node',
+					testTimeout: 300_000,
+					hookTimeout: 300_000
 				}
 			},
 			{

@@ -139,7 +139,8 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			name: 'datasets',
 			command: [
 				...[TSX, 'training/datasets/cli.ts', '--config', configPath],
-				...(loop.exportFrom ? ['--community', snapshot] : [])
+				...(loop.exportFrom ? ['--community', snapshot] : []),
+				...(loop.init ? ['--base', loop.init] : [])
 			],
 			writesOutDir: true
 		},
@@ -161,7 +162,8 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			name: 'build',
 			command: [
 				...[TSX, 'training/build/cli.ts', '--checkpoint', `${checkpoints}/dpo`],
-				...['--tokenizer', config.tokenizer, '--out', model]
+				// A Hugging Face base's own tokenizer, as the datasets stage used (its --base).
+				...['--tokenizer', loop.init ?? config.tokenizer, '--out', model]
 			],
 			writesOutDir: true
 		},
