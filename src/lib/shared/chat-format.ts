@@ -25,6 +25,10 @@ interface TokenizerConfig {
 	unk_token?: SpecialToken;
 }
 
+// What Hugging Face's apply_chat_template always defines, as None unless the caller gives them:
+// Qwen2.5's template tests `tools` without asking whether it is defined.
+const HF_DEFAULTS = { tools: null, documents: null };
+
 // Names every template may use without the caller providing them: @huggingface/jinja's globals.
 const JINJA_GLOBALS = [
 	'true',
@@ -47,6 +51,8 @@ export class ChatFormat {
 	private readonly template: Template;
 	private readonly tokenizer: Tokenizer;
 	private readonly specialTokens: Record<string, string>;
+	/** Ids of tokenizer.json's special added tokens, which may end a turn. */
+	private readonly specialIds: Set<number>;
 
 	/**
 	 * @param tokenizerJson the parsed tokenizer.json
@@ -74,6 +80,10 @@ export class ChatFormat {
 		this.eosTokenId = eosId;
 		this.vocabSize = this.tokenizer.get_vocab(true).size;
 
+		const added = (tokenizerJson as { added_tokens?: { id: number; special?: boolean }[] })
+			.added_tokens;
+		this.specialIds = new Set((added ?? []).filter((t) => t.special).map((t) => t.id));
+
 		this.specialTokens = {};
 		for (const name of ['bos_token', 'eos_token', 'pad_token', 'unk_token'] as const) {
 			this.specialTokens[name] = tokenText(config[name]) ?? '';
@@ -88,6 +98,7 @@ export class ChatFormat {
 		}
 		const known = new Set([
 			...JINJA_GLOBALS,
+			...Object.keys(HF_DEFAULTS),
 			...Object.keys(this.specialTokens),
 			'messages',
 			'add_generation_prompt',
@@ -109,6 +120,7 @@ export class ChatFormat {
 		extra: Record<string, unknown> = {}
 	): string {
 		return this.template.render({
+			...HF_DEFAULTS,
 			...this.specialTokens,
 			...extra,
 			messages,
@@ -137,7 +149,10 @@ export class ChatFormat {
 
 	/**
 	 * Ids of `reply` as the model must produce it after `history`: the reply's tokens up to and
-	 * including the end-of-turn token, but not what the template adds after it (a newline).
+	 * including the end-of-turn token, but not what the template adds after it (a newline). The
+	 * end of a turn is eos_token, else the first special token after the reply: base models such
+	 * as Qwen2.5 name `<|endoftext|>` as eos while their ChatML template ends turns with
+	 * `<|im_end|>`.
 	 */
 	replyIds(history: ChatMessage[], reply: string): number[] {
 		return this.assistantTurn(history, reply).target;
@@ -187,9 +202,12 @@ export class ChatFormat {
 			);
 		}
 		const ids = this.encode(full.slice(prompt.length));
-		const end = ids.indexOf(this.eosTokenId);
+		let end = ids.indexOf(this.eosTokenId);
+		if (end < 0) end = ids.findIndex((id) => this.specialIds.has(id));
 		if (end < 0) {
-			throw new Error(`chat template does not end an assistant turn with ${this.eosToken}`);
+			throw new Error(
+				`chat template does not end an assistant turn with ${this.eosToken} or another special token`
+			);
 		}
 		return { prompt, full, target: ids.slice(0, end + 1), after: ids.slice(end + 1) };
 	}

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bestThread, toChat } from '../../../training/datasets/conversations';
 import { loadChatFormat } from '../../../training/datasets/load-chat-format';
 import { generateTrees } from '../../../training/seed/generate';
-import { writeHfBase } from '../../support/hf-base';
+import { ChatFormat } from '../../../src/lib/shared/chat-format';
+import { QWEN25_CHAT_TEMPLATE, writeHfBase } from '../../support/hf-base';
 
 const SYSTEM = '<|im_start|>system\nYou are a helpful AI assistant named SmolLM';
 let work: string;
@@ -43,6 +44,33 @@ describe('a Hugging Face byte-level BPE with a ChatML template', () => {
 			expect(format.decode(expected)).toBe(await reference.decode(expected, false));
 			expect(format.decode(expected)).toBe(text);
 		}
+	});
+});
+
+describe('a Qwen2.5 base’s tokenizer_config.json', () => {
+	it('renders its tool-aware template and ends turns at <|im_end|> though eos is <|endoftext|>', async () => {
+		const tokenizerJson = JSON.parse(readFileSync(join(base, 'tokenizer.json'), 'utf8'));
+		const format = new ChatFormat(tokenizerJson, {
+			chat_template: QWEN25_CHAT_TEMPLATE,
+			bos_token: null,
+			eos_token: '<|endoftext|>',
+			pad_token: '<|endoftext|>'
+		});
+		const reference = Tokenizer.fromFile(join(base, 'tokenizer.json'));
+		const messages = toChat(bestThread(generateTrees(1, 5)[0]));
+		const text = format.render(messages, false);
+		expect(text.startsWith('<|im_start|>system\nYou are Qwen, created by Alibaba Cloud.')).toBe(
+			true
+		);
+		expect(text).not.toContain('# Tools');
+		const example = format.trainingExample(messages);
+		const expected = (await reference.encode(text, null, { addSpecialTokens: false })).getIds();
+		expect(example.input_ids).toEqual(expected);
+		// Every assistant turn's targets end with <|im_end|> (2), never <|endoftext|> (0).
+		const ends = example.loss_mask.flatMap((m, i) =>
+			m === 1 && example.loss_mask[i + 1] !== 1 ? [example.input_ids[i]] : []
+		);
+		expect(ends).toEqual(messages.filter((m) => m.role === 'assistant').map(() => 2));
 	});
 });
 
