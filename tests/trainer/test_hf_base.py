@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from training.trainer.checkpoint import load_causal_lm, read_config, safetensors_bytes
+from training.trainer.evaluate import before_sft
 from training.trainer.train import main
 
 from .fixtures import TINY_MODEL, write_data, write_run_config, write_tokenizer
@@ -175,6 +176,29 @@ class HuggingFaceBaseTest(unittest.TestCase):
             main(["--config", str(run), "--stage", "sft", "--data", str(data), "--out", str(out), "--init", str(base)])
         trained = read_config(out)
         self.assertEqual(trained.to_hf(), read_config(base).to_hf())  # the base's shape, not the run's
+
+    def test_refuses_a_tokenizer_larger_than_the_base_vocabulary(self):
+        base = self.directory / "base"
+        write_hf_base(base, {**BASE_CONFIG, "vocab_size": 200})
+        data = write_data(self.directory / "data", write_tokenizer(base))
+        run = write_run_config(self.directory / "run.json", steps=5)
+        args = ["--config", str(run), "--stage", "sft", "--data", str(data), "--out", str(self.directory / "sft")]
+        with self.assertRaisesRegex(ValueError, r"has 259 tokens but .*config\.json has vocab_size 200"):
+            main([*args, "--init", str(base)])
+
+    def test_evaluation_compares_with_the_base_not_a_fresh_model(self):
+        base = self.directory / "base"
+        write_hf_base(base)
+        data = self.directory / "data"
+        data.mkdir()
+        config = read_config(base)
+        fresh = before_sft(data, config, seed=1)  # no manifest: the seeded fresh model
+        (data / "manifest.json").write_text(json.dumps({"base_model": str(base)}))
+        started = before_sft(data, config, seed=1)
+        expected = load_causal_lm(base).state_dict()
+        for name, tensor in started.state_dict().items():
+            torch.testing.assert_close(tensor, expected[name], rtol=0, atol=0)
+        self.assertFalse(torch.equal(fresh.tok_emb.weight, started.tok_emb.weight))
 
     def test_refuses_data_tokenized_with_another_tokenizer_than_the_base_ships(self):
         base = self.directory / "base"

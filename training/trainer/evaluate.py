@@ -20,6 +20,7 @@ from .checkpoint import load_causal_lm, load_reward_model, write_atomically
 from .config import load_run_config
 from .data import pad, read_jsonl
 from .generate import greedy
+from .hf_config import ModelConfig
 from .model import CausalLM, RewardModel
 from .tokenizer import Tokenizer
 from .train import DEFAULT_TOKENIZER, initial_policy, make_deterministic, tokenizer_dir
@@ -138,6 +139,14 @@ def exact_match_by_group(hits: list[bool], examples: list[dict]) -> dict[str, tu
     return {group: (correct / count, count) for group, (correct, count) in sorted(tally.items())}
 
 
+def before_sft(data_dir: Path, config: ModelConfig, seed: int) -> CausalLM:
+    """What sft started from, so the `before` figures show what training added: the Hugging Face
+    base the data was tokenized for (`base_model` in the data manifest), else the seeded fresh model."""
+    manifest = Path(data_dir) / "manifest.json"
+    base = json.loads(manifest.read_text()).get("base_model") if manifest.exists() else None
+    return load_causal_lm(Path(base)) if base else initial_policy(config, seed)
+
+
 def evaluate(args: argparse.Namespace) -> dict:
     run = load_run_config(args.config)
     make_deterministic(run.threads)
@@ -150,7 +159,7 @@ def evaluate(args: argparse.Namespace) -> dict:
 
     sft_model, dpo_model = policy(args.checkpoints / "sft"), policy(args.checkpoints / "dpo")
     judge = load_reward_model(args.checkpoints / "rm").to(device).eval()
-    before = initial_policy(sft_model.config, run.seed).to(device).eval()
+    before = before_sft(args.data, sft_model.config, run.seed).to(device).eval()
     config = sft_model.config
 
     def data(name: str, kind: str) -> list[dict]:
