@@ -210,9 +210,24 @@ class HuggingFaceBaseTest(unittest.TestCase):
         run = write_run_config(self.directory / "run.json", steps=5)
         out = self.directory / "sft"
         args = ["--config", str(run), "--stage", "sft", "--data", str(data), "--out", str(out), "--init", str(base)]
-        with self.assertRaisesRegex(ValueError, r"ships its own tokenizer\.json but the data was tokenized with .*"):
+        with self.assertRaisesRegex(ValueError, r"base/tokenizer\.json but the data was tokenized with .*--base"):
             main(args)
         self.assertFalse(out.exists())
+
+    def test_refuses_data_tokenized_with_another_tokenizer_than_a_published_parent_had(self):
+        # The parent stage's layout: the checkpoint, and the published model folder beside it.
+        parent = self.directory / "parent"
+        write_hf_base(parent)
+        write_tokenizer(parent / "model")
+        data = write_data(self.directory / "data", write_tokenizer(self.directory / "tokenizer"))
+        run = write_run_config(self.directory / "run.json", steps=5)
+        args = ["--config", str(run), "--stage", "sft", "--data", str(data), "--out", str(self.directory / "sft")]
+        with contextlib.redirect_stdout(io.StringIO()):
+            main([*args, "--init", str(parent)])  # the same tokenizer: trains
+        spec = json.loads((parent / "model" / "tokenizer.json").read_text())
+        (parent / "model" / "tokenizer.json").write_text(json.dumps(spec, indent=1))
+        with self.assertRaisesRegex(ValueError, r"model/tokenizer\.json but the data .*config's tokenizer"):
+            main([*args, "--init", str(parent)])
 
 
 if __name__ == "__main__":

@@ -150,15 +150,16 @@ def check_base_tokenizer(init: Path, data_tokenizer: Path, config: ModelConfig) 
 
     Ids of a smaller vocabulary still fit a base model's embedding, so nothing later would fail:
     the base would just learn from the wrong tokens. A Hugging Face base ships its tokenizer
-    beside its weights; the data must have been tokenized with exactly that one.
+    beside its weights, a published parent in the model folder the parent stage fetched; the data
+    must have been tokenized with exactly that one.
     """
-    shipped = init / "tokenizer.json"
     used = data_tokenizer / "tokenizer.json"
-    if shipped.exists() and shipped.read_bytes() != used.read_bytes():
-        raise ValueError(
-            f"{init} ships its own tokenizer.json but the data was tokenized with {used}: "
-            f"run the datasets stage with --base {init}"
-        )
+    for shipped, fix in (
+        (init / "tokenizer.json", f"run the datasets stage with --base {init}"),
+        (init / "model" / "tokenizer.json", "set the config's tokenizer to a directory holding it"),
+    ):
+        if shipped.exists() and shipped.read_bytes() != used.read_bytes():
+            raise ValueError(f"{init} was trained with {shipped} but the data was tokenized with {used}: {fix}")
     vocab_size = Tokenizer.load(data_tokenizer).vocab_size
     if vocab_size > config.vocab_size:
         raise ValueError(
