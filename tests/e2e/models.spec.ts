@@ -2,7 +2,8 @@
 // stopped, integrity checks that refuse a tampered file, updates that fetch only what changed,
 // and failures (unreachable host, bad manifest, full disk) that read as sentences while the
 // app keeps working.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { e2eBuilds } from './support/builds';
 import {
@@ -186,7 +187,7 @@ test('a full disk becomes a readable message', async ({ page, context, hearth })
 	await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
 });
 
-test('a new version shows "update available" and downloads only the files that changed', async ({
+test('a new version is offered on any page, fetches only what changed and records itself on replies; one that will not start leaves chat on the old', async ({
 	browser,
 	demo
 }) => {
@@ -200,21 +201,47 @@ test('a new version shows "update available" and downloads only the files that c
 		await card.getByTestId('download').click();
 		await expect(card.getByTestId('model-state')).toContainText('Downloaded (version 1)');
 
+		// Published while the app is closed; the user opens the chat, not the Models page.
 		demo.publishChanged(registry, touchConfig);
-		await page.reload();
-		await expect(card.getByTestId('update-available')).toContainText('version 2');
+		await page.goto('/');
+		const offer = page.getByTestId('model-update-offer');
+		await expect(offer.getByTestId('offer-text')).toHaveText(
+			/^Hearth demo \(q4\) v2 — answers \d+ % of the held-out questions \(v1: \d+ %\) — \d+ B to download$/
+		);
 		const fetched = blobRequests(page);
-		await card.getByTestId('update').click();
-		await expect(card.getByTestId('model-state')).toContainText('Downloaded (version 2)');
-		await expect(card.getByTestId('update-available')).toHaveCount(0);
+		await offer.getByTestId('offer-update').click();
+		await expect(offer).toHaveCount(0);
 		expect(fetched).toHaveLength(1);
 
-		await page.goto('/');
 		await setSettings(page, greedy(demo.maxNewTokens));
 		await send(page, demo.greedy[0].prompt);
 		await waitForReplies(page, 1);
 		const [reply] = (await storedMessages(page)).filter((m) => m.role === 'assistant');
 		expect(reply.content).toBe(demo.greedy[0].output);
+		expect(reply).toMatchObject({ model: 'hearth-demo', modelVersion: 2 });
+
+		// Version 3's graph is broken, yet its blobs match its manifest: only loading it tells.
+		demo.publishChanged(registry, (dir) =>
+			writeFileSync(join(dir, 'onnx/model_q4.onnx'), 'not an ONNX graph')
+		);
+		await page.reload();
+		await offer.getByTestId('offer-update').click();
+		await expect(offer.getByRole('alert')).toHaveText(
+			/^Version 3 of Hearth demo \(q4\) could not be started \(.+\), so it was not switched to; chat stays on version 2\.$/
+		);
+		await send(page, demo.greedy[0].prompt);
+		await waitForReplies(page, 2);
+		const replies = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+		// A second turn of the same conversation: its words differ, its model does not.
+		expect(replies[1]).toMatchObject({ model: 'hearth-demo', modelVersion: 2 });
+		expect(replies[1].error).toBeUndefined();
+		expect(replies[1].content.length).toBeGreaterThan(0);
+
+		await page.goto('/models');
+		await card.getByTestId('model-versions').click();
+		await expect(card.getByTestId('model-version')).toHaveCount(2);
+		await expect(card.locator('[data-version="2"]')).toContainText('(on this device)');
+		await expect(card.getByTestId('model-state')).toContainText('Downloaded (version 2)');
 	} finally {
 		await context.close();
 		await server.stop();

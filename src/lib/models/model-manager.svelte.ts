@@ -28,6 +28,7 @@ import type { ModelStore } from './model-store';
 import { planFromManifest, planFromRecord, registryName } from './plan';
 import { SharedDownloads } from './shared-downloads';
 import type { RegistryClient } from './registry-client';
+import { versionNotes, type UpdateOffer, type VersionNotes } from './version-notes';
 
 /** The worker as the model manager uses it (the inference client satisfies it). */
 export type ModelEngine = Pick<
@@ -56,6 +57,12 @@ export interface ModelStatus {
 	error: string | null;
 	/** Its last download or start failed (a pause is not a failure): chat leaves it until retried. */
 	failed: boolean;
+	/** A newer version the user has not turned down, with its figures and download size. */
+	offer: UpdateOffer | null;
+	/** Why the last update was not switched to; chat stays on the version it had. */
+	updateError: string | null;
+	/** What the held version and the newest say about themselves, newest first. */
+	versions: VersionNotes[];
 }
 
 const PREFERRED_MODEL = 'models.preferred';
@@ -63,6 +70,8 @@ const PREFERRED_DEVICE = 'models.device';
 const LAST_WORKED = 'models.lastWorked';
 /** `models.skills.<registry name>`: the skill list last read from that model's manifest. */
 const SKILLS = 'models.skills.';
+/** `models.declined.<registry name>`: the newest version the user said "not now" to, or that failed to start. */
+const DECLINED = 'models.declined.';
 
 /** A model's status before anything is known of it. */
 export function emptyStatus(): ModelStatus {
@@ -74,7 +83,10 @@ export function emptyStatus(): ModelStatus {
 		loadProgress: null,
 		busy: false,
 		error: null,
-		failed: false
+		failed: false,
+		offer: null,
+		updateError: null,
+		versions: []
 	};
 }
 
@@ -106,8 +118,18 @@ export class ModelManager {
 			: null
 	);
 
+	/** Updates on offer, one per model the device holds an older version of. */
+	readonly offers: UpdateOffer[] = $derived.by(() =>
+		this.records.flatMap((r) => {
+			const offer = this.statuses[r.id]?.offer;
+			return offer ? [offer] : [];
+		})
+	);
+
 	readonly #downloads = new SharedDownloads();
 	#loading: Promise<string> | null = null;
+	/** Replies being generated: a staged update is not switched to under one. */
+	#generating = 0;
 
 	constructor(
 		records: readonly ModelRecord[],
@@ -180,15 +202,63 @@ export class ModelManager {
 		this.storageReport = report;
 	}
 
-	/** Asks the registry for each registry model's newest version; offline, nothing changes. */
+	/**
+	 * Asks the registry for each registry model's newest version (a conditional request: the
+	 * server answers 304 while nothing was published) and, for a model the device holds an older
+	 * version of, prepares the offer: the new version's figures and the bytes it would fetch.
+	 * Offline, nothing changes.
+	 */
 	async checkUpdates(): Promise<void> {
 		const latest: Record<string, Promise<number | null>> = {};
 		for (const record of this.records) {
 			const name = record.runtime === 'onnx' ? registryName(record) : null;
 			if (!name) continue;
 			latest[name] ??= this.registry.latestVersion(name).catch(() => null);
-			this.status(record.id).latest = await latest[name];
+			const version = await latest[name];
+			this.status(record.id).latest = version;
+			if (version !== null && record.runtime === 'onnx')
+				await this.#describeVersions(record, name, version).catch(() => {});
 		}
+	}
+
+	async #describeVersions(record: OnnxModelRecord, name: string, latest: number): Promise<void> {
+		const status = this.status(record.id);
+		const held = status.install.current?.version ?? null;
+		const newest = await this.registry.manifest(name, latest);
+		const notes = versionNotes(newest, record.quantization);
+		if (held === null || held >= latest) {
+			status.versions = [notes];
+			status.offer = null;
+			return;
+		}
+		const heldNotes = versionNotes(await this.registry.manifest(name, held), record.quantization);
+		status.versions = [notes, heldNotes];
+		const declined = await this.settings.get<number>(DECLINED + name, 0);
+		status.offer =
+			declined >= latest
+				? null
+				: {
+						recordId: record.id,
+						name: record.name,
+						from: held,
+						notes,
+						// The gate's figure for the held version is on the new version's questions.
+						fromHeldOut: (newest.parent === held ? notes.parentHeldOut : null) ?? heldNotes.heldOut,
+						downloadBytes: await this.store.missingBytes(
+							planFromManifest(record, newest, this.registry.base)
+						)
+					};
+	}
+
+	/** "Not now": the offer of this version goes away; a later version is offered again. */
+	async declineOffer(id: string): Promise<void> {
+		const status = this.status(id);
+		const record = this.#record(id);
+		const name = record.runtime === 'onnx' ? registryName(record) : null;
+		const version = status.offer?.notes.version ?? status.latest;
+		if (name && version) await this.settings.set(DECLINED + name, version);
+		status.offer = null;
+		status.updateError = null;
 	}
 
 	/**
@@ -243,23 +313,34 @@ export class ModelManager {
 		const status = this.status(id);
 		status.busy = true;
 		status.error = null;
+		status.updateError = null;
 		status.failed = false;
+		const showLoad = (p: LoadProgress) => {
+			status.loadProgress = p;
+		};
 		try {
 			if (record.runtime === 'webllm') {
-				await this.#load(record, (p) => (status.loadProgress = p));
+				await this.#load(record, showLoad);
 				await this.store.markInstalled(id);
 			} else {
 				const { version, files } = await this.#plan(record);
+				// An update waits beside the version in use until it has loaded once.
+				const updating = !!status.install.current?.complete;
 				await this.store.install(id, version, files, {
 					signal,
+					stage: updating,
 					onProgress: (p) => {
 						status.progress = p;
 						emit(p);
 					}
 				});
 				if (version !== null) status.latest = Math.max(status.latest ?? 0, version);
-				// A model already loaded from the previous version switches at the next reply.
-				if (this.loaded?.modelId === id) await this.#unload();
+				status.progress = null;
+				await this.refresh();
+				// Switched now unless a reply is being written or another model is loaded; then
+				// the model's next reply switches.
+				const idle = !this.#generating && (!this.loaded || this.loaded.modelId === id);
+				if (updating && idle) await this.#switchToStaged(record, showLoad);
 			}
 		} catch (error) {
 			this.#failed(id, error);
@@ -301,15 +382,22 @@ export class ModelManager {
 			);
 		}
 		if (!record) return Promise.reject(new ModelError('missing', this.choice.reason));
-		if (this.loaded?.modelId === record.id) return Promise.resolve(record.id);
+		if (this.loaded?.modelId === record.id && !this.status(record.id).install.pending?.complete)
+			return Promise.resolve(record.id);
 		this.#loading ??= this.#prepareOrFallBack(record, onProgress).finally(
 			() => (this.#loading = null)
 		);
 		return this.#loading;
 	}
 
-	generate: ModelEngine['generate'] = (messages, params, onToken) =>
-		this.engine.generate(messages, params, onToken);
+	generate: ModelEngine['generate'] = async (messages, params, onToken) => {
+		this.#generating++;
+		try {
+			return await this.engine.generate(messages, params, onToken);
+		} finally {
+			this.#generating--;
+		}
+	};
 
 	interrupt(): ReturnType<ModelEngine['interrupt']> {
 		return this.engine.interrupt();
@@ -342,6 +430,11 @@ export class ModelManager {
 	}
 
 	async #prepare(record: ModelRecord, onProgress: (p: LoadProgress) => void): Promise<string> {
+		const switched =
+			record.runtime === 'onnx' &&
+			!!this.status(record.id).install.pending?.complete &&
+			(await this.#switchToStaged(record, onProgress));
+		if (switched) return this.#worked(record);
 		if (record.runtime === 'onnx' && !this.status(record.id).install.current?.complete) {
 			await this.download(record.id, (p) =>
 				onProgress({
@@ -357,6 +450,10 @@ export class ModelManager {
 			throw error;
 		}
 		if (record.runtime === 'webllm') await this.store.markInstalled(record.id);
+		return this.#worked(record);
+	}
+
+	async #worked(record: ModelRecord): Promise<string> {
 		const status = this.status(record.id);
 		status.error = null;
 		status.failed = false;
@@ -366,6 +463,40 @@ export class ModelManager {
 		}
 		await this.refresh();
 		return record.id;
+	}
+
+	/**
+	 * Loads the downloaded update and, once it has loaded, makes it the version in use. One that
+	 * will not start is discarded and not offered again; the version in use stays, so chat goes on.
+	 */
+	async #switchToStaged(
+		record: ModelRecord,
+		onProgress: (p: LoadProgress) => void
+	): Promise<boolean> {
+		const status = this.status(record.id);
+		const { current, pending } = status.install;
+		const version = pending?.version ?? null;
+		try {
+			const files = await this.store.files(record.id, 'staged');
+			const device = this.deviceFor(record) ?? undefined;
+			this.loaded = await this.engine.load(record, files, onProgress, { device });
+		} catch (error) {
+			this.loaded = null;
+			await this.store.discardPending(record.id);
+			const name = record.runtime === 'onnx' ? registryName(record) : null;
+			if (name && version !== null) await this.settings.set(DECLINED + name, version);
+			status.offer = null;
+			status.updateError = `Version ${version} of ${record.name} could not be started (${messageOf(error)}), so it was not switched to; chat stays on version ${current?.version}.`;
+			await this.refresh();
+			return false;
+		} finally {
+			status.loadProgress = null;
+		}
+		await this.store.promote(record.id);
+		status.offer = null;
+		await this.refresh();
+		if (status.versions.length > 1) status.versions = status.versions.slice(0, 1);
+		return true;
 	}
 
 	/** Records why a model could not be had; a pause is not a failure, so the choice stays. */

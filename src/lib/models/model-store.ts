@@ -31,6 +31,12 @@ export interface ModelStoreOptions {
 	now?: () => number;
 }
 
+export interface InstallOptions {
+	signal?: AbortSignal;
+	onProgress?: (progress: DownloadProgress) => void;
+	stage?: boolean;
+}
+
 export class ModelStore {
 	private readonly now: () => number;
 
@@ -50,12 +56,14 @@ export class ModelStore {
 	 * Fetches the files of `version` that are not held yet and, once all are verified, makes it
 	 * the version in use; the previous version's files that nothing else lists are then deleted.
 	 * Interrupted (closed tab, lost network, pause), the pending install records where to resume.
+	 * With `stage`, a version that replaces a held one stays pending (complete) beside it until
+	 * `promote` or `discardPending`: an update is used only once it has been seen to load.
 	 */
 	async install(
 		recordId: string,
 		version: number | null,
 		files: PlannedFile[],
-		options: { signal?: AbortSignal; onProgress?: (progress: DownloadProgress) => void } = {}
+		options: InstallOptions = {}
 	): Promise<DownloadSummary> {
 		try {
 			return await this.#install(recordId, version, files, options);
@@ -76,7 +84,7 @@ export class ModelStore {
 		recordId: string,
 		version: number | null,
 		files: PlannedFile[],
-		options: { signal?: AbortSignal; onProgress?: (progress: DownloadProgress) => void }
+		options: InstallOptions
 	): Promise<DownloadSummary> {
 		const before = await this.options.installs.get(recordId);
 		const pending: ModelInstall = {
@@ -110,10 +118,38 @@ export class ModelStore {
 					});
 			}
 		});
-		const current: ModelInstall = { ...pending, complete: true, updatedAt: this.now() };
-		await this.options.installs.set(recordId, { current, pending: null });
-		if (before.current) await this.#collect(before.current.files);
+		const complete: ModelInstall = { ...pending, complete: true, updatedAt: this.now() };
+		if (options.stage && before.current?.complete)
+			await this.options.installs.set(recordId, { current: before.current, pending: complete });
+		else {
+			await this.options.installs.set(recordId, { current: complete, pending: null });
+			if (before.current) await this.#collect(before.current.files);
+		}
 		return summary;
+	}
+
+	/** Makes a staged (complete, pending) version the one in use and drops the old one's own files. */
+	async promote(recordId: string): Promise<void> {
+		const { current, pending } = await this.options.installs.get(recordId);
+		if (!pending?.complete) throw new Error(`${recordId} has no downloaded version to switch to`);
+		await this.options.installs.set(recordId, { current: pending, pending: null });
+		if (current) await this.#collect(current.files);
+	}
+
+	/** Forgets a staged or partial version, keeping the one in use and every file it lists. */
+	async discardPending(recordId: string): Promise<void> {
+		const { current, pending } = await this.options.installs.get(recordId);
+		if (!pending) return;
+		await this.options.installs.set(recordId, { current, pending: null });
+		await this.#collect(pending.files);
+	}
+
+	/** Bytes of `files` not in the cache yet: what installing them would download. */
+	async missingBytes(files: readonly PlannedFile[]): Promise<number> {
+		const cache = await this.options.caches.open(MODEL_CACHE);
+		let bytes = 0;
+		for (const file of files) if (!(await cache.match(file.url))) bytes += file.size;
+		return bytes;
 	}
 
 	/** Marks a model whose files another cache holds (web-llm) as installed. */
@@ -135,15 +171,17 @@ export class ModelStore {
 	/**
 	 * The current version's files for the engine (path → Blob). Every one was verified before it
 	 * was stored; a file gone missing since (the browser evicted it, storage was cleared) is
-	 * reported rather than handed over incomplete.
+	 * reported rather than handed over incomplete. `staged` asks for the version waiting to be
+	 * switched to instead.
 	 */
-	async files(recordId: string): Promise<ModelFiles> {
-		const { current } = await this.options.installs.get(recordId);
-		if (!current?.complete) throw new ModelError('missing', 'This model is not downloaded yet.');
+	async files(recordId: string, which: 'current' | 'staged' = 'current'): Promise<ModelFiles> {
+		const state = await this.options.installs.get(recordId);
+		const install = which === 'current' ? state.current : state.pending;
+		if (!install?.complete) throw new ModelError('missing', 'This model is not downloaded yet.');
 		const cache = await this.options.caches.open(MODEL_CACHE);
 		const files: ModelFiles = {};
 		const missing: string[] = [];
-		for (const file of current.files) {
+		for (const file of install.files) {
 			const blob = await (await cache.match(file.url))?.blob();
 			if (blob?.size === file.size) files[file.path] = blob;
 			else missing.push(file.path);

@@ -5,6 +5,7 @@ import { installKind } from '$lib/models/format';
 import { ModelManager, type ModelEngine } from '$lib/models/model-manager.svelte';
 import { ModelStore } from '$lib/models/model-store';
 import { RegistryClient } from '$lib/models/registry-client';
+import { offerSentence } from '$lib/models/version-notes';
 import type { DeviceProbe, LoadedModel, ModelFiles } from '$lib/protocol/inference';
 import type { ModelRecord, OnnxModelRecord } from '$lib/protocol/model-record';
 import { openTestStorage } from '../db/open-test-storage';
@@ -88,7 +89,8 @@ function publish(
 	version: number,
 	files: Record<string, string>,
 	parent: number | null,
-	skills?: { name: string; example: string; exact_match: number | null }[]
+	skills?: { name: string; example: string; exact_match: number | null }[],
+	evaluation: Record<string, unknown> = {}
 ) {
 	const manifest = {
 		...(skills ? { skills } : {}),
@@ -98,7 +100,7 @@ function publish(
 		parent,
 		created_at: '2026-01-01T00:00:00Z',
 		data_digest: '0'.repeat(64),
-		evaluation: { greedy: [] },
+		evaluation: { greedy: [], ...evaluation },
 		files: Object.entries(files).map(([path, content]) => {
 			const hex = sha256(content);
 			server.serve(new URL(`blobs/sha256/${hex}`, base).href, content);
@@ -122,6 +124,15 @@ const v1 = {
 	'onnx/model_q4.onnx.layer.0.data': 'layer-0',
 	'onnx/model_q4.onnx.layer.1.data': 'layer-1'
 };
+
+const v2 = { ...v1, 'onnx/model_q4.onnx.layer.1.data': 'layer-1-retrained' };
+
+const blobFile = (content: string) => ({
+	path: 'x',
+	url: new URL(`blobs/sha256/${sha256(content)}`, base).href,
+	size: content.length,
+	sha256: sha256(content)
+});
 
 async function setup(records: ModelRecord[] = [demo, offline]) {
 	const { storage } = openTestStorage();
@@ -183,7 +194,7 @@ describe('ModelManager', () => {
 	it('shows an update when a new version is published and fetches only what changed', async () => {
 		const { server, engine, manager } = await setup();
 		await manager.ready(() => {});
-		publish(server, 2, { ...v1, 'onnx/model_q4.onnx.layer.1.data': 'layer-1-retrained' }, 1);
+		publish(server, 2, v2, 1);
 		await manager.checkUpdates();
 		expect(manager.updateAvailable('demo')).toBe(true);
 
@@ -194,15 +205,111 @@ describe('ModelManager', () => {
 			new URL(`blobs/sha256/${sha256('layer-1-retrained')}`, base).href
 		]);
 		expect(manager.updateAvailable('demo')).toBe(false);
-		expect(manager.status('demo').install.current?.version).toBe(2);
-		// The old weights are no longer what is loaded: the next reply loads version 2.
-		expect(engine.unloads).toBe(1);
-		await manager.ready(() => {});
+		// Switched to once version 2 had loaded: the worker now runs its files.
+		expect(manager.status('demo').install).toMatchObject({
+			current: { version: 2 },
+			pending: null
+		});
+		expect(engine.loads).toHaveLength(2);
 		expect(await (engine.loads[1].files['onnx/model_q4.onnx.layer.1.data'] as Blob).text()).toBe(
 			'layer-1-retrained'
 		);
+		await manager.ready(() => {});
+		expect(engine.loads).toHaveLength(2);
 		// Replies from now on are version 2's.
 		expect(await manager.versionOf('demo')).toBe(2);
+	});
+
+	it('offers a new version with its figures against the held one and what it would download', async () => {
+		const { server, manager } = await setup();
+		publish(server, 1, v1, null, undefined, { 'onnx.q4.exact_match': 0.5 });
+		await manager.ready(() => {});
+		expect(manager.offers).toEqual([]);
+		publish(server, 2, v2, 1, undefined, {
+			'onnx.q4.exact_match': 0.52,
+			gate: {
+				parent: { model: 'demo', version: 1 },
+				passed: true,
+				checks: [
+					{ figure: 'onnx.q4.exact_match', parent: 0.44, child: 0.52 },
+					{ figure: 'onnx.q4.exact_match.community', parent: 0.1, child: 0.6 },
+					{ figure: 'onnx.q4.exact_match.addition', parent: 0.8, child: 0.81 }
+				]
+			}
+		});
+		await manager.checkUpdates();
+		const [offer] = manager.offers;
+		expect(offer).toMatchObject({ recordId: 'demo', from: 1, downloadBytes: 17 });
+		// The gate's figure for version 1 (the same held-out questions), not its own report's.
+		expect(offerSentence(offer)).toBe(
+			'Demo v2 — answers 52 % of the held-out questions (v1: 44 %) — 17 B to download'
+		);
+		expect(offer.notes.skillChanges).toEqual([{ skill: 'community', before: 0.1, after: 0.6 }]);
+		expect(manager.status('demo').versions.map((v) => v.version)).toEqual([2, 1]);
+	});
+
+	it('keeps chat on the old version when the update will not start, and does not offer it again', async () => {
+		const { server, engine, manager, store } = await setup();
+		await manager.ready(() => {});
+		publish(server, 2, v2, 1);
+		await manager.checkUpdates();
+		engine.broken.add('demo');
+		await manager.download('demo');
+		expect(manager.status('demo').updateError).toMatch(
+			/^Version 2 of Demo could not be started \(the graph is not valid\), so it was not switched to; chat stays on version 1\.$/
+		);
+		expect(manager.status('demo').install).toMatchObject({
+			current: { version: 1 },
+			pending: null
+		});
+		// Version 2's own file is gone; version 1's are all there.
+		expect(await store.missingBytes([blobFile('layer-1-retrained')])).toBe(17);
+		engine.broken.delete('demo');
+		await manager.ready(() => {});
+		expect(
+			await (engine.loads.at(-1)!.files['onnx/model_q4.onnx.layer.1.data'] as Blob).text()
+		).toBe('layer-1');
+		await manager.checkUpdates();
+		expect(manager.offers).toEqual([]);
+	});
+
+	it('waits for the reply being written before switching, then switches at the next one', async () => {
+		const { server, engine, manager } = await setup();
+		await manager.ready(() => {});
+		publish(server, 2, v2, 1);
+		await manager.checkUpdates();
+		let finish!: () => void;
+		engine.generate = () =>
+			new Promise<never>((_, reject) => (finish = () => reject(new Error('stopped'))));
+		const reply = manager.generate([], {}, () => {}).catch(() => {});
+		await manager.download('demo');
+		expect(manager.status('demo').install).toMatchObject({
+			current: { version: 1 },
+			pending: { version: 2, complete: true }
+		});
+		expect(engine.loads).toHaveLength(1);
+		finish();
+		await reply;
+		await manager.ready(() => {});
+		expect(engine.loads).toHaveLength(2);
+		expect(await manager.versionOf('demo')).toBe(2);
+	});
+
+	it('“Not now” withdraws the offer until a later version is published', async () => {
+		const { server, manager, storage } = await setup();
+		await manager.ready(() => {});
+		publish(server, 2, v2, 1);
+		await manager.checkUpdates();
+		await manager.declineOffer('demo');
+		expect(manager.offers).toEqual([]);
+		await manager.checkUpdates();
+		expect(manager.offers).toEqual([]);
+		// The card still says a newer version exists; only the offer went away.
+		expect(manager.updateAvailable('demo')).toBe(true);
+		expect(await storage.settings.get('models.declined.demo', 0)).toBe(2);
+		publish(server, 3, { ...v2, 'onnx/model_q4.onnx.layer.0.data': 'layer-0-again' }, 2);
+		await manager.checkUpdates();
+		expect(manager.offers.map((o) => o.notes.version)).toEqual([3]);
 	});
 
 	it('turns a manifest that fails validation into a readable error and stays usable', async () => {

@@ -7,35 +7,7 @@ import { queueTaskResult } from '$lib/contribute/queue-result';
 import { openTestStorage } from '../db/open-test-storage';
 import { replyTask } from '../contribute/fixtures';
 import { FakeSyncServer } from './fake-server';
-
-/** A document whose visibility the test sets. */
-class FakeDocument extends EventTarget {
-	visibilityState: DocumentVisibilityState = 'visible';
-}
-
-/** The timer the status asked for last; the test fires it instead of waiting. */
-class ManualTimer {
-	requested: number[] = [];
-	#run: (() => void) | null = null;
-
-	readonly schedule = (run: () => void, delayMs: number) => {
-		this.requested.push(delayMs);
-		this.#run = run;
-		return () => {
-			if (this.#run === run) this.#run = null;
-		};
-	};
-
-	get pending(): boolean {
-		return this.#run !== null;
-	}
-
-	fire(): void {
-		const run = this.#run;
-		this.#run = null;
-		run?.();
-	}
-}
+import { FakeDocument, ManualTimer } from '../support/triggers';
 
 /** A sync status as the app makes it; `contributing` as while a Contribute page is open. */
 function setup({ contributing = true } = {}) {
