@@ -151,7 +151,9 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			name: 'evaluate',
 			command: [
 				...['-m', 'training.trainer.evaluate', '--config', configPath, '--data', data],
-				...['--checkpoints', checkpoints, '--out', report]
+				...['--checkpoints', checkpoints, '--out', report],
+				// The new policy against the published parent's, judged by this run's reward model.
+				...(loop.parentFrom ? ['--parent', parentDir] : [])
 			],
 			python: true,
 			// evaluate merges into an existing report; a new run's report starts empty.

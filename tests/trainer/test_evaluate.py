@@ -1,6 +1,7 @@
 import contextlib
 import io
 import json
+import shutil
 import tempfile
 import unittest
 from pathlib import Path
@@ -91,6 +92,44 @@ class EvaluateCliTest(unittest.TestCase):
         for name in FIGURES[2:]:
             self.assertTrue(0.0 <= self.report[name] <= 1.0, name)
         self.assertGreaterEqual(self.report["exact_match.sft"], 0.0)  # replaced, not kept
+
+    def test_without_a_parent_no_figure_claims_one(self):
+        self.assertNotIn("win_rate.vs_parent", self.report)
+        self.assertNotIn("win_rate.parent", self.report)
+
+    def parent_dir(self, name: str, stage: str, tokenizer: Path | None = None) -> Path:
+        """A published parent as the parent stage writes it: checkpoint, parent.json, model/ tokenizer."""
+        parent = self.directory / name
+        shutil.copytree(self.directory / "checkpoints" / stage, parent)
+        (parent / "parent.json").write_text(json.dumps({"model": "hearth-test", "version": 3}))
+        shutil.copytree(tokenizer or self.tokenizer_dir, parent / "model")
+        return parent
+
+    def evaluate_against(self, parent: Path) -> dict:
+        out = self.directory / f"report-{parent.name}.json"
+        arguments = ["--config", str(self.config), "--data", str(self.data)]
+        arguments += ["--checkpoints", str(self.directory / "checkpoints"), "--out", str(out)]
+        printed = quietly(evaluate_main, [*arguments, "--parent", str(parent)])
+        self.assertRegex(printed, r"win_rate[.]vs_parent\s+\d[.]\d{4}")
+        return json.loads(out.read_text())
+
+    def test_win_rate_over_a_published_parent(self):
+        # A parent holding this run's sft weights: the same replies, the same judge, the same figure.
+        report = self.evaluate_against(self.parent_dir("parent-sft", "sft"))
+        self.assertEqual(report["win_rate.parent"], {"model": "hearth-test", "version": 3})
+        self.assertEqual(report["win_rate.vs_parent"], self.report["win_rate.dpo_vs_parent"])
+        self.assertEqual(report["win_rate.dpo_vs_parent"], self.report["win_rate.dpo_vs_parent"])
+        # The new policy against itself: every reply identical, every comparison a tie.
+        self.assertEqual(self.evaluate_against(self.parent_dir("parent-dpo", "dpo"))["win_rate.vs_parent"], 0.5)
+
+    def test_refuses_a_parent_published_with_another_tokenizer(self):
+        other = write_tokenizer(self.directory / "other-tokenizer")
+        spec = json.loads((other / "tokenizer.json").read_text())
+        spec["added_tokens"][0]["content"] = "<|end|>"
+        (other / "tokenizer.json").write_text(json.dumps(spec))
+        parent = self.parent_dir("parent-other", "sft", other)
+        with self.assertRaisesRegex(ValueError, "trained with .*model/tokenizer.json but the data was tokenized"):
+            self.evaluate_against(parent)
 
     def test_sft_lowers_held_out_perplexity(self):
         self.assertLess(self.report["sft.val_ppl"], 0.5 * self.report["sft.val_ppl_before"])

@@ -2,6 +2,7 @@
 
 `python3 -m training.trainer.evaluate --config C --data D --checkpoints K --out R [--parent P]`
 reads K/{sft,rm,dpo}, writes R (keeping figures other stages already put there) and prints a table.
+With --parent P (a published parent's checkpoint) it also judges the dpo policy against P's.
 """
 
 from __future__ import annotations
@@ -16,16 +17,21 @@ from pathlib import Path
 import torch
 
 from . import dpo, reward, sft
-from .checkpoint import load_causal_lm, load_reward_model, write_atomically
+from .checkpoint import load_causal_lm, load_reward_model, read_config, write_atomically
 from .config import load_run_config
 from .data import pad, read_jsonl
 from .generate import greedy
 from .hf_config import ModelConfig
 from .model import CausalLM, RewardModel
 from .tokenizer import Tokenizer
-from .train import DEFAULT_TOKENIZER, initial_policy, make_deterministic, tokenizer_dir
+from .train import DEFAULT_TOKENIZER, check_base_tokenizer, initial_policy, make_deterministic, tokenizer_dir
 
 BATCH_SIZE = 16
+# With --parent: the new policy's win rate over that parent, and which parent it was.
+WIN_RATE_VS_PARENT = "win_rate.vs_parent"
+WIN_RATE_PARENT = "win_rate.parent"
+# What the parent stage writes beside a published parent's checkpoint (training/parent/).
+PARENT_FILE = "parent.json"
 
 
 def in_batches(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
@@ -139,6 +145,16 @@ def exact_match_by_group(hits: list[bool], examples: list[dict]) -> dict[str, tu
     return {group: (correct / count, count) for group, (correct, count) in sorted(tally.items())}
 
 
+def parent_identity(directory: Path) -> dict:
+    """The published version a parent directory holds (the parent stage's parent.json), else its path."""
+    named = Path(directory) / PARENT_FILE
+    if named.exists():
+        identity = json.loads(named.read_text())
+        if isinstance(identity, dict) and "model" in identity and "version" in identity:
+            return {"model": identity["model"], "version": identity["version"]}
+    return {"path": str(directory)}
+
+
 def before_sft(data_dir: Path, config: ModelConfig, seed: int) -> CausalLM:
     """What sft started from, so the `before` figures show what training added: the Hugging Face
     base the data was tokenized for (`base_model` in the data manifest), else the seeded fresh model."""
@@ -203,14 +219,16 @@ def evaluate(args: argparse.Namespace) -> dict:
             [seen_replies[i] for i in picked], [seen[i] for i in picked], tokenizer
         )
 
-    parent_dir = args.parent or args.checkpoints / "sft"
-    same_as_sft = parent_dir.resolve() == (args.checkpoints / "sft").resolve()
-    parent_replies = (
-        replies["sft"] if same_as_sft else greedy_replies(policy(parent_dir), prompts, run.max_new_tokens, stop_id)
-    )
-    figures["win_rate.dpo_vs_parent"] = win_rate(
-        judge, [example["prompt_ids"] for example in prompts], replies["dpo"], parent_replies, device
-    )
+    prompt_ids = [example["prompt_ids"] for example in prompts]
+    # Against the policy DPO started from: what preference training itself added.
+    figures["win_rate.dpo_vs_parent"] = win_rate(judge, prompt_ids, replies["dpo"], replies["sft"], device)
+    if args.parent:
+        # Against the published version this one would replace, on the same held-out prompts and
+        # by the same judge: what the release gate compares (training/gate/).
+        check_base_tokenizer(args.parent, tokenizer_dir(args, run), read_config(args.parent))
+        parent_replies = greedy_replies(policy(args.parent), prompts, run.max_new_tokens, stop_id)
+        figures[WIN_RATE_VS_PARENT] = win_rate(judge, prompt_ids, replies["dpo"], parent_replies, device)
+        figures[WIN_RATE_PARENT] = parent_identity(args.parent)
 
     greedy_records = []
     for example, reply in zip(prompts, replies["dpo"]):
@@ -270,7 +288,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--checkpoints", type=Path, required=True, help="directory holding sft/, rm/ and dpo/")
     parser.add_argument("--out", type=Path, required=True, help="report.json to create or update")
     parser.add_argument(
-        "--parent", type=Path, help="policy the win rate compares against (default: the sft checkpoint)"
+        "--parent",
+        type=Path,
+        help=f"a published parent's checkpoint (the parent stage's directory): adds {WIN_RATE_VS_PARENT}, "
+        "the dpo policy's win rate over it",
     )
     parser.add_argument(
         "--tokenizer",
