@@ -7,6 +7,16 @@ import { DEFAULT_MIXTURE } from '../datasets/build';
 
 const positiveInt = z.number().int().positive();
 
+/** The release gate's tolerances when a config names none (training/gate/). */
+export const DEFAULT_GATE = {
+	exact_match_drop: 0.02,
+	skill_drop: 0.1,
+	min_skill_questions: 20,
+	ppl_rise: 0.05,
+	min_win_rate: 0.4,
+	min_rm_accuracy: 0.55
+};
+
 const optimizerStep = z.strictObject({
 	steps: positiveInt,
 	batch_size: positiveInt,
@@ -60,9 +70,16 @@ export const pipelineConfigSchema = z.strictObject({
 			/** Skills with fewer held-out questions than this are not compared one by one. */
 			min_skill_questions: z.number().int().nonnegative(),
 			/** Held-out perplexity may rise by this share. */
-			ppl_rise: z.number().min(0)
+			ppl_rise: z.number().min(0),
+			/**
+			 * The new policy's replies must win at least this share against the parent's, as this
+			 * run's reward model judges them (a tie counts ½, so a policy against itself scores 0.5).
+			 */
+			min_win_rate: z.number().min(0).max(1).default(DEFAULT_GATE.min_win_rate),
+			/** This run's reward model must order at least this share of held-out pairs right (chance is 0.5). */
+			min_rm_accuracy: z.number().min(0).max(1).default(DEFAULT_GATE.min_rm_accuracy)
 		})
-		.default({ exact_match_drop: 0.02, skill_drop: 0.1, min_skill_questions: 20, ppl_rise: 0.05 })
+		.default(DEFAULT_GATE)
 });
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

@@ -1,15 +1,17 @@
 // Gate stage: compares the new version's report with its parent's, both evaluated on this run's
-// held-out sets (evaluate-onnx on each model), records the comparison in the report (so the
-// published manifest keeps it) and refuses, with the figures that failed, a version worse than
-// its parent beyond the config's `gate` tolerances, unless --force.
+// held-out sets (evaluate-onnx on each model), checks the new policy's win rate over the parent's
+// and its reward model's accuracy against the config's floors, records the comparison in the
+// report (so the published manifest keeps it) and refuses, with the figures that failed, a
+// version worse than its parent beyond the config's `gate` tolerances, unless --force.
 //   npx tsx training/gate/cli.ts --config <c> --report <report.json> --parent <parent dir> [--force]
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJsonObject } from '../../src/lib/shared/json-object';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig } from '../configs/config';
 import { readFileNamed, writeFileAtomic } from '../files';
-import { PARENT_FILE, PARENT_REPORT } from '../parent/fetch-parent';
-import { gateChecks, gateTable } from './compare';
+import { PARENT_FILE, PARENT_MANIFEST, PARENT_REPORT } from '../parent/fetch-parent';
+import { failureText, gateChecks, gateProblems, gateTable } from './compare';
 
 const USAGE =
 	'npx tsx training/gate/cli.ts --config <config.json> --report <report.json> --parent <parent dir> [--force]';
@@ -32,8 +34,19 @@ runCli(() => {
 	const report = readObject(flags.report);
 	const parentReport = readObject(join(flags.parent, PARENT_REPORT));
 	const parent = readObject(join(flags.parent, PARENT_FILE));
-	const checks = gateChecks(report, parentReport, config.gate);
-	if (checks.length === 0) {
+	const problems = gateProblems(report, parent);
+	if (problems.length) {
+		throw new Error(
+			`${flags.report} cannot be judged against ${parent.model} version ${parent.version}: ${problems.join('; ')}`
+		);
+	}
+	// The parent's own published figures; a parent directory written before it kept them has none.
+	const manifestPath = join(flags.parent, PARENT_MANIFEST);
+	const evaluation = existsSync(manifestPath) ? readObject(manifestPath).evaluation : undefined;
+	const published =
+		evaluation && typeof evaluation === 'object' ? (evaluation as Record<string, unknown>) : {};
+	const checks = gateChecks(report, parentReport, config.gate, published);
+	if (!checks.some((check) => check.figure.startsWith('onnx.'))) {
 		throw new Error(
 			`${flags.report} and the parent's report share no figure to compare; run evaluate-onnx on both`
 		);
@@ -56,11 +69,8 @@ runCli(() => {
 			`gate: ${failed.length} figure(s) worse than the parent allows; published anyway (--force)`
 		);
 	} else {
-		const figures = failed.map(
-			(c) => `${c.figure} ${c.child.toFixed(3)} (parent ${c.parent.toFixed(3)}, needs ${c.bound})`
-		);
 		throw new Error(
-			`the new version is worse than its parent ${name}: ${figures.join('; ')}. Nothing was published; --force publishes it anyway`
+			`the new version is worse than its parent ${name}: ${failed.map(failureText).join('; ')}. Nothing was published; --force publishes it anyway`
 		);
 	}
 });

@@ -7,25 +7,45 @@ import type { Gate } from '../configs/config';
 
 export interface GateCheck {
 	figure: string;
-	parent: number;
+	/**
+	 * The parent's figure on the same held-out sets; where it cannot be (see `note`), what is
+	 * honest to show beside the child's, or null when there is nothing.
+	 */
+	parent: number | null;
 	child: number;
 	/** What the child must reach, e.g. `≥ 0.820` or `≤ 3.150`. */
 	bound: string;
 	passed: boolean;
+	/** What the parent's column is when it is not the parent measured on this run's held-out sets. */
+	note?: string;
 }
 
 const VARIANT = 'onnx.q4';
+/** The new policy's win rate over its parent's, judged by this run's reward model (evaluate --parent). */
+export const WIN_RATE = 'win_rate.vs_parent';
+/** Which parent the win rate was measured against: `{model, version}`. */
+export const WIN_RATE_PARENT = 'win_rate.parent';
+/** This run's reward model on this run's held-out ranked pairs. */
+export const RM_ACCURACY = 'rm.pairwise_accuracy';
+/** The loop's figures the gate cannot judge a version without. */
+export const REQUIRED_FIGURES = [WIN_RATE, RM_ACCURACY] as const;
 
 /**
- * Every check the two reports allow: overall and per-skill exact match (the community's held-out
+ * Every check the reports allow: overall and per-skill exact match (the community's held-out
  * questions are a skill of their own) where the skill has enough held-out questions to tell,
- * and held-out perplexity. A figure the parent's report
- * lacks is not compared: a new skill has nothing to be worse than.
+ * and held-out perplexity, each against the parent's figure on the same sets; a figure the
+ * parent's report lacks is not compared: a new skill has nothing to be worse than. Then two
+ * floors from the config: the new policy's win rate over the parent's (the parent's column is
+ * 0.5: a policy against itself ties), and this run's reward model's pairwise accuracy, the judge
+ * of that win rate (the parent's reward model is not published, so its column is the accuracy
+ * the parent's manifest records, measured on the parent's own held-out pairs, shown, not compared).
+ * `published` is the parent's manifest evaluation, when the parent stage kept it.
  */
 export function gateChecks(
 	child: Record<string, unknown>,
 	parent: Record<string, unknown>,
-	gate: Gate
+	gate: Gate,
+	published: Record<string, unknown> = {}
 ): GateCheck[] {
 	const checks: GateCheck[] = [];
 	const both = (figure: string) => {
@@ -67,15 +87,74 @@ export function gateChecks(
 			passed: ppl.c <= ceiling + 1e-12
 		});
 	}
+	const atLeastFloor = (figure: string, floor: number, parent: number | null, note: string) => {
+		const value = child[figure];
+		if (typeof value !== 'number') return;
+		checks.push({
+			figure,
+			parent,
+			child: value,
+			bound: `≥ ${floor.toFixed(3)}`,
+			passed: value >= floor - 1e-12,
+			note
+		});
+	};
+	atLeastFloor(WIN_RATE, gate.min_win_rate, 0.5, 'against itself');
+	const parentAccuracy = published[RM_ACCURACY];
+	atLeastFloor(
+		RM_ACCURACY,
+		gate.min_rm_accuracy,
+		typeof parentAccuracy === 'number' ? parentAccuracy : null,
+		typeof parentAccuracy === 'number' ? 'on its own held-out pairs' : 'not published'
+	);
 	return checks;
 }
 
-/** The checks as a table: figure, parent, new version, bound, verdict. */
+/**
+ * Why `child` cannot be judged against `parent` (`{model, version}`): a figure of the loop it
+ * lacks, or a win rate measured against another parent. Empty when it can be.
+ */
+export function gateProblems(
+	child: Record<string, unknown>,
+	parent: Record<string, unknown>
+): string[] {
+	const problems = REQUIRED_FIGURES.filter((figure) => typeof child[figure] !== 'number').map(
+		(figure) =>
+			figure === WIN_RATE
+				? `no ${WIN_RATE}: run the evaluate stage with --parent <the parent stage's directory>`
+				: `no ${figure}: run the evaluate stage`
+	);
+	const against = child[WIN_RATE_PARENT] as Record<string, unknown> | undefined;
+	if (
+		typeof child[WIN_RATE] === 'number' &&
+		(against?.model !== parent.model || against?.version !== parent.version)
+	) {
+		problems.push(
+			`${WIN_RATE} was measured against ${JSON.stringify(against ?? null)}, not the parent ` +
+				`${parent.model} version ${parent.version}: run the evaluate stage with --parent <the parent stage's directory>`
+		);
+	}
+	return problems;
+}
+
+const figureText = (value: number | null) => (value === null ? '—' : value.toFixed(3));
+
+/** `rm.pairwise_accuracy 0.480 (parent 0.816 on its own held-out pairs, needs ≥ 0.550)`. */
+export function failureText(check: GateCheck): string {
+	const parent =
+		check.parent === null
+			? `parent ${check.note ?? '—'}`
+			: `parent ${figureText(check.parent)}${check.note ? ` ${check.note}` : ''}`;
+	return `${check.figure} ${figureText(check.child)} (${parent}, needs ${check.bound})`;
+}
+
+/** The checks as a table: figure, parent, new version, bound, verdict (and what a parent column is). */
 export function gateTable(checks: GateCheck[]): string {
 	const width = Math.max(6, ...checks.map((c) => c.figure.length));
-	const rows = checks.map(
-		(c) =>
-			`${c.figure.padEnd(width)}  ${c.parent.toFixed(3).padStart(7)}  ${c.child.toFixed(3).padStart(7)}  ${c.bound.padEnd(9)}  ${c.passed ? 'ok' : 'WORSE'}`
-	);
+	const rows = checks.map((c) => {
+		const verdict = c.passed ? 'ok' : 'WORSE';
+		const row = `${c.figure.padEnd(width)}  ${figureText(c.parent).padStart(7)}  ${c.child.toFixed(3).padStart(7)}  ${c.bound.padEnd(9)}  ${verdict}`;
+		return c.note ? `${row.padEnd(width + 36)}  parent: ${c.note}` : row;
+	});
 	return [`${'figure'.padEnd(width)}   parent      new  bound`, ...rows].join('\n');
 }

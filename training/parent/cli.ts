@@ -1,5 +1,6 @@
 // Parent stage: the checkpoint of a published version, for the next version to start from,
-// written to training/out/<config>/parent/ (config.json, model.safetensors, parent.json).
+// written to training/out/<config>/parent/ (config.json, model.safetensors, parent.json,
+// manifest.json and the model's files under model/).
 //   npx tsx training/parent/cli.ts --config <c> --from <model>@<version|latest> [--registry <dir> | --server <url>] [--out <dir>]
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';

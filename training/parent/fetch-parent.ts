@@ -2,7 +2,8 @@
 // fine-tunes (`--from <model>@<version|latest>`), and its model files, on which the gate
 // evaluates it beside the new version. They come from a registry folder or from a Hearth
 // server's public registry, each blob checked against the sha-256 its manifest lists: the
-// checkpoint is written where the trainer's --init reads it, the model under `model/`.
+// checkpoint is written where the trainer's --init reads it, the model under `model/`, the
+// version's manifest beside them.
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -26,6 +27,11 @@ export interface ParentRef {
 export type RegistrySource = { registry: string } | { serverUrl: string };
 
 export const PARENT_FILE = 'parent.json';
+/**
+ * The parent's version manifest as published: its own evaluation, e.g. its reward model's
+ * accuracy on its own held-out pairs, which the gate shows beside the new version's.
+ */
+export const PARENT_MANIFEST = 'manifest.json';
 export const PARENT_MODEL_DIR = 'model';
 /** Where the pipeline's evaluate-parent stage writes the parent's figures on this run's data. */
 export const PARENT_REPORT = 'report.json';
@@ -83,6 +89,7 @@ export async function fetchParent(
 			);
 		}
 	}
+	writeFileAtomic(join(dir, PARENT_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
 	writeFileAtomic(
 		join(dir, PARENT_FILE),
 		JSON.stringify({ model: manifest.model, version: manifest.version }, null, 2) + '\n'

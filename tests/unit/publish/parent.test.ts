@@ -38,7 +38,7 @@ async function publish(weights: string | null) {
 		model: 'hearth-demo',
 		modelDir,
 		checkpointDir,
-		evaluation: {},
+		evaluation: { 'rm.pairwise_accuracy': weights === 'weights v2' ? 0.75 : 0.5 },
 		dataDigest: 'a'.repeat(64)
 	});
 }
@@ -76,6 +76,10 @@ describe('a published checkpoint', () => {
 			model: 'hearth-demo',
 			version: 2
 		});
+		// The version's own figures, which the gate shows beside the new version's.
+		const kept = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+		expect(kept).toEqual(latest);
+		expect(kept.evaluation['rm.pairwise_accuracy']).toBe(0.75);
 		await fetchParent(parseParentRef('hearth-demo@1'), { registry }, out);
 		expect(await readFile(join(out, 'model.safetensors'), 'utf8')).toBe('weights v1');
 		expect(await readFile(join(out, 'config.json'), 'utf8')).toBe('{"model_type": "llama"}');

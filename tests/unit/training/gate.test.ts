@@ -4,13 +4,15 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gateChecks, gateTable } from '../../../training/gate/compare';
+import { failureText, gateChecks, gateProblems, gateTable } from '../../../training/gate/compare';
 
 const tolerances = {
 	exact_match_drop: 0.02,
 	skill_drop: 0.1,
 	min_skill_questions: 20,
-	ppl_rise: 0.05
+	ppl_rise: 0.05,
+	min_win_rate: 0.4,
+	min_rm_accuracy: 0.55
 };
 const parent = {
 	'onnx.eval_counts': { addition: 40, weekday: 25, subtraction: 5, community: 30 },
@@ -24,6 +26,15 @@ const parent = {
 	'onnx.fp32.exact_match': 0.81,
 	'onnx.q4.greedy': []
 };
+/** The parent stage's parent.json, and the figures of the loop evaluate adds with --parent. */
+const parentRef = { model: 'hearth-ci', version: 4 };
+const loopFigures = {
+	'win_rate.vs_parent': 0.55,
+	'win_rate.parent': parentRef,
+	'rm.pairwise_accuracy': 0.8
+};
+/** The parent's manifest evaluation: its reward model on its own held-out pairs. */
+const published = { 'rm.pairwise_accuracy': 0.82, 'onnx.q4.exact_match': 0.79 };
 
 describe('gate checks', () => {
 	it('pass a version within every tolerance, skills and perplexity included', () => {
@@ -37,14 +48,82 @@ describe('gate checks', () => {
 			// A skill the parent never had: nothing to be worse than.
 			'onnx.q4.exact_match.community': 0.5
 		};
-		const checks = gateChecks(child, parent, tolerances);
+		const checks = gateChecks({ ...child, ...loopFigures }, parent, tolerances, published);
 		expect(checks.map((c) => [c.figure, c.passed])).toEqual([
 			['onnx.q4.exact_match', true],
 			['onnx.q4.exact_match.addition', true],
 			['onnx.q4.exact_match.weekday', true],
-			['onnx.q4.val_ppl', true]
+			['onnx.q4.val_ppl', true],
+			['win_rate.vs_parent', true],
+			['rm.pairwise_accuracy', true]
 		]);
 		expect(checks[3].bound).toBe('≤ 2.100');
+	});
+
+	it('hold the win rate over the parent and the judge’s accuracy to the config’s floors', () => {
+		const checks = gateChecks({ ...parent, ...loopFigures }, parent, tolerances, published);
+		// A policy against itself ties; the parent's reward model is shown, not compared: it was
+		// measured on the parent's own held-out pairs.
+		expect(checks.slice(-2)).toEqual([
+			{
+				figure: 'win_rate.vs_parent',
+				parent: 0.5,
+				child: 0.55,
+				bound: '≥ 0.400',
+				passed: true,
+				note: 'against itself'
+			},
+			{
+				figure: 'rm.pairwise_accuracy',
+				parent: 0.82,
+				child: 0.8,
+				bound: '≥ 0.550',
+				passed: true,
+				note: 'on its own held-out pairs'
+			}
+		]);
+		// Exactly at the floor passes.
+		const atFloor = { ...parent, 'win_rate.vs_parent': 0.4, 'rm.pairwise_accuracy': 0.55 };
+		expect(gateChecks(atFloor, parent, tolerances).every((c) => c.passed)).toBe(true);
+	});
+
+	it('fail a child the judge prefers less often than the floor, or a judge no better than chance', () => {
+		const child = { ...parent, 'win_rate.vs_parent': 0.3, 'rm.pairwise_accuracy': 0.5 };
+		const failed = gateChecks(child, parent, tolerances, published).filter((c) => !c.passed);
+		expect(failed.map(failureText)).toEqual([
+			'win_rate.vs_parent 0.300 (parent 0.500 against itself, needs ≥ 0.400)',
+			'rm.pairwise_accuracy 0.500 (parent 0.820 on its own held-out pairs, needs ≥ 0.550)'
+		]);
+		expect(gateTable(failed).split('\n')).toEqual([
+			'figure                 parent      new  bound',
+			'win_rate.vs_parent      0.500    0.300  ≥ 0.400    WORSE  parent: against itself',
+			'rm.pairwise_accuracy    0.820    0.500  ≥ 0.550    WORSE  parent: on its own held-out pairs'
+		]);
+	});
+
+	it('show no parent accuracy when the parent’s manifest records none', () => {
+		const child = { ...parent, ...loopFigures, 'rm.pairwise_accuracy': 0.4 };
+		const [rm] = gateChecks(child, parent, tolerances, {}).slice(-1);
+		expect(rm).toMatchObject({ parent: null, passed: false, note: 'not published' });
+		expect(failureText(rm)).toBe(
+			'rm.pairwise_accuracy 0.400 (parent not published, needs ≥ 0.550)'
+		);
+		expect(gateTable([rm])).toContain(
+			'rm.pairwise_accuracy        —    0.400  ≥ 0.550    WORSE  parent: not published'
+		);
+	});
+
+	it('say what is missing before a child can be judged', () => {
+		expect(gateProblems({ ...parent, ...loopFigures }, parentRef)).toEqual([]);
+		expect(gateProblems(parent, parentRef)).toEqual([
+			"no win_rate.vs_parent: run the evaluate stage with --parent <the parent stage's directory>",
+			'no rm.pairwise_accuracy: run the evaluate stage'
+		]);
+		const otherParent = { ...loopFigures, 'win_rate.parent': { model: 'hearth-ci', version: 3 } };
+		expect(gateProblems(otherParent, parentRef)).toEqual([
+			'win_rate.vs_parent was measured against {"model":"hearth-ci","version":3}, not the parent hearth-ci version 4: ' +
+				"run the evaluate stage with --parent <the parent stage's directory>"
+		]);
 	});
 
 	it('fail each figure that fell beyond its tolerance', () => {
@@ -84,6 +163,10 @@ describe('gate command line', { timeout: 60_000 }, () => {
 		mkdirSync(parentDir);
 		writeFileSync(join(parentDir, 'report.json'), JSON.stringify(parent));
 		writeFileSync(join(parentDir, 'parent.json'), '{"model": "hearth-ci", "version": 4}');
+		writeFileSync(
+			join(parentDir, 'manifest.json'),
+			JSON.stringify({ ...parentRef, evaluation: published })
+		);
 		const result = spawnSync(
 			'node_modules/.bin/tsx',
 			[
@@ -94,13 +177,19 @@ describe('gate command line', { timeout: 60_000 }, () => {
 		);
 		return { ...result, report: JSON.parse(readFileSync(report, 'utf8')) };
 	};
-	const worse = { ...parent, 'onnx.q4.exact_match': 0.3, 'onnx.q4.val_ppl': 9.5 };
+	const equal = { ...parent, ...loopFigures };
+	const worse = {
+		...equal,
+		'onnx.q4.exact_match': 0.3,
+		'onnx.q4.val_ppl': 9.5,
+		'win_rate.vs_parent': 0.25
+	};
 
 	it('refuses a worse version with the figures that failed, and keeps them in the report', () => {
 		const result = run(worse);
 		expect(result.status).toBe(1);
 		expect(result.stderr).toContain(
-			'error: the new version is worse than its parent hearth-ci version 4: onnx.q4.exact_match 0.300 (parent 0.800, needs ≥ 0.780); onnx.q4.val_ppl 9.500 (parent 2.000, needs ≤ 2.100). Nothing was published; --force publishes it anyway'
+			'error: the new version is worse than its parent hearth-ci version 4: onnx.q4.exact_match 0.300 (parent 0.800, needs ≥ 0.780); onnx.q4.val_ppl 9.500 (parent 2.000, needs ≤ 2.100); win_rate.vs_parent 0.250 (parent 0.500 against itself, needs ≥ 0.400). Nothing was published; --force publishes it anyway'
 		);
 		expect(result.report.gate).toMatchObject({
 			parent: { model: 'hearth-ci', version: 4 },
@@ -116,13 +205,32 @@ describe('gate command line', { timeout: 60_000 }, () => {
 		expect(result.report.gate).toMatchObject({ passed: false, forced: true });
 	});
 
-	it('passes an equal version and prints both side by side', () => {
+	it('refuses to judge a report without the win rate over this parent', () => {
 		const result = run(parent);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain(
+			"cannot be judged against hearth-ci version 4: no win_rate.vs_parent: run the evaluate stage with --parent <the parent stage's directory>; no rm.pairwise_accuracy"
+		);
+		expect(result.report.gate).toBeUndefined();
+	});
+
+	it('passes an equal version and prints both side by side', () => {
+		const result = run(equal);
 		expect(result.status, result.stderr).toBe(0);
 		expect(result.stdout).toContain(
 			'gate: the new version against its parent, hearth-ci version 4'
 		);
 		expect(result.stdout).toMatch(/onnx\.q4\.exact_match\s+0\.800\s+0\.800\s+≥ 0\.780\s+ok/);
+		expect(result.stdout).toMatch(
+			/win_rate\.vs_parent\s+0\.500\s+0\.550\s+≥ 0\.400\s+ok\s+parent: against itself/
+		);
+		expect(result.stdout).toMatch(
+			/rm\.pairwise_accuracy\s+0\.820\s+0\.800\s+≥ 0\.550\s+ok\s+parent: on its own held-out pairs/
+		);
 		expect(result.report.gate.passed).toBe(true);
+		expect(result.report.gate.tolerances).toMatchObject({
+			min_win_rate: 0.4,
+			min_rm_accuracy: 0.55
+		});
 	});
 });
