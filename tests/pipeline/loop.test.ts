@@ -1,7 +1,8 @@
 // The loop, one command: the ci model the suite published (with its checkpoint) is the parent; an
 // OpenAssistant-shaped oasst file is the community's data; the pipeline fetches the parent,
 // fine-tunes only its top layer on the community trees and a seed replay, evaluates both
-// versions on the same held-out sets, passes the gate and publishes version 2, whose untouched
+// versions on the same held-out sets (and the child's replies against the parent's, judged by
+// the run's reward model), passes the gate and publishes version 2, whose untouched
 // layers keep their blobs. A run that destroys the model is refused and publishes nothing.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,11 @@ function loopConfig(name: string, sftLr: number): string {
 	config.name = name;
 	config.mixture = { seed_share: 0.9, community_val_fraction: 0.3 };
 	// The ci model answers few held-out questions; a brief fine-tune may flip a few of them.
-	config.gate = { exact_match_drop: 0.1, skill_drop: 0.2, min_skill_questions: 20, ppl_rise: 0.25 };
+	config.gate = {
+		...{ exact_match_drop: 0.1, skill_drop: 0.2, min_skill_questions: 20, ppl_rise: 0.25 },
+		// The judge of the win rate must beat chance; the child must not lose to its parent.
+		...{ min_win_rate: 0.4, min_rm_accuracy: 0.55 }
+	};
 	const top = { trainable_layers: 1, batch_size: 4 };
 	config.sft = { ...config.sft, ...top, steps: 30, warmup: 3, lr: sftLr };
 	config.rm = { ...config.rm, ...top, steps: 20, warmup: 2 };
@@ -82,15 +87,31 @@ describe('one command from the community’s trees to a published child version'
 	});
 
 	it('keeps the gate’s side-by-side comparison in the manifest', () => {
-		const gate = manifestOf(2).evaluation.gate as {
+		const { evaluation } = manifestOf(2);
+		const gate = evaluation.gate as {
 			parent: unknown;
 			passed: boolean;
-			checks: { figure: string; parent: number; child: number }[];
+			checks: { figure: string; parent: number | null; child: number; passed: boolean }[];
 		};
 		expect(gate.parent).toEqual({ model: 'hearth-ci', version: 1 });
 		expect(gate.passed).toBe(true);
 		expect(gate.checks.map((c) => c.figure)).toContain('onnx.q4.exact_match');
 		expect(run.stdout).toContain('gate: passed');
+		// The new policy against the published parent's on this run's held-out prompts, judged by
+		// this run's reward model; beside that judge, the parent's own as its manifest records it.
+		expect(evaluation['win_rate.parent']).toEqual({ model: 'hearth-ci', version: 1 });
+		const check = (figure: string) => gate.checks.find((c) => c.figure === figure);
+		expect(check('win_rate.vs_parent')).toMatchObject({
+			parent: 0.5,
+			child: evaluation['win_rate.vs_parent'],
+			passed: true
+		});
+		expect(check('rm.pairwise_accuracy')).toMatchObject({
+			parent: manifestOf(1).evaluation['rm.pairwise_accuracy'],
+			child: evaluation['rm.pairwise_accuracy'],
+			passed: true
+		});
+		expect(run.stdout).toMatch(/win_rate\.vs_parent\s+0\.500\s+\d\.\d{3}\s+≥ 0\.400\s+ok/);
 	});
 
 	it('changes only the top layer’s blobs, so an update downloads a fraction of the model', () => {
@@ -120,5 +141,15 @@ describe('a run that destroys the model', () => {
 		expect(run.stderr).toContain('stage gate failed');
 		expect(run.stderr).toMatch(/worse than its parent hearth-ci version \d: onnx\.q4\./);
 		expect(readFileSync(join(registry, 'hearth-ci/index.json'), 'utf8')).toBe(before);
+		// The refusal names every failing figure with its value, the loop's two among them if they fail.
+		const report = JSON.parse(readFileSync('training/out/ci-loop-bad/eval/report.json', 'utf8'));
+		// Its parent is now version 2, the child the good run published.
+		expect(report['win_rate.parent']).toEqual(report.gate.parent);
+		const checks = report.gate.checks as { figure: string; child: number; passed: boolean }[];
+		expect(checks.map((c) => c.figure)).toEqual(
+			expect.arrayContaining(['win_rate.vs_parent', 'rm.pairwise_accuracy'])
+		);
+		for (const failed of checks.filter((c) => !c.passed))
+			expect(run.stderr).toContain(`${failed.figure} ${failed.child.toFixed(3)} (parent`);
 	});
 });
