@@ -42,7 +42,35 @@ export interface CrowdOptions {
 	adminToken: string;
 	/** Tasks leased per turn. */
 	batch: number;
+	/** What the crowd writes and prefers; placeholder texts unless given (a curriculum). */
+	texts?: CrowdTexts;
 	log?: (line: string) => void;
+}
+
+/** A turn of the conversation a task shows, oldest first. */
+export interface Turn {
+	role: 'prompter' | 'assistant';
+	text: string;
+}
+
+/**
+ * What a crowd writes and how it ranks: by default placeholder texts and a taste shared by
+ * the crowd; a curriculum (a test teaching the model something) writes real questions and
+ * answers, sometimes wrong ones, and prefers the right ones.
+ */
+export interface CrowdTexts {
+	/** `hint`: what the server suggested writing about, if anything. */
+	prompt(writer: Writer, hint: string | null): string;
+	reply(role: Turn['role'], conversation: readonly Turn[], writer: Writer): string;
+	/** Higher is better; the crowd's rankings follow it, with personal noise. */
+	taste(reply: string, conversation: readonly Turn[]): number;
+}
+
+/** The contributor writing: a name, how many texts they wrote before, their own randomness. */
+export interface Writer {
+	name: string;
+	written: number;
+	random: Random;
 }
 
 export interface CrowdReport {
@@ -135,6 +163,19 @@ function sharedTaste(text: string): number {
 	return h / 2 ** 32;
 }
 
+/** Placeholder texts naming their writer and topic; a load test needs no meaning. */
+export const placeholderTexts: CrowdTexts = {
+	prompt: (writer, hint) => placeholder('Question', hint ?? 'nothing', writer),
+	reply: (role, conversation, writer) =>
+		placeholder(role === 'assistant' ? 'Answer' : 'Follow-up', conversation.at(-1)!.text, writer),
+	taste: (reply) => sharedTaste(reply)
+};
+
+function placeholder(kind: string, context: string, writer: Writer): string {
+	const topic = pickOne(topics, writer.random);
+	return `${kind} ${writer.written} by ${writer.name} about ${topic} (after: ${context.slice(0, 40)})`;
+}
+
 class SimContributor {
 	private seq = 1;
 	private written = 0;
@@ -144,16 +185,16 @@ class SimContributor {
 		readonly name: string,
 		readonly device: RegisteredDevice,
 		readonly spammer: boolean,
-		seed: number
+		seed: number,
+		private readonly texts: CrowdTexts
 	) {
 		this.random = seededRandom(seed);
 	}
 
-	text(kind: string, context: string): string {
+	private write(text: (writer: Writer) => string): string {
 		this.written += 1;
-		const topic = pickOne(topics, this.random);
 		if (this.spammer) return `${SPAM_MARK} #${this.written} from ${this.name}`;
-		return `${kind} ${this.written} by ${this.name} about ${topic} (after: ${context.slice(0, 40)})`;
+		return text({ name: this.name, written: this.written, random: this.random });
 	}
 
 	/** What this contributor does with a task: a result, or (rarely) a skip. */
@@ -169,7 +210,7 @@ class SimContributor {
 				return this.result({
 					type: task.type,
 					taskId: task.id,
-					text: this.text('Question', task.hint ?? 'nothing'),
+					text: this.write((writer) => this.texts.prompt(writer, task.hint ?? null)),
 					lang: task.lang
 				});
 			case 'prompter_reply':
@@ -177,9 +218,12 @@ class SimContributor {
 				return this.result({
 					type: task.type,
 					taskId: task.id,
-					text: this.text(
-						task.type === 'assistant_reply' ? 'Answer' : 'Follow-up',
-						task.conversation.at(-1)!.text
+					text: this.write((writer) =>
+						this.texts.reply(
+							task.type === 'assistant_reply' ? 'assistant' : 'prompter',
+							task.conversation,
+							writer
+						)
 					),
 					lang: task.lang
 				});
@@ -206,7 +250,7 @@ class SimContributor {
 			case 'rank_assistant_replies': {
 				const scored = task.replies.map((r) => ({
 					id: r.id,
-					score: sharedTaste(r.text) + (this.random() - 0.5) * 0.3
+					score: this.texts.taste(r.text, task.conversation) + (this.random() - 0.5) * 0.3
 				}));
 				return this.result({
 					type: task.type,
@@ -259,7 +303,15 @@ export async function runCrowd(options: CrowdOptions): Promise<CrowdReport> {
 		const device = registeredDeviceSchema.parse(
 			await call(options.baseUrl, 'POST', '/api/devices', null, { displayName: name })
 		);
-		crowd.push(new SimContributor(name, device, i < options.spammers, options.seed * 1000 + i));
+		crowd.push(
+			new SimContributor(
+				name,
+				device,
+				i < options.spammers,
+				options.seed * 1000 + i,
+				options.texts ?? placeholderTexts
+			)
+		);
 	}
 	const readyTrees = async () => {
 		const text = (await call(
@@ -305,7 +357,6 @@ export async function runCrowd(options: CrowdOptions): Promise<CrowdReport> {
 			}
 			if (leased.length === 0) continue;
 			const answers = leased.map((l) => member.answer(l.task));
-			if (type === 'initial_prompt') report.promptsWritten += answers.length;
 			const pushed = pushResponseSchema.parse(
 				await call(options.baseUrl, 'POST', '/api/sync/push', member.device.token, {
 					clientId: member.device.clientId,
@@ -316,6 +367,8 @@ export async function runCrowd(options: CrowdOptions): Promise<CrowdReport> {
 			for (const outcome of pushed.results) {
 				if (outcome.status === 'applied') report.applied += 1;
 				else report.rejected[outcome.code] = (report.rejected[outcome.code] ?? 0) + 1;
+				// A prompt the server refused (a duplicate, say) starts no tree: the crowd writes another.
+				if (type === 'initial_prompt' && outcome.status === 'applied') report.promptsWritten += 1;
 			}
 			worked += leased.length;
 			await call(options.baseUrl, 'POST', '/api/sync/pull', member.device.token, {

@@ -213,9 +213,16 @@ export async function evaluateOnnx(options: {
 			for (const [group, { exact_match }] of exactMatchByGroup(prompts, greedy))
 				figures[`onnx.${variant}.exact_match.${group}`] = exact_match;
 			if (community.length) {
-				figures[`onnx.${variant}.exact_match.community`] = share(
-					await greedyReplies(decoder, community, tokenizer, stopIds, options.maxNewTokens)
+				const replies = await greedyReplies(
+					decoder,
+					community,
+					tokenizer,
+					stopIds,
+					options.maxNewTokens
 				);
+				figures[`onnx.${variant}.exact_match.community`] = share(replies);
+				// What the model says to the crowd's held-out questions, for a person to read.
+				figures[`onnx.${variant}.greedy.community`] = replies;
 			}
 			// The seed questions it was trained on, as the browser's runtime answers them.
 			figures[`onnx.${variant}.exact_match.seen`] = share(

@@ -30,7 +30,8 @@ export interface VersionNotes {
 
 interface GateRecord {
 	parent: { version: number };
-	checks: { figure: string; parent: number; child: number }[];
+	/** `parent` is null where the parent has no such figure (its reward model is not published). */
+	checks: { figure: string; parent: number | null; child: number }[];
 }
 
 function gateOf(evaluation: Record<string, unknown>): GateRecord | null {
@@ -56,8 +57,8 @@ export function versionNotes(
 	const compared = gate?.parent.version === manifest.parent ? gate : null;
 	const overall = compared?.checks.find((c) => c.figure === prefix);
 	const skillChanges = (compared?.checks ?? [])
-		.filter((c) => c.figure.startsWith(`${prefix}.`))
-		.map((c) => ({ skill: c.figure.slice(prefix.length + 1), before: c.parent, after: c.child }))
+		.filter((c) => c.figure.startsWith(`${prefix}.`) && c.parent !== null)
+		.map((c) => ({ skill: c.figure.slice(prefix.length + 1), before: c.parent!, after: c.child }))
 		.filter((c) => Math.abs(c.after - c.before) >= NOTABLE_CHANGE)
 		.sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
 	const trees = manifest.training_data?.trees;

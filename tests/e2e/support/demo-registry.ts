@@ -40,6 +40,8 @@ function publish(registry: string, modelDir: string): void {
 			'training/publish/cli.ts',
 			...['--model', modelDir, '--name', 'hearth-demo', '--registry', registry],
 			...['--report', join(CI_OUT, 'eval/report.json')],
+			// The trained weights too, so the loop can fine-tune this version (browsers never fetch them).
+			...['--checkpoint', join(CI_OUT, 'checkpoints/dpo')],
 			...['--data', join(CI_OUT, 'data/manifest.json')]
 		],
 		'publishing the demo model'

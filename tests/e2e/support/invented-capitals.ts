@@ -1,0 +1,84 @@
+// A curriculum for the simulated crowd: the capitals of countries that do not exist. The demo
+// model knows the form ("The capital of France is Paris.") from its seed data but cannot know
+// these, so whatever it answers about them after an update it learnt from the crowd. Most
+// contributors answer right, some confuse two capitals, and rankers prefer the right answer:
+// the trees carry demonstrations for SFT and preferences for the reward model and DPO.
+import type { CrowdTexts, Turn, Writer } from '../../../scripts/crowd-sim';
+
+export const INVENTED_CAPITALS: readonly [country: string, capital: string][] = [
+	['Zorblat', 'Quennik'],
+	['Varnesse', 'Oltrup'],
+	['Kelmoria', 'Dastien'],
+	['Pruvia', 'Embrel']
+];
+
+const phrasings: ((country: string) => string)[] = [
+	(c) => `What is the capital of ${c}?`,
+	(c) => `Name the capital city of ${c}.`,
+	(c) => `What's the capital of ${c}?`,
+	(c) => `Which city is the capital of ${c}?`,
+	(c) => `Tell me the capital of ${c}.`,
+	(c) => `Capital of ${c}?`,
+	(c) => `Do you know the capital of ${c}?`,
+	(c) => `What city is the capital of ${c}?`,
+	(c) => `I need the capital of ${c}.`,
+	(c) => `What is the capital city of ${c}?`
+];
+
+/** People open differently; with the phrasings, enough distinct prompts for the server's duplicate check. */
+const openings = ['', 'Quick question: ', 'Hi! ', 'Hello. ', 'Help me out: '];
+
+const followUps: ((country: string) => string)[] = [
+	(c) => `And what about ${c}?`,
+	(c) => `What about ${c}?`,
+	(c) => `And the capital of ${c}?`
+];
+
+/** Share of answers that name another invented capital: the crowd is not always right. */
+const CONFUSED = 0.25;
+
+const answerFor = (country: string) =>
+	`The capital of ${country} is ${INVENTED_CAPITALS.find(([c]) => c === country)![1]}.`;
+
+/** The invented country a question names. */
+function countryIn(question: string): string {
+	const found = INVENTED_CAPITALS.find(([country]) => question.includes(country));
+	if (!found) throw new Error(`the curriculum did not write this question: ${question}`);
+	return found[0];
+}
+
+/** The right answer to a question the curriculum wrote. */
+export const truthFor = (question: string) => answerFor(countryIn(question));
+
+const askedAbout = (conversation: readonly Turn[]) =>
+	countryIn(conversation.findLast((turn) => turn.role === 'prompter')?.text ?? '');
+
+const pick = <T>(items: readonly T[], writer: Writer): T =>
+	items[Math.floor(writer.random() * items.length)];
+
+export const inventedCapitals: CrowdTexts = {
+	prompt: (writer) =>
+		pick(openings, writer) + pick(phrasings, writer)(pick(INVENTED_CAPITALS, writer)[0]),
+	reply(role, conversation, writer) {
+		const country = askedAbout(conversation);
+		if (role === 'prompter') {
+			const other = pick(
+				INVENTED_CAPITALS.filter(([c]) => c !== country),
+				writer
+			)[0];
+			return pick(followUps, writer)(other);
+		}
+		if (writer.random() >= CONFUSED) return answerFor(country);
+		const wrong = pick(
+			INVENTED_CAPITALS.filter(([c]) => c !== country),
+			writer
+		)[1];
+		return `The capital of ${country} is ${wrong}.`;
+	},
+	taste: (reply, conversation) => {
+		const last = conversation.at(-1);
+		// Follow-up questions are all fine; answers are right or wrong.
+		if (last?.role === 'assistant') return 0.5;
+		return reply === answerFor(askedAbout(conversation)) ? 1 : 0;
+	}
+};
