@@ -18,7 +18,7 @@ import { writeFileAtomic } from './files';
 import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
 import { acquireRunLock } from './run-lock';
 import { resolvePython } from '../scripts/setup.mjs';
-import { PARENT_MODEL_DIR, PARENT_REPORT } from './parent/fetch-parent';
+import { PARENT_MANIFEST, PARENT_MODEL_DIR, PARENT_REPORT } from './parent/fetch-parent';
 
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
@@ -183,6 +183,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			command: [
 				...[TSX, 'training/publish/cli.ts', '--model', model, '--name', config.model_name],
 				...['--checkpoint', `${checkpoints}/dpo`],
+				...(loop.parentFrom ? ['--parent-manifest', `${parentDir}/${PARENT_MANIFEST}`] : []),
 				...[...loop.publishTo, '--report', report, '--data', `${data}/manifest.json`]
 			],
 			writesOutDir: false

@@ -158,6 +158,10 @@ test('the crowd teaches the model new facts; every browser picks the update up a
 		const [parent, child] = [manifest(1), manifest(2)];
 		expect(child.parent).toBe(1);
 		expect(child.training_data?.trees.community).toBe(crowd.readyTrees);
+		// Its seed replay is small, yet it lists every skill the parent had.
+		expect(child.skills?.map((s) => s.name)).toEqual(
+			expect.arrayContaining(parent.skills!.map((s) => s.name))
+		);
 
 		// The crowd's held-out questions, graded against the truth (the crowd's own best answer is
 		// now and then one of its confusions): the parent cannot know any, the child learnt most.

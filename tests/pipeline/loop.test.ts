@@ -84,6 +84,10 @@ describe('one command from the community’s trees to a published child version'
 			used: { community: { train: 2, val: 1 } }
 		});
 		expect(child.checkpoint?.map((f) => f.path)).toEqual(['config.json', 'model.safetensors']);
+		// A replay of a few seed trees still lists every skill version 1 had.
+		expect(child.skills?.map((s) => s.name)).toEqual(
+			expect.arrayContaining(manifestOf(1).skills!.map((s) => s.name))
+		);
 	});
 
 	it('keeps the gate’s side-by-side comparison in the manifest', () => {

@@ -2,23 +2,24 @@
 //     --data <data manifest.json> [--checkpoint <dir>] [--registry ./registry | --server <url>]
 // --checkpoint publishes the trainer checkpoint the model was built from beside it, so the next
 // version can start from it (`--from <model>@<version>`); browsers never download it.
+// --parent-manifest (the parent stage's manifest.json) keeps the parent's skills in the list.
 // With --server, the version goes to a Hearth server's publish API with the trainer token in
 // HEARTH_TRAINER_TOKEN (an environment variable, so it shows in no process list).
 // npx tsx training/publish/cli.ts verify [--registry ./registry]
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256Hex } from '../../src/lib/protocol/registry';
+import { parseVersionManifest, sha256Hex } from '../../src/lib/protocol/registry';
 import { parseJsonObject } from '../../src/lib/shared/json-object';
 import { trainerServer } from '../hearth-server';
 import { publishOverHttp } from './http-publish';
 import { publishVersion } from './publish';
-import { readSkills } from './skills';
+import { inheritSkills, readSkills } from './skills';
 import { trainingDataOf } from './training-data';
 import { verifyRegistry } from './verify';
 
 const USAGE = [
-	'usage: publish --model <model dir> --name <model name> --report <report.json> --data <data manifest.json> [--checkpoint <dir>] [--registry <dir> | --server <url>]',
+	'usage: publish --model <model dir> --name <model name> --report <report.json> --data <data manifest.json> [--checkpoint <dir>] [--parent-manifest <manifest.json>] [--registry <dir> | --server <url>]',
 	'       publish verify [--registry <dir>]'
 ].join('\n');
 
@@ -41,6 +42,7 @@ async function main() {
 			report: { type: 'string' },
 			data: { type: 'string' },
 			checkpoint: { type: 'string' },
+			'parent-manifest': { type: 'string' },
 			registry: { type: 'string', default: './registry' },
 			server: { type: 'string' }
 		}
@@ -64,7 +66,15 @@ async function main() {
 		throw new Error(`${values.data}: data_digest ${digest.error.issues[0].message}`);
 	const evaluation = await readJsonObject(values.report);
 	// The skill list comes from the data directory the data manifest lies in.
-	const skills = await readSkills(dirname(values.data), evaluation);
+	const own = await readSkills(dirname(values.data), evaluation);
+	const parentManifest = values['parent-manifest'];
+	const skills = parentManifest
+		? inheritSkills(
+				own,
+				parseVersionManifest(await readJsonObject(parentManifest), parentManifest).skills ?? [],
+				evaluation
+			)
+		: own;
 	const facts = {
 		model: values.name,
 		modelDir: values.model,

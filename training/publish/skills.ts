@@ -49,3 +49,26 @@ export async function readSkills(
 	if (!existsSync(path)) return null;
 	return skillsOf(await readJsonl(path, seenLineSchema), report);
 }
+
+/**
+ * A version fine-tuned from a parent can do what the parent did even where its own replay of the
+ * seed held no question of a skill: the parent's skills it does not list are kept, with this
+ * version's figure where its report has one (else null: not measured on this version).
+ */
+export function inheritSkills(
+	own: readonly ModelSkill[] | null,
+	parent: readonly ModelSkill[],
+	report: Record<string, unknown>
+): ModelSkill[] | null {
+	if (own === null && parent.length === 0) return null;
+	const listed = new Set((own ?? []).map((skill) => skill.name));
+	const inherited = parent
+		.filter((skill) => !listed.has(skill.name))
+		.map((skill) => {
+			const figure = report[`exact_match.seen.${skill.name}`];
+			return { ...skill, exact_match: typeof figure === 'number' ? figure : null };
+		});
+	return [...(own ?? []), ...inherited].sort((a, b) =>
+		a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+	);
+}

@@ -4,7 +4,12 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseVersionManifest } from '../../../src/lib/protocol/registry';
 import { REQUIRED_FILES, publishVersion } from '../../../training/publish/publish';
-import { readSkills, skillsOf, type SeenLine } from '../../../training/publish/skills';
+import {
+	inheritSkills,
+	readSkills,
+	skillsOf,
+	type SeenLine
+} from '../../../training/publish/skills';
 
 const ask = (skill: string, ...turns: string[]): SeenLine => ({
 	skill,
@@ -34,6 +39,35 @@ describe('skillsOf', () => {
 
 	it('leaves out a skill with no question that starts a conversation', () => {
 		expect(skillsOf([seen[3]], report)).toEqual([]);
+	});
+});
+
+describe('inheritSkills', () => {
+	const parent = [
+		{ name: 'addition', example: 'What is 1 + 2?', exact_match: 0.8 },
+		{ name: 'capitals', example: 'What is the capital of Peru?', exact_match: 0.9 },
+		{ name: 'repeat', example: 'Say "hi" twice.', exact_match: 0.5 }
+	];
+
+	it('keeps the parent’s skills the child’s replay had no question of, with the child’s figures', () => {
+		const own = skillsOf(seen, report);
+		expect(inheritSkills(own, parent, { ...report, 'exact_match.seen.repeat': 0.25 })).toEqual([
+			{ name: 'addition', example: 'What is 23 + 45?', exact_match: 1 },
+			{ name: 'backwards', example: 'Spell "lamp" backwards.', exact_match: 0.7 },
+			// Not measured on the child: no figure rather than the parent's.
+			{ name: 'capitals', example: 'What is the capital of Peru?', exact_match: null },
+			{ name: 'letter-count', example: 'How many letters are in "window"?', exact_match: null },
+			{ name: 'repeat', example: 'Say "hi" twice.', exact_match: 0.25 }
+		]);
+	});
+
+	it('stays without a list when neither version has one', () => {
+		expect(inheritSkills(null, [], report)).toBeNull();
+		expect(inheritSkills(null, parent, {})?.map((s) => s.name)).toEqual([
+			'addition',
+			'capitals',
+			'repeat'
+		]);
 	});
 });
 
