@@ -37,7 +37,12 @@ export const treeManagerConfigSchema = z.strictObject({
 		/** Rankings every member of a sibling set must appear in. */
 		requiredRankings: positiveCount,
 		/** OpenAssistant could switch off ranking prompter replies; we rank every sibling set. */
-		rankPrompterReplies: z.boolean()
+		rankPrompterReplies: z.boolean(),
+		/**
+		 * Share of ranking tasks drawn uniformly among the eligible sibling sets; the rest go to
+		 * the set the trainer's reward model is least sure of (ranking-priority.ts).
+		 */
+		randomShare: probability
 	}),
 	/** Relative weights of the task categories for a `random` request. */
 	taskWeights: z.strictObject({
@@ -125,7 +130,7 @@ export type TreeManagerConfig = z.infer<typeof treeManagerConfigSchema>;
 export const defaultTreeManagerConfig: TreeManagerConfig = {
 	review: { requiredReviews: 3, acceptanceThreshold: 0.6 },
 	growth: { maxDepth: 4, maxAssistantReplies: 3, maxPrompterReplies: 1, goalTreeSize: 12 },
-	ranking: { requiredRankings: 3, rankPrompterReplies: true },
+	ranking: { requiredRankings: 3, rankPrompterReplies: true, randomShare: 0.2 },
 	taskWeights: { ranking: 10, labelReply: 5, labelPrompt: 5, reply: 2, initialPrompt: 0.01 },
 	loneReply: { preference: 0.75, siblingsBelow: 2 },
 	fullLabelProbability: { initial_prompt: 1, prompter_reply: 0.25, assistant_reply: 1 },

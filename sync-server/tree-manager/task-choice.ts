@@ -1,12 +1,14 @@
 // Choosing tasks for a request. A `random` request draws a category with OpenAssistant's
 // weights (ranking 10, label reply 5, label prompt 5, reply 2, new prompt 0.01) among the
 // categories that have offers, then an offer within it; a reply is preferably one that gives
-// a lone assistant reply a sibling. A named type skips the category draw.
+// a lone assistant reply a sibling, a ranking the most uncertain sibling set by the trainer's
+// priorities (ranking-priority.ts). A named type skips the category draw.
 import type { TaskRequestType } from '../../src/lib/protocol/tasks';
 import type { TreeManagerConfig } from './config';
 import { offerKey, workKindOf } from './offer-key';
 import { offersOfTree, type Contributor, type TaskOffer } from './offers';
 import { pickOne, pickWeighted } from './random';
+import { noRankingPriorities, pickRankingOffer, type RankingPriorities } from './ranking-priority';
 import type { Random } from '../../src/lib/shared/random';
 import type { TreeSnapshot } from './snapshot';
 
@@ -33,8 +35,14 @@ export function categoryOf(type: TaskOffer['type']): TaskCategory {
 function pickWithinCategory(
 	offers: readonly TaskOffer[],
 	random: Random,
-	config: TreeManagerConfig
+	config: TreeManagerConfig,
+	priorities: RankingPriorities
 ): TaskOffer {
+	const first = offers[0];
+	if (first && 'targetId' in first && categoryOf(first.type) === 'ranking') {
+		const ranking = offers as readonly Extract<TaskOffer, { targetId: string }>[];
+		return pickRankingOffer(ranking, priorities, random, config.ranking.randomShare);
+	}
 	const lone = offers.filter((o) => 'loneReply' in o && o.loneReply);
 	if (lone.length > 0 && random() < config.loneReply.preference) return pickOne(lone, random);
 	return pickOne(offers, random);
@@ -45,11 +53,12 @@ export function chooseOffer(
 	offers: readonly TaskOffer[],
 	request: TaskRequestType,
 	random: Random,
-	config: TreeManagerConfig
+	config: TreeManagerConfig,
+	priorities: RankingPriorities = noRankingPriorities
 ): TaskOffer | null {
 	if (request !== 'random') {
 		const matching = offers.filter((o) => o.type === request);
-		return matching.length > 0 ? pickWithinCategory(matching, random, config) : null;
+		return matching.length > 0 ? pickWithinCategory(matching, random, config, priorities) : null;
 	}
 	const categories = [...new Set(offers.map((o) => categoryOf(o.type)))];
 	const category = pickWeighted(categories, (c) => config.taskWeights[c], random);
@@ -57,7 +66,8 @@ export function chooseOffer(
 	return pickWithinCategory(
 		offers.filter((o) => categoryOf(o.type) === category),
 		random,
-		config
+		config,
+		priorities
 	);
 }
 
@@ -73,6 +83,8 @@ export interface BatchRequest {
 	initialPrompts: number;
 	random: Random;
 	config: TreeManagerConfig;
+	/** The trainer's priorities of sibling sets awaiting rankings (none: uniform). */
+	rankingPriorities?: RankingPriorities;
 }
 
 /**
@@ -95,7 +107,13 @@ export function chooseTaskBatch(batch: BatchRequest): TaskOffer[] {
 			offersOfTree(t, contributor, batch.config)
 		);
 		if (initialPrompts > 0) offers.push({ type: 'initial_prompt', lang: batch.lang });
-		const offer = chooseOffer(offers, batch.request, batch.random, batch.config);
+		const offer = chooseOffer(
+			offers,
+			batch.request,
+			batch.random,
+			batch.config,
+			batch.rankingPriorities
+		);
 		if (offer === null) break;
 		chosen.push(offer);
 		if (offer.type === 'initial_prompt') {
