@@ -13,6 +13,7 @@ import { publishRoutes } from './registry/publish-routes';
 import { createService, type Service } from './service/service';
 import type { ServiceOptions } from './service/service-config';
 import { syncRoutes } from './sync/routes';
+import { rankingPriorityRoutes } from './trainer/ranking-priorities';
 import { runLotteryNow } from './trees/lottery-runner';
 
 export function registerCommunityApi(
@@ -29,6 +30,7 @@ export function registerCommunityApi(
 	moderationRoutes(app, service);
 	exportRoutes(app, service);
 	publishRoutes(app, service, registryDir);
+	rankingPriorityRoutes(app, service);
 	startLotteryTimer(app, service);
 	return service;
 }

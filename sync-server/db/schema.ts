@@ -212,6 +212,18 @@ export interface TrainerTokensTable {
 	created_at: number;
 }
 
+/** A trainer's priority for a sibling set awaiting rankings (0006): higher is served first. */
+export interface RankingPrioritiesTable {
+	/** The parent message whose replies are ranked. */
+	parent_id: string;
+	tree_id: string;
+	/** The reward model's uncertainty about the set's order. */
+	score: number;
+	/** The trainer token's name that set it. */
+	trainer: string;
+	set_at: number;
+}
+
 export interface Tables {
 	users: UsersTable;
 	devices: DevicesTable;
@@ -230,4 +242,5 @@ export interface Tables {
 	tree_events: TreeEventsTable;
 	moderation_events: ModerationEventsTable;
 	trainer_tokens: TrainerTokensTable;
+	ranking_priorities: RankingPrioritiesTable;
 }

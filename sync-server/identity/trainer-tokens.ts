@@ -1,6 +1,6 @@
 // Trainer tokens (migration 0005): `npm run admin -- trainer-token create <name>` prints one
 // once; the server keeps its SHA-256. A request to read exports or publish models may carry one
-// instead of a device token of a moderator or admin.
+// instead of a device token of a moderator or admin; setting ranking priorities needs one.
 import type { FastifyRequest } from 'fastify';
 import { ApiHttpError } from '../http/api-error';
 import type { Service } from '../service/service';
@@ -51,16 +51,17 @@ export async function trainerOf(service: Service, request: FastifyRequest): Prom
 	return row && digestMatches(row.tokenHash, token) ? row.name : null;
 }
 
-/** Requires a trainer token, for the publish API. */
+/** Requires a trainer token, for the publish API and the trainer's ranking priorities. */
 export async function authenticateTrainer(
 	service: Service,
-	request: FastifyRequest
+	request: FastifyRequest,
+	what = 'publishing models'
 ): Promise<string> {
 	const name = await trainerOf(service, request);
 	if (name !== null) return name;
 	throw new ApiHttpError(
 		bearerToken(request) === null ? 401 : 403,
 		bearerToken(request) === null ? 'unauthorized' : 'forbidden',
-		'publishing models needs a trainer token (npm run admin -- trainer-token create <name>)'
+		`${what} needs a trainer token (npm run admin -- trainer-token create <name>)`
 	);
 }

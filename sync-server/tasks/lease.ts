@@ -76,7 +76,46 @@ async function candidateTreeIds(
 				: [];
 		ids.push(...after.map((r) => r.id), ...wrapped.map((r) => r.id));
 	}
-	return ids.sort();
+	// Active learning: the trees holding the sibling sets the trainer ranked most uncertain join
+	// the random sample, so the task choice sees the top of the priorities, not only a window.
+	let prioritised = trx
+		.selectFrom('ranking_priorities')
+		.innerJoin('trees', 'trees.id', 'ranking_priorities.tree_id')
+		.select('ranking_priorities.tree_id as id')
+		.where('trees.lang', '=', lang)
+		.where('trees.state', '=', 'ranking');
+	if (tags && tags.length > 0) {
+		prioritised = prioritised.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('tree_tags')
+					.select('tree_tags.tree_id')
+					.whereRef('tree_tags.tree_id', '=', 'trees.id')
+					.where('tree_tags.tag', 'in', tags)
+			)
+		);
+	}
+	const top = await prioritised
+		.groupBy('ranking_priorities.tree_id')
+		.orderBy((eb) => eb.fn.max('ranking_priorities.score'), 'desc')
+		.orderBy('ranking_priorities.tree_id')
+		.limit(perState)
+		.execute();
+	return [...new Set([...ids, ...top.map((r) => r.id)])].sort();
+}
+
+/** The trainer's priorities of the sibling sets in these trees. */
+async function rankingPrioritiesOf(
+	trx: Trx,
+	treeIds: readonly string[]
+): Promise<Map<string, number>> {
+	if (treeIds.length === 0) return new Map();
+	const rows = await trx
+		.selectFrom('ranking_priorities')
+		.select(['parent_id', 'score'])
+		.where('tree_id', 'in', treeIds)
+		.execute();
+	return new Map(rows.map((r) => [r.parent_id, Number(r.score)]));
 }
 
 async function openLeaseCounts(
@@ -188,7 +227,7 @@ export async function leaseTasks(
 		);
 		const trees = await loadTrees(trx, treeIds, now);
 		trees.sort((a, b) => (a.id < b.id ? -1 : 1));
-		const [skipped, leased, tagRows] = await Promise.all([
+		const [skipped, leased, tagRows, rankingPriorities] = await Promise.all([
 			treeIds.length === 0
 				? []
 				: trx
@@ -212,7 +251,8 @@ export async function leaseTasks(
 						.select(['tree_id', 'tag'])
 						.where('tree_id', 'in', treeIds)
 						.orderBy('tag')
-						.execute()
+						.execute(),
+			rankingPrioritiesOf(trx, treeIds)
 		]);
 		const offers = chooseTaskBatch({
 			trees,
@@ -226,7 +266,8 @@ export async function leaseTasks(
 			count: free,
 			initialPrompts: await initialPromptRoom(trx, service, request.lang, now),
 			random,
-			config
+			config,
+			rankingPriorities
 		});
 
 		const expiresAt = now + config.leases.durationMs;

@@ -7,11 +7,13 @@ import * as m0002 from './0002_message_trees';
 import * as m0003 from './0003_tree_sampling_index';
 import * as m0004 from './0004_demo_data';
 import * as m0005 from './0005_trainer_tokens';
+import * as m0006 from './0006_ranking_priorities';
 
 export const migrations: Record<string, Migration> = {
 	'0001_initial': m0001,
 	'0002_message_trees': m0002,
 	'0003_tree_sampling_index': m0003,
 	'0004_demo_data': m0004,
-	'0005_trainer_tokens': m0005
+	'0005_trainer_tokens': m0005,
+	'0006_ranking_priorities': m0006
 };
