@@ -46,6 +46,20 @@ class BradleyTerryTest(unittest.TestCase):
         two = neg_log_sigmoid(0.3 - (-0.2))
         self.assertAlmostEqual(float(reward.bradley_terry_loss(scores, sizes)), (three + two) / 2, places=6)
 
+    def test_lists_of_mixed_sizes_in_any_order_give_each_lists_own_loss_and_gradient(self):
+        torch.manual_seed(0)
+        sizes = torch.tensor([2, 4, 3, 2, 5, 3])
+        scores = torch.randn(int(sizes.sum()), requires_grad=True)
+        expected = []
+        for list_scores in scores.split(sizes.tolist()):
+            better, worse = reward.ranked_pairs(len(list_scores))
+            expected.append(-torch.nn.functional.logsigmoid(list_scores[better] - list_scores[worse]).mean())
+        (want,) = torch.autograd.grad(torch.stack(expected).mean(), scores)
+        loss = reward.bradley_terry_loss(scores, sizes)
+        (got,) = torch.autograd.grad(loss, scores)
+        self.assertAlmostEqual(float(loss), float(torch.stack(expected).mean()), places=6)
+        self.assertTrue(torch.allclose(got, want))
+
     def test_pairwise_accuracy_counts_every_pair(self):
         scores = torch.tensor([2.0, 0.5, 1.0, 0.3, 0.3])
         self.assertEqual(reward.correct_pairs(scores, torch.tensor([3, 2])), (2, 4))  # the tie is wrong

@@ -29,11 +29,16 @@ def ranked_pairs(size: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 def bradley_terry_loss(scores: torch.Tensor, list_sizes: torch.Tensor) -> torch.Tensor:
     """scores [sum of list_sizes], each list best-first: mean over lists of the mean −log σ(s_better − s_worse)."""
-    per_list = []
-    for list_scores in scores.split(list_sizes.tolist()):
-        better, worse = ranked_pairs(len(list_scores))
-        per_list.append(-F.logsigmoid(list_scores[better] - list_scores[worse]).mean())
-    return torch.stack(per_list).mean()
+    list_sizes = list_sizes.to(scores.device)
+    starts = torch.cumsum(list_sizes, 0) - list_sizes
+    per_list = torch.empty(len(list_sizes), dtype=scores.dtype, device=scores.device)
+    # Lists of one size at a time, as one tensor: a batch has a few sizes and many lists.
+    for size in list_sizes.unique().tolist():
+        lists = (list_sizes == size).nonzero().squeeze(-1)
+        rows = scores[starts[lists].unsqueeze(-1) + torch.arange(size, device=scores.device)]
+        better, worse = ranked_pairs(size)
+        per_list[lists] = -F.logsigmoid(rows[:, better] - rows[:, worse]).mean(-1)
+    return per_list.mean()
 
 
 def correct_pairs(scores: torch.Tensor, list_sizes: torch.Tensor) -> tuple[int, int]:
