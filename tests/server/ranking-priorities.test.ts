@@ -25,12 +25,52 @@ const URL = '/api/trainer/ranking-priorities';
 const treeManager: ServiceOptions['treeManager'] = { ranking: { randomShare: 0 } };
 
 interface Fixture {
-	/** Sibling sets of the trees in `ranking`, by parent id: their tree. */
-	sets: Map<string, string>;
+	/** Sibling sets of the trees in `ranking`, by parent id: their tree and replies' role. */
+	sets: Map<string, { treeId: string; role: 'prompter' | 'assistant' }>;
 	/** A message of a tree in `ranking` that is not a sibling set's parent. */
 	leaf: string;
 	/** The parent of a sibling set in a tree past ranking. */
 	closed: string;
+}
+
+/** A test app with the demo data loaded (trees in every state) and a trainer token. */
+async function start(
+	dialect: (typeof dialects)[number],
+	treeManager: ServiceOptions['treeManager']
+): Promise<{ t: TestApp; token: string; fixture: Fixture }> {
+	const t = await createTestApp(dialect, {
+		overrides: { service: serviceOptions({ treeManager, rateLimit: generousLimits }) }
+	});
+	const token = await trainerToken(t.config.database, 'gpu-box');
+	const database = openDatabase(t.config.database);
+	try {
+		const service = createService(database, { treeManager });
+		await loadDemoData(service);
+		const rows = await database.db.selectFrom('trees').select('id').execute();
+		const trees = await loadTrees(
+			database.db,
+			rows.map((r) => r.id),
+			service.config.clock()
+		);
+		const sets: Fixture['sets'] = new Map();
+		let leaf = '';
+		let closed = '';
+		for (const tree of trees) {
+			const found = siblingSets(tree, service.config.treeManager);
+			if (tree.state === 'ranking') {
+				for (const set of found) sets.set(set.parentId, { treeId: tree.id, role: set.role });
+				leaf ||= tree.messages.find((m) => !tree.messages.some((c) => c.parentId === m.id))!.id;
+			} else if (found.length > 0) {
+				closed ||= found[0].parentId;
+			}
+		}
+		expect(sets.size).toBeGreaterThanOrEqual(2);
+		expect(leaf).not.toBe('');
+		expect(closed).not.toBe('');
+		return { t, token, fixture: { sets, leaf, closed } };
+	} finally {
+		await database.close();
+	}
 }
 
 describe.each(dialects)('ranking priorities (%s)', (dialect) => {
@@ -39,39 +79,7 @@ describe.each(dialects)('ranking priorities (%s)', (dialect) => {
 	let fixture: Fixture;
 
 	beforeAll(async () => {
-		t = await createTestApp(dialect, {
-			overrides: { service: serviceOptions({ treeManager, rateLimit: generousLimits }) }
-		});
-		token = await trainerToken(t.config.database, 'gpu-box');
-		const database = openDatabase(t.config.database);
-		try {
-			const service = createService(database, { treeManager });
-			await loadDemoData(service);
-			const rows = await database.db.selectFrom('trees').select(['id', 'state']).execute();
-			const trees = await loadTrees(
-				database.db,
-				rows.map((r) => r.id),
-				service.config.clock()
-			);
-			const sets = new Map<string, string>();
-			let leaf = '';
-			let closed = '';
-			for (const tree of trees) {
-				const parents = siblingSets(tree, service.config.treeManager).map((s) => s.parentId);
-				if (tree.state === 'ranking') {
-					for (const p of parents) sets.set(p, tree.id);
-					leaf ||= tree.messages.find((m) => !tree.messages.some((c) => c.parentId === m.id))!.id;
-				} else if (parents.length > 0) {
-					closed ||= parents[0];
-				}
-			}
-			fixture = { sets, leaf, closed };
-		} finally {
-			await database.close();
-		}
-		expect(fixture.sets.size).toBeGreaterThanOrEqual(2);
-		expect(fixture.leaf).not.toBe('');
-		expect(fixture.closed).not.toBe('');
+		({ t, token, fixture } = await start(dialect, treeManager));
 	});
 	afterAll(() => t.close());
 
@@ -221,5 +229,37 @@ describe.each(dialects)('ranking priorities (%s)', (dialect) => {
 		const top = ordered.find((p) => assistantSets.includes(p));
 		expect((tasks[0].task as RankTask).parentId).toBe(top);
 		await put({ priorities: [] });
+	});
+});
+
+describe.each(dialects)('ranking priorities beyond the sampled trees (%s)', (dialect) => {
+	let t: TestApp;
+	let token: string;
+	let fixture: Fixture;
+
+	beforeAll(async () => {
+		// One tree per state in the random sample: the prioritised set's tree is usually not in it.
+		({ t, token, fixture } = await start(dialect, {
+			ranking: { randomShare: 0 },
+			leases: { candidateTreesPerState: 1 }
+		}));
+	});
+	afterAll(() => t.close());
+
+	it('still serves the top priority: its tree joins the sample', async () => {
+		const trees = new Set([...fixture.sets.values()].map((s) => s.treeId));
+		expect(trees.size).toBeGreaterThanOrEqual(2);
+		for (const [parentId, { role }] of fixture.sets) {
+			const put = await t.app.inject({
+				method: 'PUT',
+				url: URL,
+				headers: { authorization: `Bearer ${token}` },
+				payload: { priorities: [{ parentId, score: 1 }] }
+			});
+			expect(put.json()).toEqual({ stored: 1, rejected: [] });
+			const ranker = await Contributor.register(t.app);
+			const [leased] = await ranker.lease(1, `rank_${role}_replies`);
+			expect((leased.task as RankTask).parentId).toBe(parentId);
+		}
 	});
 });
