@@ -29,6 +29,9 @@ export function toLeasedTask(row: Selectable<LeasesTable>): LeasedTask {
 	};
 }
 
+/** Priority rows read per candidate tree wanted: a tree holds a few sibling sets. */
+const TOP_ROWS_PER_TREE = 4;
+
 /** States whose trees offer tasks, sampled separately so each task category gets candidates. */
 const activeStates: readonly TreeState[] = ['initial_prompt_review', 'growing', 'ranking'];
 
@@ -78,6 +81,7 @@ async function candidateTreeIds(
 	}
 	// Active learning: the trees holding the sibling sets the trainer ranked most uncertain join
 	// the random sample, so the task choice sees the top of the priorities, not only a window.
+	// An index walk down the scores that stops after a few rows per wanted tree.
 	let prioritised = trx
 		.selectFrom('ranking_priorities')
 		.innerJoin('trees', 'trees.id', 'ranking_priorities.tree_id')
@@ -96,12 +100,11 @@ async function candidateTreeIds(
 		);
 	}
 	const top = await prioritised
-		.groupBy('ranking_priorities.tree_id')
-		.orderBy((eb) => eb.fn.max('ranking_priorities.score'), 'desc')
-		.orderBy('ranking_priorities.tree_id')
-		.limit(perState)
+		.orderBy('ranking_priorities.score', 'desc')
+		.limit(perState * TOP_ROWS_PER_TREE)
 		.execute();
-	return [...new Set([...ids, ...top.map((r) => r.id)])].sort();
+	const topTrees = [...new Set(top.map((r) => r.id))].slice(0, perState);
+	return [...new Set([...ids, ...topTrees])].sort();
 }
 
 /** The trainer's priorities of the sibling sets in these trees. */

@@ -15,10 +15,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 		.addColumn('trainer', 'text', (c) => c.notNull())
 		.addColumn('set_at', 'bigint', (c) => c.notNull())
 		.execute();
+	// Leasing reads the priorities of its candidate trees, and the highest scores first.
 	await db.schema
-		.createIndex('ranking_priorities_tree_score')
+		.createIndex('ranking_priorities_tree')
 		.on('ranking_priorities')
-		.columns(['tree_id', 'score'])
+		.column('tree_id')
+		.execute();
+	await db.schema
+		.createIndex('ranking_priorities_score')
+		.on('ranking_priorities')
+		.column('score')
 		.execute();
 }
 
