@@ -25,6 +25,10 @@ const VARIANT = 'onnx.q4';
 export const WIN_RATE = 'win_rate.vs_parent';
 /** Which parent the win rate was measured against: `{model, version}`. */
 export const WIN_RATE_PARENT = 'win_rate.parent';
+/** How many prompts the win rate judged. */
+export const WIN_RATE_PROMPTS = 'win_rate.prompts';
+/** z of a one-sided 95 % bound. */
+const Z_95 = 1.645;
 /** This run's reward model on this run's held-out ranked pairs. */
 export const RM_ACCURACY = 'rm.pairwise_accuracy';
 /** The loop's figures the gate cannot judge a version without. */
@@ -87,7 +91,13 @@ export function gateChecks(
 			passed: ppl.c <= ceiling + 1e-12
 		});
 	}
-	const atLeastFloor = (figure: string, floor: number, parent: number | null, note: string) => {
+	const atLeastFloor = (
+		figure: string,
+		floor: number,
+		parent: number | null,
+		note: string,
+		margin = 0
+	) => {
 		const value = child[figure];
 		if (typeof value !== 'number') return;
 		checks.push({
@@ -95,11 +105,24 @@ export function gateChecks(
 			parent,
 			child: value,
 			bound: `≥ ${floor.toFixed(3)}`,
-			passed: value >= floor - 1e-12,
+			passed: value + margin >= floor - 1e-12,
 			note
 		});
 	};
-	atLeastFloor(WIN_RATE, gate.min_win_rate, 0.5, 'against itself');
+	// Each prompt is one judged pair, so on a few dozen prompts two equal policies' win rate
+	// wanders ±0.07 around 0.5: the floor refuses a version only when even the upper end of its
+	// win rate's one-sided 95 % interval (binomial, variance at most ¼ per prompt) is below it.
+	const prompts = child[WIN_RATE_PROMPTS];
+	const margin = typeof prompts === 'number' && prompts > 0 ? Z_95 * Math.sqrt(0.25 / prompts) : 0;
+	atLeastFloor(
+		WIN_RATE,
+		gate.min_win_rate,
+		0.5,
+		margin
+			? `against itself; within ${margin.toFixed(3)} over ${prompts} prompts`
+			: 'against itself',
+		margin
+	);
 	const parentAccuracy = published[RM_ACCURACY];
 	atLeastFloor(
 		RM_ACCURACY,

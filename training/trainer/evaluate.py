@@ -30,6 +30,8 @@ BATCH_SIZE = 16
 # With --parent: the new policy's win rate over that parent, and which parent it was.
 WIN_RATE_VS_PARENT = "win_rate.vs_parent"
 WIN_RATE_PARENT = "win_rate.parent"
+# How many prompts the win rate judged: the gate weighs the figure's noise by it.
+WIN_RATE_PROMPTS = "win_rate.prompts"
 # What the parent stage writes beside a published parent's checkpoint (training/parent/).
 PARENT_FILE = "parent.json"
 
@@ -229,6 +231,7 @@ def evaluate(args: argparse.Namespace) -> dict:
         parent_replies = greedy_replies(policy(args.parent), prompts, run.max_new_tokens, stop_id)
         figures[WIN_RATE_VS_PARENT] = win_rate(judge, prompt_ids, replies["dpo"], parent_replies, device)
         figures[WIN_RATE_PARENT] = parent_identity(args.parent)
+        figures[WIN_RATE_PROMPTS] = len(prompts)
 
     greedy_records = []
     for example, reply in zip(prompts, replies["dpo"]):

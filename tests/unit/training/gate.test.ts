@@ -101,6 +101,32 @@ describe('gate checks', () => {
 		]);
 	});
 
+	it('weigh the win rate’s noise by how many prompts it judged', () => {
+		// 56 prompts: the one-sided 95 % bound reaches 1.645 × √(0.25 / 56) = 0.110 above the figure.
+		const noisy = {
+			...parent,
+			...loopFigures,
+			'win_rate.vs_parent': 0.357,
+			'win_rate.prompts': 56
+		};
+		const [check] = gateChecks(noisy, parent, tolerances).filter(
+			(c) => c.figure === 'win_rate.vs_parent'
+		);
+		expect(check).toMatchObject({
+			passed: true,
+			note: 'against itself; within 0.110 over 56 prompts'
+		});
+		const worse = { ...noisy, 'win_rate.vs_parent': 0.28 };
+		expect(
+			gateChecks(worse, parent, tolerances).find((c) => c.figure === 'win_rate.vs_parent')?.passed
+		).toBe(false);
+		// On 600 prompts the same 0.357 is a real loss.
+		const many = { ...noisy, 'win_rate.prompts': 600 };
+		expect(
+			gateChecks(many, parent, tolerances).find((c) => c.figure === 'win_rate.vs_parent')?.passed
+		).toBe(false);
+	});
+
 	it('show no parent accuracy when the parent’s manifest records none', () => {
 		const child = { ...parent, ...loopFigures, 'rm.pairwise_accuracy': 0.4 };
 		const [rm] = gateChecks(child, parent, tolerances, {}).slice(-1);
