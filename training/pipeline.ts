@@ -9,7 +9,8 @@
 // version is published back to that server unless --registry names a folder. --from-file takes
 // the trees from an oasst file instead. --from fine-tunes a published version's checkpoint (read
 // from that server, else from the registry folder) or a Hugging Face model directory instead of
-// training from scratch.
+// training from scratch. After publishing to a server, the new reward model orders the sibling
+// sets waiting there for rankings (ranking-sets, uncertainty, send-priorities).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFlags, runCli } from './cli-args';
@@ -19,6 +20,8 @@ import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
 import { acquireRunLock } from './run-lock';
 import { resolvePython } from '../scripts/setup.mjs';
 import { PARENT_MANIFEST, PARENT_MODEL_DIR, PARENT_REPORT } from './parent/fetch-parent';
+import { PRIORITIES_FILE } from './prioritise/send-priorities';
+import { SETS_FILE } from './prioritise/sets';
 
 const TSX = 'node_modules/.bin/tsx';
 const USAGE =
@@ -36,6 +39,8 @@ interface Loop {
 	init: string | null;
 	/** Publish even when the gate finds the version worse than its parent. */
 	force: boolean;
+	/** The server (--from-server) whose sibling sets waiting for rankings the new reward model orders. */
+	rankingServer: string | null;
 }
 
 interface Stage {
@@ -118,6 +123,37 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 				}
 			]
 		: [];
+	// Active learning: the new reward model says which sets people should rank first.
+	const prioritise = outDir(config, 'prioritise');
+	const activeLearning: Stage[] = loop.rankingServer
+		? [
+				{
+					name: 'ranking-sets',
+					command: [
+						...[TSX, 'training/prioritise/sets-cli.ts', '--config', configPath],
+						...['--server', loop.rankingServer]
+					],
+					writesOutDir: true
+				},
+				{
+					name: 'uncertainty',
+					command: [
+						...['-m', 'training.trainer.uncertainty', '--checkpoint', `${checkpoints}/rm`],
+						...['--sets', `${prioritise}/${SETS_FILE}`, '--out', `${prioritise}/${PRIORITIES_FILE}`]
+					],
+					python: true,
+					writesOutDir: true
+				},
+				{
+					name: 'send-priorities',
+					command: [
+						...[TSX, 'training/prioritise/send-cli.ts', '--config', configPath],
+						...['--server', loop.rankingServer]
+					],
+					writesOutDir: false
+				}
+			]
+		: [];
 	const exportStage: Stage[] = loop.exportFrom
 		? [
 				{
@@ -187,7 +223,8 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 				...[...loop.publishTo, '--report', report, '--data', `${data}/manifest.json`]
 			],
 			writesOutDir: false
-		}
+		},
+		...activeLearning
 	];
 }
 
@@ -337,6 +374,7 @@ function loopOf(flags: {
 		publishTo: registry,
 		parentFrom: published ? ['--from', published, ...registry] : null,
 		init: published ? null : (flags.from ?? null),
-		force: flags.force
+		force: flags.force,
+		rankingServer: server ?? null
 	};
 }

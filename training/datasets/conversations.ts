@@ -37,19 +37,23 @@ export function bestThread(tree: OasstTree): OasstMessage[] {
 	return thread;
 }
 
-/** Every prompter message with at least two fully ranked assistant replies. */
-export function rankedLists(tree: OasstTree): RankedList[] {
+/** Every prompter message with at least two live assistant replies, ranked or not yet. */
+export function siblingSets(tree: OasstTree): RankedList[] {
 	const lists: RankedList[] = [];
 	const walk = (node: OasstMessage, history: OasstMessage[]) => {
 		const path = [...history, node];
 		const replies = liveReplies(node);
-		if (node.role === 'prompter' && replies.length >= 2 && replies.every((r) => r.rank != null)) {
+		if (node.role === 'prompter' && replies.length >= 2)
 			lists.push({ history: path, replies: byRank(replies) });
-		}
 		for (const reply of replies) walk(reply, path);
 	};
 	walk(tree.prompt, []);
 	return lists;
+}
+
+/** Every prompter message with at least two fully ranked assistant replies. */
+export function rankedLists(tree: OasstTree): RankedList[] {
+	return siblingSets(tree).filter((list) => list.replies.every((r) => r.rank != null));
 }
 
 /** The messages as the chat template receives them (oasst roles; the template maps `prompter`). */

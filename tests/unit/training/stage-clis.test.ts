@@ -193,7 +193,7 @@ describe('pipeline command line', { timeout: 60_000 }, () => {
 		);
 	});
 
-	it('puts an export stage first when it learns from a server or a file, and a parent stage when it starts from a version', () => {
+	it('puts an export stage first when it learns from a server or a file, a parent stage when it starts from a version, and active learning last against a server', () => {
 		const run = tsx(
 			...['training/pipeline.ts', '--config', 'ci', '--from-file', 'x.jsonl', '--stages', 'x']
 		);
@@ -202,6 +202,13 @@ describe('pipeline command line', { timeout: 60_000 }, () => {
 			...['training/pipeline.ts', '--config', 'ci', '--from', 'hearth-ci@latest', '--stages', 'x']
 		);
 		expect(child.stderr).toContain('stages are parent, seed, datasets, sft');
+		// Against a server, the new reward model then orders the sets waiting there for rankings.
+		const server = tsx(
+			...['training/pipeline.ts', '--config', 'ci', '--from-server', 'http://h', '--stages', 'x']
+		);
+		expect(server.stderr).toContain(
+			'stages are export, seed, datasets, sft, rm, dpo, evaluate, build, evaluate-onnx, publish, ranking-sets, uncertainty, send-priorities'
+		);
 		const both = tsx(
 			...['training/pipeline.ts', '--config', 'ci', '--from-file', 'x', '--from-server', 'http://h']
 		);

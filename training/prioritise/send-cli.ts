@@ -1,0 +1,36 @@
+// Send-priorities stage (active learning): the uncertainty stage's priorities.jsonl to the server,
+// with the trainer token in HEARTH_TRAINER_TOKEN.
+//   npx tsx training/prioritise/send-cli.ts --config <c> --server <url>
+import { readFlags, runCli } from '../cli-args';
+import { loadConfig, outDir } from '../configs/config';
+import { readFileNamed } from '../files';
+import { trainerServer } from '../hearth-server';
+import { PRIORITIES_FILE, sendPriorities } from './send-priorities';
+
+const USAGE = 'npx tsx training/prioritise/send-cli.ts --config <config.json> --server <url>';
+
+runCli(async () => {
+	const flags = readFlags(
+		{ config: { type: 'string', required: true }, server: { type: 'string', required: true } },
+		USAGE
+	);
+	const config = loadConfig(flags.config);
+	const path = outDir(config, 'prioritise', PRIORITIES_FILE);
+	const lines = readFileNamed(path)
+		.toString('utf8')
+		.split('\n')
+		.filter((line) => line.trim() !== '')
+		.map((line, i) => {
+			try {
+				return JSON.parse(line) as unknown;
+			} catch {
+				throw new Error(`${path}:${i + 1}: not valid JSON`);
+			}
+		});
+	const result = await sendPriorities(trainerServer(flags.server, '--server'), lines, path);
+	const refused = result.rejected.map((r) => `${r.parentId} ${r.code}`);
+	console.log(
+		`send-priorities: the server holds ${result.stored} priorities` +
+			(refused.length ? `; refused ${refused.length}: ${refused.slice(0, 5).join(', ')}` : '')
+	);
+});
