@@ -1,6 +1,6 @@
 """Active learning for rankings, simulated: the reward model's held-out pairwise accuracy against
 the number of human rankings, when the sibling sets people rank are chosen by the reward
-models' uncertainty (with the server's random share) and when they are chosen at random.
+model's uncertainty (with the server's random share) and when they are chosen at random.
 
     python3 bench/active-learning.py [--pool 3000] [--start 40] [--step 60] [--budget 640]
         [--heads 5] [--random-share 0.2] [--seeds 3]
@@ -11,12 +11,13 @@ nonlinear function of it, and a person ranks a sibling set by true quality plus 
 against the true order on held-out pairs. The reward model is what the pipeline would train: an
 ensemble of a few linear heads on one shared backbone, each head on its own bootstrap of the
 ranked sets, trained with the trainer's own Bradley–Terry loss (training/trainer/reward.py).
-A set's uncertainty is how much the heads disagree on the order of its replies: the mean over
-its pairs of the spread of the heads' score differences. Each round, after retraining, the
+A set's uncertainty is measured two ways: how much the heads disagree on the order of its
+replies (the mean over its pairs of the spread of the heads' score differences), and the entropy
+of the preference the reward model predicts, which the pipeline uses. Each round, after retraining, the
 most uncertain sets are ranked next, and a random share of each round's sets is drawn
 uniformly, as the server's task choice does, so the reward model still sees an unbiased sample.
 
-Prints both curves and the saving: how many fewer rankings uncertainty-driven choice needs to
+Prints the curves and, per measure, the saving: how many fewer rankings uncertainty-driven choice needs to
 reach the accuracy random choice reaches with the whole budget.
 """
 
@@ -103,11 +104,17 @@ def accuracy(model: Ensemble, world: World) -> float:
 
 
 @torch.no_grad()
-def uncertainty(model: Ensemble, replies: torch.Tensor) -> torch.Tensor:
-    """Per set: the mean over its pairs of the heads' spread in score difference."""
+def uncertainty(model: Ensemble, replies: torch.Tensor, strategy: str) -> torch.Tensor:
+    """Per set: `disagreement`, the mean over its pairs of the heads' spread in score difference;
+    `entropy`, what the pipeline uses (training/trainer/uncertainty.py), the mean over its pairs of
+    the entropy of the preference σ(s_i − s_j) the reward model (the heads' mean) predicts."""
     scores = model(replies)  # [sets, SET_SIZE, heads]
     better, worse = torch.triu_indices(SET_SIZE, SET_SIZE, offset=1)
-    return (scores[:, better] - scores[:, worse]).std(-1).mean(-1)
+    if strategy == "disagreement":
+        return (scores[:, better] - scores[:, worse]).std(-1).mean(-1)
+    mean = scores.mean(-1)
+    p = torch.sigmoid(mean[:, better] - mean[:, worse]).clamp(1e-12, 1 - 1e-12)
+    return (-(p * p.log2()) - (1 - p) * (1 - p).log2()).mean(-1)
 
 
 def run(strategy: str, args: argparse.Namespace, seed: int) -> list[tuple[int, float]]:
@@ -125,7 +132,7 @@ def run(strategy: str, args: argparse.Namespace, seed: int) -> list[tuple[int, f
         take = min(args.step, args.budget - len(ranked))
         random_take = take if strategy == "random" else round(take * args.random_share)
         if random_take < take:
-            order = uncertainty(model, world.replies[unlabelled]).argsort(descending=True).tolist()
+            order = uncertainty(model, world.replies[unlabelled], strategy).argsort(descending=True).tolist()
             picked = [unlabelled[i] for i in order[: take - random_take]]
         else:
             picked = []
@@ -158,25 +165,27 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
 
-    curves = {s: [run(s, args, seed) for seed in range(args.seeds)] for s in ("uncertainty", "random")}
+    strategies = ("disagreement", "entropy", "random")
+    curves = {s: [run(s, args, seed) for seed in range(args.seeds)] for s in strategies}
     mean = {
         s: [(runs[0][i][0], statistics.mean(r[i][1] for r in runs)) for i in range(len(runs[0]))]
         for s, runs in curves.items()
     }
     print(f"held-out pairwise accuracy, mean of {args.seeds} seeds ({args.heads} heads, "
           f"random share {args.random_share:.0%} of uncertainty-driven picks)")
-    print(f"{'rankings':>9}  {'uncertainty':>11}  {'random':>7}")
-    for (n, unc), (_, rnd) in zip(mean["uncertainty"], mean["random"]):
-        print(f"{n:>9}  {unc:>11.3f}  {rnd:>7.3f}")
+    print(f"{'rankings':>9}" + "".join(f"  {s:>12}" for s in strategies))
+    for i, (n, _) in enumerate(mean["random"]):
+        print(f"{n:>9}" + "".join(f"  {mean[s][i][1]:>12.3f}" for s in strategies))
     target = mean["random"][-1][1]
-    needed = labels_to_reach(mean["uncertainty"], target)
-    if needed is None:
-        print(f"uncertainty-driven choice did not reach random choice's {target:.3f} within the budget")
-    else:
-        print(
-            f"to reach {target:.3f} (random choice with {args.budget} rankings), uncertainty-driven choice "
-            f"needs {needed:.0f}: {1 - needed / args.budget:.0%} fewer rankings"
-        )
+    for strategy in strategies[:-1]:
+        needed = labels_to_reach(mean[strategy], target)
+        if needed is None:
+            print(f"{strategy}: did not reach random choice's {target:.3f} within the budget")
+        else:
+            print(
+                f"{strategy}: reaches {target:.3f} (random choice with {args.budget} rankings) with {needed:.0f}, "
+                f"{1 - needed / args.budget:.0%} fewer rankings"
+            )
 
 
 if __name__ == "__main__":
