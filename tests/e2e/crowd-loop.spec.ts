@@ -212,7 +212,8 @@ test('the crowd teaches the model new facts; every browser picks the update up a
 			loadChatFormat(join(OUT, 'model')),
 			JSON.parse(readFileSync(join(OUT, 'data/manifest.json'), 'utf8')).max_length
 		).sets;
-		expect(sets).toHaveLength(WAITING_TREES);
+		// The imported trees, and any the crowd left waiting for rankings when it stopped.
+		expect(sets.length).toBeGreaterThanOrEqual(WAITING_TREES);
 		expect(loop.output).toContain(`send-priorities: the server holds ${sets.length} priorities\n`);
 		const [parent, child] = [manifest(1), manifest(2)];
 		expect(child.parent).toBe(1);
