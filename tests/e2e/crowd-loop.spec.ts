@@ -179,7 +179,7 @@ test('the crowd teaches the model new facts; every browser picks the update up a
 		});
 		console.log(`[crowd-loop] crowd: ${JSON.stringify(crowd)}`);
 		// Now and then reviews turn a message down and its tree stops short: most finish.
-		expect(crowd.readyTrees).toBeGreaterThanOrEqual(40);
+		expect(crowd.readyTrees).toBeGreaterThanOrEqual(30);
 
 		await importWaitingTrees(server, work);
 
