@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from training.trainer.reward import bradley_terry_loss  # noqa: E402
+from training.trainer.uncertainty import pairwise_entropy  # noqa: E402
 
 FEATURES = 64
 SET_SIZE = 3
@@ -109,12 +110,10 @@ def uncertainty(model: Ensemble, replies: torch.Tensor, strategy: str) -> torch.
     `entropy`, what the pipeline uses (training/trainer/uncertainty.py), the mean over its pairs of
     the entropy of the preference σ(s_i − s_j) the reward model (the heads' mean) predicts."""
     scores = model(replies)  # [sets, SET_SIZE, heads]
-    better, worse = torch.triu_indices(SET_SIZE, SET_SIZE, offset=1)
     if strategy == "disagreement":
+        better, worse = torch.triu_indices(SET_SIZE, SET_SIZE, offset=1)
         return (scores[:, better] - scores[:, worse]).std(-1).mean(-1)
-    mean = scores.mean(-1)
-    p = torch.sigmoid(mean[:, better] - mean[:, worse]).clamp(1e-12, 1 - 1e-12)
-    return (-(p * p.log2()) - (1 - p) * (1 - p).log2()).mean(-1)
+    return pairwise_entropy(scores.mean(-1))
 
 
 def run(strategy: str, args: argparse.Namespace, seed: int) -> list[tuple[int, float]]:
@@ -136,10 +135,12 @@ def run(strategy: str, args: argparse.Namespace, seed: int) -> list[tuple[int, f
             picked = [unlabelled[i] for i in order[: take - random_take]]
         else:
             picked = []
-        rest = [i for i in unlabelled if i not in set(picked)]
+        taken = set(picked)
+        rest = [i for i in unlabelled if i not in taken]
         shuffled = torch.randperm(len(rest), generator=generator).tolist()
         picked += [rest[i] for i in shuffled[:random_take]]
-        unlabelled = [i for i in unlabelled if i not in set(picked)]
+        taken.update(picked)
+        unlabelled = [i for i in unlabelled if i not in taken]
         ranked = torch.cat([ranked, world.rank(picked)])
 
 

@@ -3,11 +3,11 @@
 // the trees of the requested language (and tags); the choice runs over a random sample of the
 // trees in each active state, so its cost does not grow with the database.
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { LeasedTask } from '../../src/lib/protocol/sync';
 import type { Task, TaskRequestType } from '../../src/lib/protocol/tasks';
 import type { TreeState } from '../../src/lib/protocol/trees';
-import type { LeasesTable } from '../db/schema';
+import type { LeasesTable, Tables } from '../db/schema';
 import { ApiHttpError } from '../http/api-error';
 import type { Caller } from '../identity/authenticate';
 import { buildTask, chooseLabelForm } from '../tree-manager/build-task';
@@ -32,6 +32,16 @@ export function toLeasedTask(row: Selectable<LeasesTable>): LeasedTask {
 /** Priority rows read per candidate tree wanted: a tree holds a few sibling sets. */
 const TOP_ROWS_PER_TREE = 4;
 
+/** A condition on `trees`: the tree carries one of `tags`. */
+const taggedWith = (tags: readonly string[]) => (eb: ExpressionBuilder<Tables, 'trees'>) =>
+	eb.exists(
+		eb
+			.selectFrom('tree_tags')
+			.select('tree_tags.tree_id')
+			.whereRef('tree_tags.tree_id', '=', 'trees.id')
+			.where('tree_tags.tag', 'in', tags)
+	);
+
 /** States whose trees offer tasks, sampled separately so each task category gets candidates. */
 const activeStates: readonly TreeState[] = ['initial_prompt_review', 'growing', 'ranking'];
 
@@ -54,17 +64,7 @@ async function candidateTreeIds(
 			.select('id')
 			.where('lang', '=', lang)
 			.where('state', '=', state);
-		if (tags && tags.length > 0) {
-			query = query.where((eb) =>
-				eb.exists(
-					eb
-						.selectFrom('tree_tags')
-						.select('tree_tags.tree_id')
-						.whereRef('tree_tags.tree_id', '=', 'trees.id')
-						.where('tree_tags.tag', 'in', tags)
-				)
-			);
-		}
+		if (tags && tags.length > 0) query = query.where(taggedWith(tags));
 		const start = Math.floor(random() * 0x100000000)
 			.toString(16)
 			.padStart(8, '0');
@@ -88,17 +88,7 @@ async function candidateTreeIds(
 		.select('ranking_priorities.tree_id as id')
 		.where('trees.lang', '=', lang)
 		.where('trees.state', '=', 'ranking');
-	if (tags && tags.length > 0) {
-		prioritised = prioritised.where((eb) =>
-			eb.exists(
-				eb
-					.selectFrom('tree_tags')
-					.select('tree_tags.tree_id')
-					.whereRef('tree_tags.tree_id', '=', 'trees.id')
-					.where('tree_tags.tag', 'in', tags)
-			)
-		);
-	}
+	if (tags && tags.length > 0) prioritised = prioritised.where(taggedWith(tags));
 	const top = await prioritised
 		.orderBy('ranking_priorities.score', 'desc')
 		.limit(perState * TOP_ROWS_PER_TREE)

@@ -15,6 +15,7 @@ import { runCrowd } from '../../scripts/crowd-sim';
 import { loadChatFormat } from '../../training/datasets/load-chat-format';
 import { parseTrees } from '../../training/datasets/read-trees';
 import { rankingSets } from '../../training/prioritise/sets';
+import { capitalAnswer } from '../../training/seed/skills/capitals';
 import { parseVersionManifest, type VersionManifest } from '../../src/lib/protocol/registry';
 import { e2eBuilds } from './support/builds';
 import {
@@ -102,7 +103,7 @@ async function importWaitingTrees(server: HearthServer, dir: string): Promise<vo
 		const wrong = INVENTED_CAPITALS[(i + 1) % INVENTED_CAPITALS.length][1];
 		prompt.replies = [
 			node(truthFor(question), 'assistant', prompt.message_id),
-			node(`The capital of ${country} is ${wrong}.`, 'assistant', prompt.message_id)
+			node(capitalAnswer(country, wrong), 'assistant', prompt.message_id)
 		];
 		return JSON.stringify({ message_tree_id: prompt.message_id, tree_state: 'ranking', prompt });
 	});

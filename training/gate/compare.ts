@@ -3,22 +3,8 @@
 // config's tolerances is refused, so the crowd's data can only move the model forward (or be
 // forced through by a person who read the figures).
 import { EVAL_COUNTS } from '../build/evaluation-data';
+import type { GateCheck } from '../../src/lib/protocol/registry';
 import type { Gate } from '../configs/config';
-
-export interface GateCheck {
-	figure: string;
-	/**
-	 * The parent's figure on the same held-out sets; where it cannot be (see `note`), what is
-	 * honest to show beside the child's, or null when there is nothing.
-	 */
-	parent: number | null;
-	child: number;
-	/** What the child must reach, e.g. `≥ 0.820` or `≤ 3.150`. */
-	bound: string;
-	passed: boolean;
-	/** What the parent's column is when it is not the parent measured on this run's held-out sets. */
-	note?: string;
-}
 
 const VARIANT = 'onnx.q4';
 /** The new policy's win rate over its parent's, judged by this run's reward model (evaluate --parent). */

@@ -3,7 +3,8 @@
 //   npx tsx training/prioritise/send-cli.ts --config <c> --server <url>
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
-import { readFileNamed } from '../files';
+import { rankingPrioritySchema } from '../../src/lib/protocol/ranking-priorities';
+import { readJsonl } from '../build/evaluation-data';
 import { trainerServer } from '../hearth-server';
 import { PRIORITIES_FILE, sendPriorities } from './send-priorities';
 
@@ -16,17 +17,7 @@ runCli(async () => {
 	);
 	const config = loadConfig(flags.config);
 	const path = outDir(config, 'prioritise', PRIORITIES_FILE);
-	const lines = readFileNamed(path)
-		.toString('utf8')
-		.split('\n')
-		.filter((line) => line.trim() !== '')
-		.map((line, i) => {
-			try {
-				return JSON.parse(line) as unknown;
-			} catch {
-				throw new Error(`${path}:${i + 1}: not valid JSON`);
-			}
-		});
+	const lines = await readJsonl(path, rankingPrioritySchema);
 	const result = await sendPriorities(trainerServer(flags.server, '--server'), lines, path);
 	const refused = result.rejected.map((r) => `${r.parentId} ${r.code}`);
 	console.log(

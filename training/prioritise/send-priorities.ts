@@ -4,6 +4,7 @@
 // waiting, drop out by themselves.
 import {
 	rankingPrioritiesRequestSchema,
+	type RankingPriority,
 	rankingPrioritiesResponseSchema,
 	type RankingPrioritiesResponse
 } from '../../src/lib/protocol/ranking-priorities';
@@ -14,7 +15,7 @@ export const PRIORITIES_FILE = 'priorities.jsonl';
 
 export async function sendPriorities(
 	server: Server,
-	priorities: unknown[],
+	priorities: readonly RankingPriority[],
 	source: string
 ): Promise<RankingPrioritiesResponse> {
 	const body = rankingPrioritiesRequestSchema.safeParse({ priorities });

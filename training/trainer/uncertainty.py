@@ -25,11 +25,18 @@ from .evaluate import in_batches, on
 from .model import RewardModel
 
 
+def pairwise_entropy(scores: torch.Tensor) -> torch.Tensor:
+    """scores [..., n] of sets of n replies: per set, the mean over its pairs of the binary entropy
+    of σ(s_i − s_j), in bits."""
+    n = scores.shape[-1]
+    first, second = torch.triu_indices(n, n, offset=1)
+    p = torch.sigmoid(scores[..., first] - scores[..., second]).clamp(1e-12, 1 - 1e-12)
+    return (-(p * p.log2()) - (1 - p) * (1 - p).log2()).mean(-1)
+
+
 def preference_entropy(scores: torch.Tensor) -> float:
-    """Mean over the pairs of one set's replies of the binary entropy of σ(s_i − s_j), in bits."""
-    first, second = torch.triu_indices(len(scores), len(scores), offset=1)
-    p = torch.sigmoid(scores[first] - scores[second]).clamp(1e-12, 1 - 1e-12)
-    return float((-(p * p.log2()) - (1 - p) * (1 - p).log2()).mean())
+    """One set's uncertainty: `pairwise_entropy` of its replies' scores."""
+    return float(pairwise_entropy(scores))
 
 
 @torch.no_grad()

@@ -159,7 +159,7 @@ export class ModelManager {
 
 	#availability(record: ModelRecord): Availability {
 		if (this.statuses[record.id]?.install.current) return 'held';
-		return record.runtime === 'onnx' && registryName(record) ? 'served' : 'remote';
+		return registryName(record) ? 'served' : 'remote';
 	}
 
 	status(id: string): ModelStatus {
@@ -211,7 +211,7 @@ export class ModelManager {
 	async checkUpdates(): Promise<void> {
 		const latest: Record<string, Promise<number | null>> = {};
 		for (const record of this.records) {
-			const name = record.runtime === 'onnx' ? registryName(record) : null;
+			const name = registryName(record);
 			if (!name) continue;
 			latest[name] ??= this.registry.latestVersion(name).catch(() => null);
 			const version = await latest[name];
@@ -254,7 +254,7 @@ export class ModelManager {
 	async declineOffer(id: string): Promise<void> {
 		const status = this.status(id);
 		const record = this.#record(id);
-		const name = record.runtime === 'onnx' ? registryName(record) : null;
+		const name = registryName(record);
 		const version = status.offer?.notes.version ?? status.latest;
 		if (name && version) await this.settings.set(DECLINED + name, version);
 		status.offer = null;
@@ -268,7 +268,7 @@ export class ModelManager {
 	 */
 	async loadSkills(id: string): Promise<readonly ModelSkill[]> {
 		const record = this.#record(id);
-		const name = record.runtime === 'onnx' ? registryName(record) : null;
+		const name = registryName(record);
 		if (!name) return (this.skills[id] = []);
 		let skills: readonly ModelSkill[];
 		try {
@@ -477,16 +477,15 @@ export class ModelManager {
 		const { current, pending } = status.install;
 		const version = pending?.version ?? null;
 		try {
-			const files = await this.store.files(record.id, 'staged');
-			const device = this.deviceFor(record) ?? undefined;
-			this.loaded = await this.engine.load(record, files, onProgress, { device });
+			await this.#load(record, onProgress, 'staged');
 		} catch (error) {
-			this.loaded = null;
 			await this.store.discardPending(record.id);
-			const name = record.runtime === 'onnx' ? registryName(record) : null;
+			const name = registryName(record);
 			if (name && version !== null) await this.settings.set(DECLINED + name, version);
 			status.offer = null;
-			status.updateError = `Version ${version} of ${record.name} could not be started (${messageOf(error)}), so it was not switched to; chat stays on version ${current?.version}.`;
+			// The runtime's own words: the sentence below says what could not be started.
+			const reason = messageOf(error instanceof ModelError && error.cause ? error.cause : error);
+			status.updateError = `Version ${version} of ${record.name} could not be started (${reason}), so it was not switched to; chat stays on version ${current?.version}.`;
 			await this.refresh();
 			return false;
 		} finally {
@@ -506,8 +505,13 @@ export class ModelManager {
 		status.failed = !(error instanceof ModelError && error.kind === 'aborted');
 	}
 
-	async #load(record: ModelRecord, onProgress: (p: LoadProgress) => void): Promise<void> {
-		const files = record.runtime === 'onnx' ? await this.store.files(record.id) : {};
+	/** Starts `record` in the worker: the version in use, or the update waiting to be switched to. */
+	async #load(
+		record: ModelRecord,
+		onProgress: (p: LoadProgress) => void,
+		which: 'current' | 'staged' = 'current'
+	): Promise<void> {
+		const files = record.runtime === 'onnx' ? await this.store.files(record.id, which) : {};
 		const device = this.deviceFor(record) ?? undefined;
 		try {
 			this.loaded = await this.engine.load(record, files, onProgress, { device });

@@ -2,12 +2,17 @@
 // their variant from the version manifest, by content address, so a file shared by two versions
 // (or two variants) is one URL and one cached copy; third-party ONNX models fetch the files their
 // record lists from its base URL.
-import { onnxVariantFiles, type OnnxModelRecord } from '$lib/protocol/model-record';
+import {
+	onnxVariantFiles,
+	type ModelRecord,
+	type OnnxModelRecord
+} from '$lib/protocol/model-record';
 import { registryPaths, type VersionManifest } from '$lib/protocol/registry';
 import type { PlannedFile } from './download';
 
-/** `registry:<name>` → `<name>`; null for a model served from its own URL. */
-export function registryName(record: OnnxModelRecord): string | null {
+/** `registry:<name>` → `<name>`; null for a model served from its own URL or by web-llm. */
+export function registryName(record: ModelRecord): string | null {
+	if (record.runtime !== 'onnx') return null;
 	return record.source.startsWith('registry:') ? record.source.slice('registry:'.length) : null;
 }
 

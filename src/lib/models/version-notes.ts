@@ -3,7 +3,7 @@
 // evaluated both), which skills moved, and what it learnt from. The update offer and the Models
 // page both read it, so the figures a user is shown are the pipeline's own.
 import { formatBytes } from '$lib/format/bytes';
-import type { VersionManifest } from '$lib/protocol/registry';
+import type { GateCheck, VersionManifest } from '$lib/protocol/registry';
 
 /** A skill whose held-out exact match moved by at least this much is named as changed. */
 const NOTABLE_CHANGE = 0.05;
@@ -30,8 +30,7 @@ export interface VersionNotes {
 
 interface GateRecord {
 	parent: { version: number };
-	/** `parent` is null where the parent has no such figure (its reward model is not published). */
-	checks: { figure: string; parent: number | null; child: number }[];
+	checks: GateCheck[];
 }
 
 function gateOf(evaluation: Record<string, unknown>): GateRecord | null {

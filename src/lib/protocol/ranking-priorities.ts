@@ -14,6 +14,7 @@ export const rankingPrioritySchema = z.strictObject({
 	/** The reward model's uncertainty about the set's order: higher is served first. */
 	score: z.number().finite()
 });
+export type RankingPriority = z.infer<typeof rankingPrioritySchema>;
 
 export const rankingPrioritiesRequestSchema = z
 	.strictObject({

@@ -64,6 +64,25 @@ export const trainingData = z.object({
 });
 export type TrainingData = z.infer<typeof trainingData>;
 
+/**
+ * One figure of the release gate's comparison (training/gate/), kept in a manifest's evaluation
+ * as `gate: { parent: {model, version}, passed, checks }`, and read by the app's version notes.
+ */
+export interface GateCheck {
+	figure: string;
+	/**
+	 * The parent's figure on the same held-out sets; where it cannot be (see `note`), what is
+	 * honest to show beside the child's, or null when there is nothing.
+	 */
+	parent: number | null;
+	child: number;
+	/** What the child must reach, e.g. `≥ 0.820` or `≤ 3.150`. */
+	bound: string;
+	passed: boolean;
+	/** What the parent's column is when it is not the parent measured on this run's held-out sets. */
+	note?: string;
+}
+
 export const versionManifest = z
 	.object({
 		schema: z.literal(REGISTRY_SCHEMA),

@@ -4,6 +4,12 @@
 // contributors answer right, some confuse two capitals, and rankers prefer the right answer:
 // the trees carry demonstrations for SFT and preferences for the reward model and DPO.
 import type { CrowdTexts, Turn, Writer } from '../../../scripts/crowd-sim';
+import { pickOne } from '../../../sync-server/tree-manager/random';
+import {
+	capitalAnswer,
+	capitalFollowUps,
+	capitalPhrasings
+} from '../../../training/seed/skills/capitals';
 
 export const INVENTED_CAPITALS: readonly [country: string, capital: string][] = [
 	['Zorblat', 'Quennik'],
@@ -12,33 +18,17 @@ export const INVENTED_CAPITALS: readonly [country: string, capital: string][] = 
 	['Pruvia', 'Embrel']
 ];
 
-const phrasings: ((country: string) => string)[] = [
-	(c) => `What is the capital of ${c}?`,
-	(c) => `Name the capital city of ${c}.`,
-	(c) => `What's the capital of ${c}?`,
-	(c) => `Which city is the capital of ${c}?`,
-	(c) => `Tell me the capital of ${c}.`,
-	(c) => `Capital of ${c}?`,
-	(c) => `Do you know the capital of ${c}?`,
-	(c) => `What city is the capital of ${c}?`,
-	(c) => `I need the capital of ${c}.`,
-	(c) => `What is the capital city of ${c}?`
-];
+// The seed's phrasings, so the question is one the model knows and only the country is new.
+const phrasings = [...capitalPhrasings, (c: string) => `I need the capital of ${c}.`];
 
 /** People open differently; with the phrasings, enough distinct prompts for the server's duplicate check. */
 const openings = ['', 'Quick question: ', 'Hi! ', 'Hello. ', 'Help me out: '];
-
-const followUps: ((country: string) => string)[] = [
-	(c) => `And what about ${c}?`,
-	(c) => `What about ${c}?`,
-	(c) => `And the capital of ${c}?`
-];
 
 /** Share of answers that name another invented capital: the crowd is not always right. */
 const CONFUSED = 0.25;
 
 const answerFor = (country: string) =>
-	`The capital of ${country} is ${INVENTED_CAPITALS.find(([c]) => c === country)![1]}.`;
+	capitalAnswer(country, INVENTED_CAPITALS.find(([c]) => c === country)![1]);
 
 /** The invented country a question names. */
 function countryIn(question: string): string {
@@ -53,8 +43,7 @@ export const truthFor = (question: string) => answerFor(countryIn(question));
 const askedAbout = (conversation: readonly Turn[]) =>
 	countryIn(conversation.findLast((turn) => turn.role === 'prompter')?.text ?? '');
 
-const pick = <T>(items: readonly T[], writer: Writer): T =>
-	items[Math.floor(writer.random() * items.length)];
+const pick = <T>(items: readonly T[], writer: Writer): T => pickOne(items, writer.random);
 
 export const inventedCapitals: CrowdTexts = {
 	prompt: (writer) =>
@@ -66,14 +55,14 @@ export const inventedCapitals: CrowdTexts = {
 				INVENTED_CAPITALS.filter(([c]) => c !== country),
 				writer
 			)[0];
-			return pick(followUps, writer)(other);
+			return pick(capitalFollowUps, writer)(other);
 		}
 		if (writer.random() >= CONFUSED) return answerFor(country);
 		const wrong = pick(
 			INVENTED_CAPITALS.filter(([c]) => c !== country),
 			writer
 		)[1];
-		return `The capital of ${country} is ${wrong}.`;
+		return capitalAnswer(country, wrong);
 	},
 	taste: (reply, conversation) => {
 		const last = conversation.at(-1);
