@@ -41,6 +41,36 @@ class RunConfigTest(unittest.TestCase):
             with self.subTest(message), self.assertRaisesRegex(ValueError, message):
                 self.load_with(change)
 
+    def test_policy_is_dpo_alone_unless_the_config_names_rloo(self):
+        run = load_run_config(self.path)
+        self.assertEqual(run.policy, ("dpo",))
+        self.assertNotIn("rloo", run.stages)
+
+        rloo = {"steps": 10, "batch_size": 4, "lr": 1e-4, "k": 3, "kl_coef": 0.2, "temperature": 0.8}
+        self.fields.update(policy=["dpo", "rloo"], rloo={**rloo, "trainable_layers": 1})
+        self.path.write_text(json.dumps(self.fields))
+        run = load_run_config(self.path)
+        self.assertEqual(run.policy, ("dpo", "rloo"))
+        stage = run.stages["rloo"]
+        self.assertEqual((stage.k, stage.kl_coef, stage.temperature, stage.trainable_layers), (3, 0.2, 0.8, 1))
+        self.assertEqual(stage.max_new_tokens, 64)
+        self.assertEqual((run.start_of("dpo"), run.start_of("rloo")), ("sft", "dpo"))
+
+    def test_bad_policy_and_rloo_fields_are_named(self):
+        rloo = {"steps": 10, "batch_size": 4, "lr": 1e-4}
+        cases = [
+            (lambda f: f.update(policy=["rloo"]), r"ci\.json: rloo must be an object"),
+            (lambda f: f.update(policy=["rloo", "dpo"], rloo=rloo), r"ci\.json: policy must list some of dpo, rloo"),
+            (lambda f: f.update(policy=["dpo", "dpo"]), r"policy must list some of dpo, rloo, each once"),
+            (lambda f: f.update(policy=[]), r"policy must list"),
+            (lambda f: f.update(rloo={**rloo, "k": 1}), r"ci\.json: rloo\.k must be an integer ≥ 2, got 1"),
+            (lambda f: f.update(rloo={**rloo, "temperature": 0}), r"rloo\.temperature must be a number > 0"),
+            (lambda f: f.update(rloo={**rloo, "kl_coef": -1}), r"rloo\.kl_coef must be a number ≥ 0"),
+        ]
+        for change, message in cases:
+            with self.subTest(message), self.assertRaisesRegex(ValueError, message):
+                self.load_with(change)
+
 
 if __name__ == "__main__":
     unittest.main()

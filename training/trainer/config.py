@@ -10,13 +10,17 @@ from .hf_config import ModelConfig
 from .precision import PRECISIONS
 from .tokenizer import Tokenizer
 
-STAGES = ("sft", "rm", "dpo")
+STAGES = ("sft", "rm", "dpo", "rloo")
+# The objectives that turn the sft policy into the published one, run in this order: "rloo" after
+# "dpo" starts from the DPO policy. A config names the ones it runs as `policy` (default dpo alone).
+POLICY_OBJECTIVES = ("dpo", "rloo")
+DEFAULT_POLICY = ("dpo",)
 
 
 @dataclass(frozen=True)
 class StageConfig:
     steps: int
-    batch_size: int  # sequences (rm: ranked lists, dpo: pairs) per micro-batch per process
+    batch_size: int  # sequences (rm: ranked lists, dpo: pairs, rloo: prompts) per micro-batch per process
     grad_accum: int  # micro-batches per optimizer step
     lr: float
     warmup: int
@@ -29,6 +33,12 @@ class StageConfig:
     group_by_length: bool = True
     # Fine-tune only the top k transformer layers (freeze.py); None trains every weight.
     trainable_layers: int | None = None
+    # rloo only: replies sampled per prompt (the leave-one-out baseline needs at least 2), the
+    # weight of the KL penalty to the starting policy, the sampling temperature, the reply budget.
+    k: int = 4
+    kl_coef: float = 0.05
+    temperature: float = 1.0
+    max_new_tokens: int = 64
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,8 @@ class RunConfig:
     threads: int
     precision: str  # "fp32", or "bf16" for mixed precision where the hardware has it (precision.py)
     model: dict  # Hugging Face config.json fields except those the tokenizer decides
-    stages: dict[str, StageConfig]
+    stages: dict[str, StageConfig]  # every stage the config has a section for (rloo's is optional)
+    policy: tuple[str, ...]  # the POLICY_OBJECTIVES it runs, in order; the last one's is published
     max_new_tokens: int
     tokenizer: Path | None  # the tokenizer directory the config names, if any
 
@@ -51,6 +62,11 @@ class RunConfig:
             "pad_token_id": tokenizer.eos_id,
         }
         return ModelConfig.from_hf(fields, "model")
+
+    def start_of(self, objective: str) -> str:
+        """The stage whose policy `objective` starts from: the objective before it, else sft."""
+        index = self.policy.index(objective)
+        return self.policy[index - 1] if index else "sft"
 
 
 def load_run_config(path: Path) -> RunConfig:
@@ -82,9 +98,21 @@ def load_run_config(path: Path) -> RunConfig:
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
 
+    policy = raw.get("policy", list(DEFAULT_POLICY))
+    if (
+        not isinstance(policy, list)
+        or not policy
+        or any(objective not in POLICY_OBJECTIVES for objective in policy)
+        or sorted(set(policy), key=POLICY_OBJECTIVES.index) != policy
+    ):
+        choices = ", ".join(POLICY_OBJECTIVES)
+        raise fail("policy", f"must list some of {choices}, each once, in that order, got {policy!r}")
+
     stages = {}
     for stage in STAGES:
         section = raw.get(stage)
+        if section is None and stage == "rloo" and stage not in policy:
+            continue
         if not isinstance(section, dict):
             raise fail(stage, "must be an object with steps, batch_size, grad_accum, lr, warmup, weight_decay")
         prefix = stage + "."
@@ -104,7 +132,13 @@ def load_run_config(path: Path) -> RunConfig:
                 if section.get("trainable_layers") is None
                 else number(section, "trainable_layers", prefix, True, 1)
             ),
+            k=number(section, "k", prefix, True, 2, StageConfig.k),
+            kl_coef=number(section, "kl_coef", prefix, False, 0, StageConfig.kl_coef),
+            temperature=number(section, "temperature", prefix, False, 0, StageConfig.temperature),
+            max_new_tokens=number(section, "max_new_tokens", prefix, True, 1, StageConfig.max_new_tokens),
         )
+        if stages[stage].temperature <= 0:
+            raise fail(prefix + "temperature", f"must be a number > 0, got {section['temperature']!r}")
         if not isinstance(stages[stage].group_by_length, bool):
             raise fail(prefix + "group_by_length", f"must be true or false, got {stages[stage].group_by_length!r}")
         if stages[stage].warmup >= stages[stage].steps:
@@ -121,6 +155,7 @@ def load_run_config(path: Path) -> RunConfig:
         precision=precision,
         model=raw["model"],
         stages=stages,
+        policy=tuple(policy),
         max_new_tokens=number(raw.get("eval", {}), "max_new_tokens", "eval.", True, 1, 64),
         tokenizer=Path(raw["tokenizer"]) if raw.get("tokenizer") else None,
     )

@@ -1,8 +1,10 @@
 """Evaluate the trained checkpoints on held-out data and merge the figures into report.json.
 
 `python3 -m training.trainer.evaluate --config C --data D --checkpoints K --out R [--parent P]`
-reads K/{sft,rm,dpo}, writes R (keeping figures other stages already put there) and prints a table.
-With --parent P (a published parent's checkpoint) it also judges the dpo policy against P's.
+reads K/sft, K/rm and a checkpoint per objective of the config's policy (K/dpo, K/rloo), writes R
+(keeping figures other stages already put there) and prints a table. The published policy is the
+last objective's. With --parent P (a published parent's checkpoint) it also judges that policy
+against P's.
 """
 
 from __future__ import annotations
@@ -106,6 +108,17 @@ def win_rate(
     return points / len(prompts)
 
 
+@torch.no_grad()
+def mean_score(judge: RewardModel, prompts: list[list[int]], replies: list[list[int]], device: torch.device) -> float:
+    """The reward model's mean score of each prompt followed by its reply."""
+    total = 0.0
+    for start in range(0, len(prompts), BATCH_SIZE):
+        rows = [prompt + reply for prompt, reply in zip(prompts[start : start + BATCH_SIZE], replies[start:])]
+        input_ids, attention_mask = pad(rows)
+        total += float(judge(input_ids.to(device), attention_mask.to(device)).float().sum())
+    return total / len(prompts)
+
+
 def greedy_replies(model: CausalLM, examples: list[dict], max_new_tokens: int, stop_id: int) -> list[list[int]]:
     # One token of one sequence is too little work to share between threads: on a busy
     # 2-core machine the hand-offs made decoding 15× slower than a single thread.
@@ -175,7 +188,10 @@ def evaluate(args: argparse.Namespace) -> dict:
     def policy(directory: Path) -> CausalLM:
         return load_causal_lm(directory).to(device).eval()
 
-    sft_model, dpo_model = policy(args.checkpoints / "sft"), policy(args.checkpoints / "dpo")
+    # sft, then each objective's policy in the order they trained; the last one is published.
+    policies = {name: policy(args.checkpoints / name) for name in ("sft", *run.policy)}
+    final = run.policy[-1]
+    sft_model, published = policies["sft"], policies[final]
     judge = load_reward_model(args.checkpoints / "rm").to(device).eval()
     before = before_sft(args.data, sft_model.config, run.seed).to(device).eval()
     config = sft_model.config
@@ -190,7 +206,6 @@ def evaluate(args: argparse.Namespace) -> dict:
         data("eval.jsonl", "eval"),
         data("eval.seen.jsonl", "eval"),
     )
-    beta = run.stages["dpo"].beta
     figures: dict = {
         "sft.val_ppl_before": perplexity(before, sft_val, device),
         "sft.val_ppl": perplexity(sft_model, sft_val, device),
@@ -198,22 +213,30 @@ def evaluate(args: argparse.Namespace) -> dict:
     }
 
     sft_chosen, sft_rejected = reply_logprobs(sft_model, dpo_val, device)
-    dpo_chosen, dpo_rejected = reply_logprobs(dpo_model, dpo_val, device)
-    figures["dpo.implicit_reward_accuracy"] = fraction(
-        beta * (dpo_chosen - sft_chosen) > beta * (dpo_rejected - sft_rejected)
-    )
     figures["sft.preference_accuracy"] = fraction(sft_chosen > sft_rejected)
-    figures["dpo.preference_accuracy"] = fraction(dpo_chosen > dpo_rejected)
+    if "dpo" in policies:
+        beta = run.stages["dpo"].beta
+        dpo_chosen, dpo_rejected = reply_logprobs(policies["dpo"], dpo_val, device)
+        figures["dpo.implicit_reward_accuracy"] = fraction(
+            beta * (dpo_chosen - sft_chosen) > beta * (dpo_rejected - sft_rejected)
+        )
+        figures["dpo.preference_accuracy"] = fraction(dpo_chosen > dpo_rejected)
 
     replies = {
         name: greedy_replies(model, prompts, run.max_new_tokens, stop_id)
-        for name, model in (("before", before), ("sft", sft_model), ("dpo", dpo_model))
+        for name, model in (("before", before), *policies.items())
     }
     for name, generated in replies.items():
         figures[f"exact_match.{name}"] = exact_match(generated, prompts, tokenizer)
 
+    prompt_ids = [example["prompt_ids"] for example in prompts]
+    # What the reward model thinks of each policy's held-out replies: the figure RLOO maximises
+    # (less its KL penalty), so rm_score.rloo against its start's shows what RL did.
+    for name in policies:
+        figures[f"rm_score.{name}"] = mean_score(judge, prompt_ids, replies[name], device)
+
     # The published policy on questions from its own training trees, overall and per skill.
-    seen_replies = greedy_replies(dpo_model, seen, run.max_new_tokens, stop_id)
+    seen_replies = greedy_replies(published, seen, run.max_new_tokens, stop_id)
     figures["exact_match.seen"] = exact_match(seen_replies, seen, tokenizer)
     for skill in sorted({example["skill"] for example in seen}):
         picked = [i for i, example in enumerate(seen) if example["skill"] == skill]
@@ -221,20 +244,21 @@ def evaluate(args: argparse.Namespace) -> dict:
             [seen_replies[i] for i in picked], [seen[i] for i in picked], tokenizer
         )
 
-    prompt_ids = [example["prompt_ids"] for example in prompts]
-    # Against the policy DPO started from: what preference training itself added.
-    figures["win_rate.dpo_vs_parent"] = win_rate(judge, prompt_ids, replies["dpo"], replies["sft"], device)
+    # Each objective against the policy it started from: what that objective itself added.
+    for name in run.policy:
+        start = run.start_of(name)
+        figures[f"win_rate.{name}_vs_parent"] = win_rate(judge, prompt_ids, replies[name], replies[start], device)
     if args.parent:
         # Against the published version this one would replace, on the same held-out prompts and
         # by the same judge: what the release gate compares (training/gate/).
         check_base_tokenizer(args.parent, tokenizer_dir(args, run), read_config(args.parent))
         parent_replies = greedy_replies(policy(args.parent), prompts, run.max_new_tokens, stop_id)
-        figures[WIN_RATE_VS_PARENT] = win_rate(judge, prompt_ids, replies["dpo"], parent_replies, device)
+        figures[WIN_RATE_VS_PARENT] = win_rate(judge, prompt_ids, replies[final], parent_replies, device)
         figures[WIN_RATE_PARENT] = parent_identity(args.parent)
         figures[WIN_RATE_PROMPTS] = len(prompts)
 
     greedy_records = []
-    for example, reply in zip(prompts, replies["dpo"]):
+    for example, reply in zip(prompts, replies[final]):
         output = reply_text(reply, tokenizer)
         greedy_records.append(
             {
@@ -248,7 +272,7 @@ def evaluate(args: argparse.Namespace) -> dict:
     # The published policy's held-out questions per skill and per variation kind of the question.
     groups = exact_match_by_group([record["correct"] for record in greedy_records], prompts)
     for group, (share, _) in groups.items():
-        figures[f"exact_match.dpo.{group}"] = share
+        figures[f"exact_match.{final}.{group}"] = share
     figures["eval_counts"] = {group: count for group, (_, count) in groups.items()}
     figures["greedy"] = greedy_records
     return figures
@@ -270,11 +294,13 @@ def merge_report(path: Path, figures: dict) -> dict:
     return report
 
 
-def table(figures: dict) -> str:
+def table(figures: dict, published: str) -> str:
+    """The numeric figures, one a line; the published policy's per-group exact match with its
+    question count."""
     counts = figures.get("eval_counts") or {}
 
     def shown(name: str, value: float) -> str:
-        group = name.removeprefix("exact_match.dpo.")
+        group = name.removeprefix(f"exact_match.{published}.")
         return f"{value:.4f}" + (f"  of {counts[group]}" if group != name and group in counts else "")
 
     rows = [(name, shown(name, value)) for name, value in figures.items() if isinstance(value, (int, float))]
@@ -288,13 +314,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python3 -m training.trainer.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--config", type=Path, required=True, help="training/configs/<name>.json")
     parser.add_argument("--data", type=Path, required=True, help="the datasets stage's output directory")
-    parser.add_argument("--checkpoints", type=Path, required=True, help="directory holding sft/, rm/ and dpo/")
+    parser.add_argument(
+        "--checkpoints", type=Path, required=True, help="directory holding sft/, rm/ and the policy's dpo/, rloo/"
+    )
     parser.add_argument("--out", type=Path, required=True, help="report.json to create or update")
     parser.add_argument(
         "--parent",
         type=Path,
         help=f"a published parent's checkpoint (the parent stage's directory): adds {WIN_RATE_VS_PARENT}, "
-        "the dpo policy's win rate over it",
+        "the published policy's win rate over it",
     )
     parser.add_argument(
         "--tokenizer",
@@ -308,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     figures = evaluate(args)
     merge_report(args.out, figures)
-    print(table(figures))
+    print(table(figures, load_run_config(args.config).policy[-1]))
     print(f"wrote {args.out}")
 
 

@@ -1,10 +1,13 @@
-"""Train one pipeline stage (sft, rm or dpo) and write its checkpoint.
+"""Train one pipeline stage (sft, rm, dpo or rloo) and write its checkpoint.
 
-`python3 -m training.trainer.train --config C --stage sft|rm|dpo --data D --out O [--init I]`
+`python3 -m training.trainer.train --config C --stage sft|rm|dpo|rloo --data D --out O [--init I] [--reward R]`
 
-sft starts from a fresh model unless --init is given; rm and dpo start from --init, by default
-the sft checkpoint next to --out (dpo also uses it, frozen, as its reference). The same
-command runs on CPU, on a GPU, and under `torchrun` (one process per GPU, DDP).
+sft starts from a fresh model unless --init is given; rm, dpo and rloo start from --init, by
+default the checkpoint next to --out that the stage follows (sft; for rloo the config's policy
+objective before it, dpo when the policy is dpo then rloo). dpo and rloo also keep that starting
+policy, frozen, as their reference; rloo learns from the reward model in --reward (by default the
+rm checkpoint next to --out). The same command runs on CPU, on a GPU, and under `torchrun` (one
+process per GPU, DDP).
 Runs are deterministic: the same config and data give a byte-identical checkpoint.
 """
 
@@ -26,8 +29,8 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from . import dpo, reward, sft
-from .checkpoint import load_weights, read_config, read_weights, save_checkpoint, weights_path
+from . import dpo, reward, rloo, sft
+from .checkpoint import load_reward_model, load_weights, read_config, read_weights, save_checkpoint, weights_path
 from .config import STAGES, RunConfig, StageConfig, load_run_config
 from .data import batches, read_jsonl, sequence_length
 from .freeze import train_top_layers
@@ -167,9 +170,16 @@ def check_base_tokenizer(init: Path, data_tokenizer: Path, config: ModelConfig) 
         )
 
 
+def default_init(stage: str, out: Path, run: RunConfig) -> Path | None:
+    """The checkpoint next to `out` that `stage` follows in the pipeline (none for sft)."""
+    if stage == "sft":
+        return None
+    return out.parent / (run.start_of(stage) if stage in run.policy else "sft")
+
+
 def starting_model(args: argparse.Namespace, run: RunConfig) -> nn.Module:
     """A fresh policy for sft without --init; otherwise the --init checkpoint (a reward head is new)."""
-    init = args.init or (None if args.stage == "sft" else args.out.parent / "sft")
+    init = args.init or default_init(args.stage, args.out, run)
     if init is None:
         return initial_policy(run.model_config(Tokenizer.load(tokenizer_dir(args, run))), run.seed)
     config = read_config(init)
@@ -185,13 +195,47 @@ def starting_model(args: argparse.Namespace, run: RunConfig) -> nn.Module:
     return model
 
 
-def objective_for(stage: str, model: nn.Module, run: RunConfig, world: World) -> Objective:
-    if stage == "sft":
+def objective_for(
+    args: argparse.Namespace, model: nn.Module, run: RunConfig, world: World, progress: rloo.Progress
+) -> Objective:
+    if args.stage == "sft":
         return Objective(sft.collate, sft.loss, sequence_length("sft"))
-    if stage == "rm":
+    if args.stage == "rm":
         return Objective(reward.collate, reward.loss, sequence_length("rm"))
     reference = copy.deepcopy(model).to(world.device)  # the starting policy, frozen
-    return Objective(dpo.collate, dpo.make_loss(reference, run.stages["dpo"].beta), sequence_length("dpo"))
+    if args.stage == "dpo":
+        return Objective(dpo.collate, dpo.make_loss(reference, run.stages["dpo"].beta), sequence_length("dpo"))
+    reward_model = load_reward_model(args.reward or args.out.parent / "rm").to(world.device)
+    stop_id = Tokenizer.load(tokenizer_dir(args, run)).end_of_turn_id
+    # Each process samples its own replies; seeded, so a run is repeatable like the others.
+    generator = torch.Generator(device=world.device).manual_seed(run.seed + world.rank)
+    loss = rloo.make_loss(reference, reward_model, run.stages["rloo"], stop_id, generator, progress)
+    return Objective(rloo.collate, loss, lambda prompt: len(prompt["prompt_ids"]))
+
+
+def training_examples(args: argparse.Namespace, config: ModelConfig) -> list[dict]:
+    """The stage's train file; rloo samples its own replies to the distinct prompts of DPO's pairs."""
+    kind = "dpo" if args.stage == "rloo" else args.stage
+    examples = read_jsonl(args.data / f"{kind}.train.jsonl", kind, config.vocab_size, config.max_position_embeddings)
+    return rloo.distinct_prompts(examples) if args.stage == "rloo" else examples
+
+
+def summary(stage: str, losses: list[float], progress: rloo.Progress) -> str:
+    """What the stage's run did: its loss, or for rloo (whose loss centres on 0 by construction) the
+    reward model's mean score of the sampled replies and their KL to the start, early and late."""
+    if stage != "rloo":
+        return f"loss {losses[0]:.4f} → {losses[-1]:.4f}"
+    window = max(1, len(progress.scores) // 10)
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values)
+
+    scores, kls = progress.scores, progress.kls
+    return (
+        f"reward-model score {mean(scores[:window]):.4f} → {mean(scores[-window:]):.4f}, "
+        f"KL to the start {mean(kls[:window]):.4f} → {mean(kls[-window:]):.4f} "
+        f"(means of the first and last {window} batches' samples)"
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -201,6 +245,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, required=True, help="the datasets stage's output directory")
     parser.add_argument("--out", type=Path, required=True, help="checkpoint directory to write")
     parser.add_argument("--init", type=Path, help="checkpoint to start from (ours or Hugging Face Llama/Qwen2)")
+    parser.add_argument("--reward", type=Path, help="rloo: the reward model's checkpoint (default: rm next to --out)")
     parser.add_argument(
         "--tokenizer",
         type=Path,
@@ -212,21 +257,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     run = load_run_config(args.config)
+    if args.stage not in run.stages:
+        raise ValueError(f"{args.config}: no {args.stage} section")
     stage = run.stages[args.stage]
     make_deterministic(run.threads)
     world = join_world()
     try:
         model = starting_model(args, run)
-        objective = objective_for(args.stage, model, run, world)
-        config = model.config
-        examples = read_jsonl(
-            args.data / f"{args.stage}.train.jsonl", args.stage, config.vocab_size, config.max_position_embeddings
-        )
+        progress = rloo.Progress()
+        objective = objective_for(args, model, run, world, progress)
+        examples = training_examples(args, model.config)
         label = f"{run.name} {args.stage}"
         losses = train(model, objective, examples, stage, run.seed, world, label, run.precision)
         if world.is_main:
             save_checkpoint(args.out, model.cpu())
-            print(f"{args.stage}: {stage.steps} steps, loss {losses[0]:.4f} → {losses[-1]:.4f}, wrote {args.out}")
+            print(f"{args.stage}: {stage.steps} steps, {summary(args.stage, losses, progress)}, wrote {args.out}")
     finally:
         if world.size > 1:
             dist.destroy_process_group()
