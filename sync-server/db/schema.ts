@@ -17,6 +17,8 @@ export interface UsersTable {
 	banned_reason: Generated<string | null>;
 	/** 1 for the accounts of demo data (0004): never on the leaderboard. */
 	demo: Generated<number>;
+	/** When the person deleted their account (0007); the row stays, nameless. */
+	deleted_at: Generated<number | null>;
 }
 
 /** A device holds one bearer token; the server keeps only its SHA-256. */
@@ -109,6 +111,9 @@ export interface MessagesTable {
 	client_id: string | null;
 	client_seq: number | null;
 	version: Generated<number>;
+	/** When its text was erased (0007): never exported again, listed as withdrawn. */
+	erased_at: Generated<number | null>;
+	erased_reason: Generated<'withdrawn' | 'account_deleted' | null>;
 }
 
 export interface MessageFlagsTable {
@@ -224,6 +229,15 @@ export interface RankingPrioritiesTable {
 	set_at: number;
 }
 
+/** A chat a person shared from their device (0007), by the id their device chose. */
+export interface DonationsTable {
+	id: string;
+	user_id: string;
+	tree_id: string;
+	created_at: number;
+	withdrawn_at: number | null;
+}
+
 export interface Tables {
 	users: UsersTable;
 	devices: DevicesTable;
@@ -243,4 +257,5 @@ export interface Tables {
 	moderation_events: ModerationEventsTable;
 	trainer_tokens: TrainerTokensTable;
 	ranking_priorities: RankingPrioritiesTable;
+	donations: DonationsTable;
 }

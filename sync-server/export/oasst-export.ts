@@ -5,7 +5,8 @@
 // hash, the same for the same seed. Replies come as OpenAssistant's exporter writes them: ranked
 // ones in rank order, then the unranked by creation time — so an OpenAssistant file imported
 // and exported again keeps its sibling order. Demo data (trees flagged `demo`) stays out unless
-// asked for.
+// asked for. Erased texts (a withdrawn donation, a deleted account) never leave, whatever the
+// filters: `exportWithdrawn` lists them instead, so copies of earlier exports can drop them.
 import { createHmac } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type {
@@ -15,6 +16,7 @@ import type {
 	OasstTreeLine,
 	OasstTreeNode
 } from '../../src/lib/protocol/export';
+import type { WithdrawnMessage } from '../../src/lib/protocol/donations';
 import type { LabelValues } from '../../src/lib/protocol/labels';
 import type { MessagesTable, Tables } from '../db/schema';
 
@@ -83,6 +85,7 @@ function emojisOf(row: Selectable<MessagesTable>): Record<string, number> {
 
 /** Whether a message (and so its subtree) stays in the export. */
 function kept(row: Selectable<MessagesTable>, options: ExportOptions): boolean {
+	if (row.erased_at !== null) return false;
 	if (row.deleted === 1 && !options.deleted) return false;
 	if (row.review_result === 0 && !options.spam) return false;
 	if (row.synthetic === 1 && !options.synthetic) return false;
@@ -211,5 +214,28 @@ export async function* exportJsonLines(
 		} else {
 			for (const line of flattenTree(tree)) yield `${JSON.stringify(line)}\n`;
 		}
+	}
+}
+
+/** Every erased message, oldest erasure first, under the ids an export with `anonymize` gave it. */
+export async function* exportWithdrawn(
+	db: Kysely<Tables>,
+	anonymize: string | undefined
+): AsyncGenerator<WithdrawnMessage> {
+	const id = (value: string) => (anonymize ? anonymousId(anonymize, 'message', value) : value);
+	const rows = await db
+		.selectFrom('messages')
+		.select(['id', 'tree_id', 'erased_at', 'erased_reason'])
+		.where('erased_at', 'is not', null)
+		.orderBy('erased_at')
+		.orderBy('id')
+		.execute();
+	for (const row of rows) {
+		yield {
+			message_id: id(row.id),
+			message_tree_id: id(row.tree_id),
+			withdrawn_date: new Date(row.erased_at!).toISOString(),
+			reason: row.erased_reason!
+		};
 	}
 }

@@ -2,6 +2,7 @@
 //   POST  /api/devices                   register a device: a new account, token and client id
 //   GET   /api/me                        who the token belongs to (also when banned)
 //   PATCH /api/me                        change the display name
+//   DELETE /api/me                       delete the account and erase everything it wrote
 //   POST  /api/devices/link-code         a one-time code for adding another device
 //   POST  /api/devices/link              move this device into the account of a code
 //   POST  /api/admin/claim               become admin with the operator's HEARTH_ADMIN_TOKEN
@@ -15,6 +16,7 @@ import {
 	updateMeRequestSchema,
 	userIdParamsSchema
 } from '../../src/lib/protocol/identity';
+import { deleteAccountRequestSchema } from '../../src/lib/protocol/donations';
 import type { ZodTypeProvider } from '../http/zod-validation';
 import type { Service } from '../service/service';
 import {
@@ -27,6 +29,7 @@ import {
 	setRole
 } from './accounts';
 import { authenticate } from './authenticate';
+import { deleteAccount } from './delete-account';
 
 export function identityRoutes(app: FastifyInstance, service: Service): void {
 	const api = app.withTypeProvider<ZodTypeProvider>();
@@ -47,6 +50,14 @@ export function identityRoutes(app: FastifyInstance, service: Service): void {
 
 	api.patch('/api/me', { schema: { body: updateMeRequestSchema } }, async (request) =>
 		setDisplayName(service, await authenticate(service, request), request.body.displayName)
+	);
+
+	api.delete('/api/me', { schema: { body: deleteAccountRequestSchema } }, async (request) =>
+		deleteAccount(
+			service,
+			await authenticate(service, request, { allowBanned: true }),
+			request.body.confirmDisplayName
+		)
 	);
 
 	api.post('/api/devices/link-code', async (request, reply) =>

@@ -9,6 +9,8 @@ import {
 	type MutationArgs,
 	type MutationName
 } from '../../src/lib/protocol/sync';
+import { donateChat } from '../donations/donate-chat';
+import { withdrawDonation } from '../donations/withdraw-donation';
 import { editMessage } from '../tasks/edit-message';
 import { flagMessage } from '../tasks/flag-message';
 import { releaseTask } from '../tasks/release-task';
@@ -44,7 +46,9 @@ const handlers: Handlers = {
 	release_task: releaseTask,
 	create_initial_prompt: createInitialPrompt,
 	edit_message: editMessage,
-	flag_message: flagMessage
+	flag_message: flagMessage,
+	donate_chat: donateChat,
+	withdraw_donation: withdrawDonation
 };
 
 export async function applyMutation(

@@ -50,6 +50,11 @@ export function textTaskTypeOf(message: TreeMessage): TextTaskType {
 	return message.parentId === null ? 'initial_prompt' : `${message.role}_reply`;
 }
 
+/** A reply a model wrote (a donated chat's): accepting or ranking it is no one's work. */
+function modelWritten(message: TreeMessage): boolean {
+	return message.synthetic === true && message.role === 'assistant';
+}
+
 /** Points that a settlement's changes earn the authors of the messages concerned. */
 export function awardsForChanges(
 	tree: TreeSnapshot,
@@ -59,7 +64,8 @@ export function awardsForChanges(
 	const awards: Award[] = [];
 	const award = (message: TreeMessage, event: PointEvent) => {
 		const points = pointsFor(event, config);
-		if (points > 0) awards.push({ userId: message.authorId, points, event, messageId: message.id });
+		if (points > 0 && !modelWritten(message))
+			awards.push({ userId: message.authorId, points, event, messageId: message.id });
 	};
 	for (const change of changes) {
 		if (change.kind === 'review' && change.result) {

@@ -21,6 +21,8 @@ export interface TreeMessage {
 	replySkips: number;
 	/** Consensus rank among its siblings (0 is best), once the tree was scored. */
 	rank: number | null;
+	/** Generated, not written by the contributor: a model's reply in a donated chat, or demo data. */
+	synthetic?: boolean;
 }
 
 /** One label review done through a label task. */

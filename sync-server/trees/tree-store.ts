@@ -22,7 +22,8 @@ export function toTreeMessage(row: Selectable<MessagesTable>): TreeMessage {
 		deleted: row.deleted === 1,
 		redFlags: row.red_flags,
 		replySkips: row.reply_skips,
-		rank: row.rank
+		rank: row.rank,
+		...(row.synthetic === 1 ? { synthetic: true } : {})
 	};
 }
 

@@ -19,6 +19,11 @@ export interface NewMessage {
 	taskId: string | null;
 	clientId: string | null;
 	seq: number | null;
+	/** A model's reply in a donated chat: its model (`name@version`) and the donor's thumbs. */
+	synthetic?: { modelName: string; emojis: Record<string, number> | null };
+	/** Defaults to the session's time; a donated chat's messages are spaced by a millisecond so
+	 * that parents sort before their replies. */
+	createdAt?: number;
 }
 
 export async function insertMessage(session: WriteSession, m: NewMessage): Promise<TreeMessage> {
@@ -32,11 +37,16 @@ export async function insertMessage(session: WriteSession, m: NewMessage): Promi
 			author_id: m.authorId,
 			text: m.text,
 			lang: m.lang,
-			created_at: session.now,
+			created_at: m.createdAt ?? session.now,
 			late: m.late ? 1 : 0,
 			task_id: m.taskId,
 			client_id: m.clientId,
-			client_seq: m.seq
+			client_seq: m.seq,
+			...(m.synthetic && {
+				synthetic: 1,
+				model_name: m.synthetic.modelName,
+				emojis: m.synthetic.emojis && JSON.stringify(m.synthetic.emojis)
+			})
 		})
 		.execute();
 	session.touch(m.authorId, m.id);
@@ -47,12 +57,13 @@ export async function insertMessage(session: WriteSession, m: NewMessage): Promi
 		authorId: m.authorId,
 		text: m.text,
 		lang: m.lang,
-		createdAt: session.now,
+		createdAt: m.createdAt ?? session.now,
 		reviewResult: null,
 		deleted: false,
 		redFlags: 0,
 		replySkips: 0,
-		rank: null
+		rank: null,
+		...(m.synthetic && { synthetic: true })
 	};
 }
 

@@ -35,7 +35,8 @@ const tables: (keyof Tables)[] = [
 	'leases',
 	'awards',
 	'tree_events',
-	'moderation_events'
+	'moderation_events',
+	'donations'
 ];
 
 /** Every row of every table, in a stable order, as one comparable value. */
@@ -54,7 +55,7 @@ async function snapshot(db: Kysely<Tables>, skip: (keyof Tables)[] = []): Promis
 	return JSON.stringify(dump);
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Every endpoint, with a valid body or query for it (given the ids of the fuzzed server): the
@@ -71,6 +72,8 @@ function routes(known: { clientId: string }): {
 		{ method: 'POST', path: '/api/devices', valid: { displayName: 'Fuzzy' } },
 		{ method: 'GET', path: '/api/me', valid: {} },
 		{ method: 'PATCH', path: '/api/me', valid: { displayName: 'Renamed' } },
+		// Refused as sent (the name does not match); a bent body must be refused as cleanly.
+		{ method: 'DELETE', path: '/api/me', valid: { confirmDisplayName: 'Not my name' } },
 		{ method: 'POST', path: '/api/devices/link-code', valid: {} },
 		{ method: 'POST', path: '/api/devices/link', valid: { code: 'ABCDEFGHJK' } },
 		{ method: 'POST', path: '/api/admin/claim', valid: { adminToken: 'not the token' } },
@@ -98,7 +101,8 @@ function routes(known: { clientId: string }): {
 		{ method: 'POST', path: '/api/moderation/users/:userId/ban', valid: reason },
 		{ method: 'POST', path: '/api/moderation/users/:userId/unban', valid: reason },
 		{ method: 'GET', path: '/api/moderation/trollboard', valid: { window: 'all' } },
-		{ method: 'GET', path: '/api/export', valid: { state: 'growing,ranking', format: 'messages' } }
+		{ method: 'GET', path: '/api/export', valid: { state: 'growing,ranking', format: 'messages' } },
+		{ method: 'GET', path: '/api/export/withdrawn', valid: { anonymize: 'seed' } }
 	];
 }
 
@@ -268,7 +272,24 @@ describe.each(dialects)('fuzzing the API on %s', (dialect) => {
 					ranking: fc.array(id(), { maxLength: 4 }),
 					notRankable: fc.constantFrom(true, false),
 					reason: fc.constantFrom(...skipReasons, 'bored'),
-					tags: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 })
+					tags: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
+					// A donated chat's fields (donate_chat, withdraw_donation).
+					donationId: id(),
+					licence: fc.constantFrom('CC-BY-4.0', 'all-rights-reserved'),
+					messages: fc.array(
+						fc.record(
+							{
+								ref: id(),
+								parentRef: fc.option(id()),
+								role: fc.constantFrom('prompter', 'assistant', 'system'),
+								text: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(2100))),
+								modelName: fc.option(fc.string({ maxLength: 20 })),
+								vote: fc.constantFrom(null, 'up', 'down', 'meh')
+							},
+							{ requiredKeys: [] }
+						),
+						{ maxLength: 4 }
+					)
 				},
 				{ requiredKeys: [] }
 			)

@@ -14,6 +14,7 @@
 //    exactly as the first time, never applied again.
 // 6. Pull returns `lastSeq`; the client deletes outbox rows up to it.
 import { z } from 'zod';
+import { donateChatSchema, withdrawDonationSchema } from './donations';
 import { roleSchema } from './identity';
 import {
 	skipSchema,
@@ -68,7 +69,11 @@ export const mutationArgsSchemas = {
 	flag_message: z.object({
 		messageId: entityIdSchema,
 		reason: z.string().trim().max(500).optional()
-	})
+	}),
+	/** A chat the person shared from their device: a new tree of synthetic replies, in review. */
+	donate_chat: donateChatSchema,
+	/** Takes a donated chat back: its texts are erased and it is never exported again. */
+	withdraw_donation: withdrawDonationSchema
 } as const;
 export type MutationName = keyof typeof mutationArgsSchemas;
 export const mutationNames = Object.keys(mutationArgsSchemas) as MutationName[];

@@ -8,6 +8,7 @@ import * as m0003 from './0003_tree_sampling_index';
 import * as m0004 from './0004_demo_data';
 import * as m0005 from './0005_trainer_tokens';
 import * as m0006 from './0006_ranking_priorities';
+import * as m0007 from './0007_donations_and_erasure';
 
 export const migrations: Record<string, Migration> = {
 	'0001_initial': m0001,
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
 	'0003_tree_sampling_index': m0003,
 	'0004_demo_data': m0004,
 	'0005_trainer_tokens': m0005,
-	'0006_ranking_priorities': m0006
+	'0006_ranking_priorities': m0006,
+	'0007_donations_and_erasure': m0007
 };

@@ -1,0 +1,109 @@
+// Donated chats and taking contributions back, on the wire. A person shares a chat from their
+// device ("Share to improve Hearth"): the server receives it as a new message tree of origin
+// `donation`, its assistant messages marked synthetic with the model and version that wrote
+// them, and the person's thumbs as oasst emoji counts. A donation can be withdrawn, and an
+// account deleted with everything its person wrote: the texts are erased, not only hidden.
+// Browser-safe: zod only, no I/O.
+import { z } from 'zod';
+import { TEXT_BODY_CEILING } from './tasks';
+import { entityIdSchema, langSchema, messageRoleSchema } from './trees';
+
+/** The licence donated chats are published under, in exports and datasets. */
+export const DONATION_LICENCE = {
+	id: 'CC-BY-4.0',
+	name: 'Creative Commons Attribution 4.0',
+	url: 'https://creativecommons.org/licenses/by/4.0/'
+} as const;
+
+/** The tree origin of a donated chat, as exports and the pipeline's source counts name it. */
+export const DONATION_ORIGIN = 'donation';
+
+/** A donated chat holds at most this many messages (a long chat with every regeneration). */
+export const MAX_DONATED_MESSAGES = 200;
+
+/**
+ * The oasst `model_name` of a reply: the model's id, and `@<version>` when a registry version
+ * wrote it (as `--from <model>@<version>` names it), so one string field says both.
+ */
+export function donatedModelName(model: string, version: number | null | undefined): string {
+	return version === null || version === undefined ? model : `${model}@${version}`;
+}
+
+export const donatedMessageSchema = z.object({
+	/** The message's id on the device; only used to link parents within this donation. */
+	ref: entityIdSchema,
+	parentRef: entityIdSchema.nullable(),
+	role: messageRoleSchema,
+	text: z
+		.string()
+		.max(TEXT_BODY_CEILING)
+		.refine((text) => text.trim().length > 0, 'must not be empty'),
+	/** Who wrote an assistant reply (`donatedModelName`); null for the person's own messages. */
+	modelName: z.string().trim().min(1).max(200).nullable(),
+	/** The person's thumb on a reply, when they chose to share thumbs. */
+	vote: z.enum(['up', 'down']).nullable()
+});
+export type DonatedMessage = z.infer<typeof donatedMessageSchema>;
+
+/** Parents come before their children, roles alternate, and only replies carry a model or vote. */
+function checkDonatedTree(messages: readonly DonatedMessage[], ctx: z.RefinementCtx): void {
+	const roles = new Map<string, DonatedMessage['role']>();
+	messages.forEach((m, i) => {
+		const issue = (message: string) => ctx.addIssue({ code: 'custom', path: [i], message });
+		if (roles.has(m.ref)) issue(`repeats the ref ${m.ref}`);
+		if (i === 0 && m.parentRef !== null) issue('must be the first message of the chat');
+		if (i > 0 && m.parentRef === null)
+			issue('must answer an earlier message: only one may start the chat');
+		if (m.parentRef !== null && !roles.has(m.parentRef)) {
+			issue(`answers ${m.parentRef}, which is not an earlier message of this chat`);
+		}
+		const parentRole = m.parentRef === null ? 'assistant' : roles.get(m.parentRef);
+		if (parentRole === m.role) issue(`a ${m.role} message must answer a message of the other role`);
+		if (m.role === 'assistant' && m.modelName === null)
+			issue('an assistant reply must name its model');
+		if (m.role === 'prompter' && (m.modelName !== null || m.vote !== null)) {
+			issue("the person's own message has no model and no vote");
+		}
+		roles.set(m.ref, m.role);
+	});
+}
+
+export const donateChatSchema = z.object({
+	/** Chosen by the device, once per donation: a second donation with it is refused. */
+	donationId: entityIdSchema,
+	lang: langSchema,
+	/** The person agreed to publish the chat under this licence. */
+	licence: z.literal(DONATION_LICENCE.id, {
+		error: `must be "${DONATION_LICENCE.id}", the licence the person agreed to`
+	}),
+	/** Root first, each parent before its replies. */
+	messages: z
+		.array(donatedMessageSchema)
+		.min(2, 'must hold a message and a reply')
+		.max(MAX_DONATED_MESSAGES, `must hold at most ${MAX_DONATED_MESSAGES} messages`)
+		.superRefine(checkDonatedTree)
+});
+export type DonateChat = z.infer<typeof donateChatSchema>;
+
+export const withdrawDonationSchema = z.object({ donationId: entityIdSchema });
+
+/** `DELETE /api/me`: the person types their display name to confirm, as the UI asks. */
+export const deleteAccountRequestSchema = z.object({ confirmDisplayName: z.string().max(100) });
+
+export const deletedAccountSchema = z.object({
+	/** Messages whose text was erased. */
+	erasedMessages: z.number().int().min(0),
+	/** Donations withdrawn with the account. */
+	withdrawnDonations: z.number().int().min(0)
+});
+export type DeletedAccount = z.infer<typeof deletedAccountSchema>;
+
+/** One erased message in `GET /api/export/withdrawn`, for downstream copies of earlier exports. */
+export const withdrawnMessageSchema = z.object({
+	message_id: z.string(),
+	message_tree_id: z.string(),
+	/** ISO 8601. */
+	withdrawn_date: z.string(),
+	reason: z.enum(['withdrawn', 'account_deleted'])
+});
+export type WithdrawnMessage = z.infer<typeof withdrawnMessageSchema>;
