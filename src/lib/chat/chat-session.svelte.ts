@@ -8,6 +8,7 @@
 // engine client. This class only sequences them and holds what the UI shows.
 import { SvelteMap } from 'svelte/reactivity';
 import type { HearthStorage } from '$lib/db/open';
+import type { DonatedMessage } from '$lib/protocol/donations';
 import type { StoredConversation } from '$lib/db/records/conversation';
 import type { StoredMessage } from '$lib/db/records/message';
 import type {
@@ -222,6 +223,27 @@ export class ChatSession {
 		await this.storage.messages.save(rated, {}, at);
 		this.#replaceMessage(rated);
 		this.#patchConversation(rated.conversationId, { updatedAt: at });
+	}
+
+	/** "Share to improve Hearth": queues the open conversation's donation (chat/donation.ts). */
+	async donate(donation: { lang: string; messages: DonatedMessage[] }): Promise<void> {
+		const id = this.activeId;
+		if (!id) throw new Error('Open a conversation to share it.');
+		const at = this.now();
+		// Loaded on demand: the protocol's validation (zod) stays off the first visit's bundle.
+		const { queueDonation } = await import('./queue-donation');
+		const shared = await queueDonation(this.storage, id, donation, at);
+		this.#patchConversation(id, { donation: shared, updatedAt: at });
+	}
+
+	/** Takes the open conversation's donation back: the server erases it on the next sync. */
+	async withdrawDonation(): Promise<void> {
+		const id = this.activeId;
+		if (!id) throw new Error('Open a conversation to withdraw it.');
+		const at = this.now();
+		const { queueWithdrawal } = await import('./queue-donation');
+		const withdrawn = await queueWithdrawal(this.storage, id, at);
+		this.#patchConversation(id, { donation: withdrawn, updatedAt: at });
 	}
 
 	exportMarkdown(): string {

@@ -1,5 +1,13 @@
 import type { GenerationParamsInput } from '$lib/protocol/inference';
 
+/** The conversation was shared to improve Hearth ("Share to improve Hearth"), and maybe taken back. */
+export interface ConversationDonation {
+	/** Chosen by this device; the server knows the shared tree by it. */
+	id: string;
+	sharedAt: number;
+	withdrawnAt?: number;
+}
+
 /** A chat conversation as stored on the device. Its messages live in their own table. */
 export interface StoredConversation {
 	id: string;
@@ -12,4 +20,6 @@ export interface StoredConversation {
 	systemPrompt?: string;
 	/** This conversation's sampling settings; absent fields take the engine's defaults. */
 	sampling?: Omit<GenerationParamsInput, 'stop'>;
+	/** Set once the conversation was shared; a withdrawn one may be shared again. */
+	donation?: ConversationDonation;
 }

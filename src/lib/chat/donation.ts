@@ -1,0 +1,64 @@
+// What "Share to improve Hearth" sends: the chat as the server's `donate_chat` takes it. The
+// person picks the visible thread or the whole tree under its first message (with every
+// regenerated reply and edited branch); either way only finished, non-empty messages go, parents
+// before replies, and the conversation's system prompt and settings stay on the device. A
+// reply's thumb goes only when the person chose to share thumbs. Pure.
+import type { StoredMessage } from '$lib/db/records/message';
+import { donatedModelName, type DonatedMessage } from '$lib/protocol/donations';
+import { pathTo } from './tree';
+
+export type DonationScope = 'thread' | 'tree';
+
+export interface DonationChoice {
+	scope: DonationScope;
+	includeVotes: boolean;
+	/** Texts the person changed in the preview (to take personal data out), by message id. */
+	edits: Readonly<Record<string, string>>;
+}
+
+/** A reply that failed, or a message with no text, cannot be shared, nor what hangs below it. */
+function shareable(m: StoredMessage): boolean {
+	return m.content.trim() !== '' && m.finishReason !== 'error';
+}
+
+/** The thread's root and every message below it that can be shared, parents first. */
+function treeUnder(messages: readonly StoredMessage[], rootId: string): StoredMessage[] {
+	const out: StoredMessage[] = [];
+	let level = messages.filter((m) => m.id === rootId && shareable(m));
+	while (level.length > 0) {
+		out.push(...level);
+		const parents = new Set(level.map((m) => m.id));
+		level = messages
+			.filter((m) => m.parentId !== null && parents.has(m.parentId) && shareable(m))
+			.sort((a, b) => a.createdAt - b.createdAt);
+	}
+	return out;
+}
+
+/** The visible thread up to its first message that cannot be shared. */
+function threadTo(messages: readonly StoredMessage[], leafId: string): StoredMessage[] {
+	const path = pathTo(messages, leafId);
+	const broken = path.findIndex((m) => !shareable(m));
+	return broken === -1 ? path : path.slice(0, broken);
+}
+
+/** The messages a donation holds, as `donate_chat` takes them. */
+export function donatedMessages(
+	messages: readonly StoredMessage[],
+	leafId: string | null,
+	choice: DonationChoice
+): DonatedMessage[] {
+	if (leafId === null) return [];
+	const thread = threadTo(messages, leafId);
+	if (thread.length === 0) return [];
+	const chosen = choice.scope === 'thread' ? thread : treeUnder(messages, thread[0].id);
+	return chosen.map((m) => ({
+		ref: m.id,
+		parentRef: m.parentId,
+		role: m.role === 'user' ? 'prompter' : 'assistant',
+		text: choice.edits[m.id] ?? m.content,
+		modelName:
+			m.role === 'assistant' ? donatedModelName(m.model ?? 'unknown', m.modelVersion) : null,
+		vote: m.role === 'assistant' && choice.includeVotes ? (m.feedback ?? null) : null
+	}));
+}

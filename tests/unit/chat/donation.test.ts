@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { donatedMessages } from '$lib/chat/donation';
+import type { StoredMessage } from '$lib/db/records/message';
+import { donateChatSchema } from '$lib/protocol/donations';
+import { branchyConversation } from './fixtures';
+
+/** The branchy conversation as stored: replies by hearth-demo v2, a thumb on two of them. */
+function stored(): StoredMessage[] {
+	return branchyConversation().map((m) => ({
+		...m,
+		conversationId: 'c1',
+		model: m.role === 'assistant' ? 'hearth-demo' : null,
+		modelVersion: m.role === 'assistant' ? 2 : null,
+		stats: null,
+		finishReason: m.role === 'assistant' ? ('stop' as const) : undefined,
+		feedback: m.id === 'a1' ? 'up' : m.id === 'a1c' ? 'down' : null
+	}));
+}
+
+const refs = (messages: { ref: string }[]) => messages.map((m) => m.ref);
+const choice = { scope: 'thread' as const, includeVotes: false, edits: {} };
+
+describe('donatedMessages', () => {
+	it('sends the visible thread as prompter and assistant messages naming model and version', () => {
+		const sent = donatedMessages(stored(), 'a2', choice);
+		expect(refs(sent)).toEqual(['u1', 'a1', 'u2', 'a2']);
+		expect(sent[1]).toEqual({
+			ref: 'a1',
+			parentRef: 'u1',
+			role: 'assistant',
+			text: 'a1',
+			modelName: 'hearth-demo@2',
+			vote: null
+		});
+		expect(sent[0]).toMatchObject({ role: 'prompter', modelName: null, vote: null });
+		// What the server will take: one root, parents first, roles alternating.
+		expect(
+			donateChatSchema.safeParse({
+				donationId: 'd1',
+				lang: 'en',
+				licence: 'CC-BY-4.0',
+				messages: sent
+			}).success
+		).toBe(true);
+	});
+
+	it('sends the whole tree under the thread’s first message, parents first, not the other root', () => {
+		const sent = donatedMessages(stored(), 'a2', { ...choice, scope: 'tree' });
+		expect(refs(sent)).toEqual(['u1', 'a1', 'a1b', 'a1c', 'u2', 'u3', 'a2']);
+		const index = new Map(sent.map((m, i) => [m.ref, i]));
+		for (const m of sent)
+			if (m.parentRef) expect(index.get(m.parentRef)).toBeLessThan(index.get(m.ref)!);
+	});
+
+	it('adds thumbs only when asked, and the person’s edits replace the texts', () => {
+		const sent = donatedMessages(stored(), 'a2', {
+			scope: 'tree',
+			includeVotes: true,
+			edits: { u1: 'edited prompt' }
+		});
+		expect(sent.map((m) => m.vote)).toEqual([null, 'up', null, 'down', null, null, null]);
+		expect(sent[0].text).toBe('edited prompt');
+	});
+
+	it('leaves out failed or empty replies and everything below them', () => {
+		const messages = stored().map((m) =>
+			m.id === 'a1' ? { ...m, finishReason: 'error' as const, content: '' } : m
+		);
+		expect(refs(donatedMessages(messages, 'a2', choice))).toEqual(['u1']);
+		expect(refs(donatedMessages(messages, 'a2', { ...choice, scope: 'tree' }))).toEqual([
+			'u1',
+			'a1b',
+			'a1c',
+			'u3'
+		]);
+		expect(donatedMessages(messages, null, choice)).toEqual([]);
+	});
+});
