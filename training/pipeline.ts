@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFlags, runCli } from './cli-args';
-import { loadConfig, outDir, type PipelineConfig } from './configs/config';
+import { finalObjective, loadConfig, outDir, type PipelineConfig } from './configs/config';
 import { writeFileAtomic } from './files';
 import { INPUTS_STAMP, inputsDigest } from './inputs-digest';
 import { acquireRunLock } from './run-lock';
@@ -73,17 +73,28 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 	const checkpoints = outDir(config, 'checkpoints');
 	const report = outDir(config, 'eval', 'report.json');
 	const model = outDir(config, 'model');
-	const train = (stage: string, init?: string): Stage => ({
+	const train = (stage: string, init?: string, extra: string[] = []): Stage => ({
 		name: stage,
 		command: [
 			...['-m', 'training.trainer.train', '--config', configPath, '--stage', stage],
 			...['--data', data, '--out', `${checkpoints}/${stage}`],
-			...(init ? ['--init', init] : [])
+			...(init ? ['--init', init] : []),
+			...extra
 		],
 		python: true,
 		writesOutDir: true,
 		env: { OMP_WAIT_POLICY: trainingWaitPolicy(config) }
 	});
+	// The policy objectives in order, each starting from the policy before it (the first from
+	// sft); the last one's checkpoint is the version that is built and published.
+	const policyStages = config.policy.map((objective, i) =>
+		train(
+			objective,
+			`${checkpoints}/${i === 0 ? 'sft' : config.policy[i - 1]}`,
+			objective === 'rloo' ? ['--reward', `${checkpoints}/rm`] : []
+		)
+	);
+	const policy = `${checkpoints}/${finalObjective(config)}`;
 	const parentDir = outDir(config, 'parent');
 	const init = loop.parentFrom ? parentDir : loop.init;
 	const parentStage: Stage[] = loop.parentFrom
@@ -182,7 +193,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 		},
 		train('sft', init ?? undefined),
 		train('rm', `${checkpoints}/sft`),
-		train('dpo', `${checkpoints}/sft`),
+		...policyStages,
 		{
 			name: 'evaluate',
 			command: [
@@ -199,7 +210,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 		{
 			name: 'build',
 			command: [
-				...[TSX, 'training/build/cli.ts', '--checkpoint', `${checkpoints}/dpo`],
+				...[TSX, 'training/build/cli.ts', '--checkpoint', policy],
 				// A Hugging Face base's own tokenizer, as the datasets stage used (its --base).
 				...['--tokenizer', loop.init ?? config.tokenizer, '--out', model]
 			],
@@ -218,7 +229,7 @@ function pipelineStages(configPath: string, config: PipelineConfig, loop: Loop):
 			name: 'publish',
 			command: [
 				...[TSX, 'training/publish/cli.ts', '--model', model, '--name', config.model_name],
-				...['--checkpoint', `${checkpoints}/dpo`],
+				...['--checkpoint', policy],
 				...(loop.parentFrom ? ['--parent-manifest', `${parentDir}/${PARENT_MANIFEST}`] : []),
 				...[...loop.publishTo, '--report', report, '--data', `${data}/manifest.json`]
 			],

@@ -28,7 +28,11 @@ const optimizerStep = z.strictObject({
 	trainable_layers: positiveInt.optional()
 });
 
-export const pipelineConfigSchema = z.strictObject({
+/** The objectives that make the published policy from the sft one, in the order they run. */
+export const POLICY_OBJECTIVES = ['dpo', 'rloo'] as const;
+export type PolicyObjective = (typeof POLICY_OBJECTIVES)[number];
+
+const configFields = z.strictObject({
 	name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
 	model_name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
 	seed: z.number().int().nonnegative(),
@@ -52,6 +56,31 @@ export const pipelineConfigSchema = z.strictObject({
 	sft: optimizerStep,
 	rm: optimizerStep,
 	dpo: optimizerStep.extend({ beta: z.number().positive() }),
+	// REINFORCE with a leave-one-out baseline on the reward model (training/trainer/rloo.py):
+	// batch_size counts prompts, each with k sampled replies.
+	rloo: optimizerStep
+		.extend({
+			k: z.number().int().min(2),
+			kl_coef: z.number().nonnegative(),
+			temperature: z.number().positive(),
+			max_new_tokens: positiveInt
+		})
+		.optional(),
+	// Which objectives train the published policy after sft, in this order; rloo after dpo starts
+	// from the DPO policy. The last one's checkpoint is built and published.
+	policy: z
+		.array(z.enum(POLICY_OBJECTIVES))
+		.min(1)
+		.refine(
+			(policy) =>
+				policy.every(
+					(objective, i) =>
+						i === 0 ||
+						POLICY_OBJECTIVES.indexOf(policy[i - 1]) < POLICY_OBJECTIVES.indexOf(objective)
+				),
+			`list ${POLICY_OBJECTIVES.join(', ')} each at most once, in that order`
+		)
+		.default(['dpo']),
 	eval: z.strictObject({ max_new_tokens: positiveInt }),
 	// How an export's community trees mix with the seed trees (training/datasets/build.ts).
 	mixture: z
@@ -82,6 +111,15 @@ export const pipelineConfigSchema = z.strictObject({
 		.default(DEFAULT_GATE)
 });
 
+export const pipelineConfigSchema = configFields.superRefine((config, context) => {
+	if (config.policy.includes('rloo') && !config.rloo)
+		context.addIssue({
+			code: 'custom',
+			path: ['rloo'],
+			message: 'the policy runs rloo: give its section'
+		});
+});
+
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 export type Gate = PipelineConfig['gate'];
 
@@ -98,6 +136,11 @@ export function loadConfig(path: string): PipelineConfig {
 		throw new Error(`${path}: invalid config\n  ${zodProblems(parsed.error).join('\n  ')}`);
 	}
 	return parsed.data;
+}
+
+/** The objective whose checkpoint is the published policy: the last the config's policy runs. */
+export function finalObjective(config: PipelineConfig): PolicyObjective {
+	return config.policy[config.policy.length - 1];
 }
 
 /** Where a stage of this config writes: everything lives under training/out/<name>/. */
