@@ -1,8 +1,10 @@
 // The Settings page's view of this device's account on the sync server: the user id to give an
 // admin who makes you a moderator, the role the server holds, claiming the admin role with the
-// operator's HEARTH_ADMIN_TOKEN, and, for an admin, giving another user a role. Created by the
+// operator's HEARTH_ADMIN_TOKEN, for an admin, giving another user a role, and deleting the
+// account with everything it wrote. Created by the
 // page (not a module singleton: each page and test gets its own, and a second tab's state is
 // never mixed in); the sync engine owns the device token and registration.
+import type { DeletedAccount } from '$lib/protocol/donations';
 import type { Me, RegisteredDevice, Role } from '$lib/protocol/identity';
 import { describeSyncError, type HearthApi } from '$lib/sync/api-client';
 
@@ -11,6 +13,7 @@ export interface AccountEngine {
 	knownDevice(): Promise<RegisteredDevice | null>;
 	/** A sync registers the device first when it has no account yet. */
 	sync(): Promise<unknown>;
+	deleteAccount(confirmDisplayName: string): Promise<DeletedAccount>;
 	readonly api: Pick<HearthApi, 'me' | 'claimAdmin' | 'setRole'>;
 }
 
@@ -68,6 +71,23 @@ export class Account {
 		if (!id) throw new Error('Enter the user id.');
 		await this.#call((api) => api.setRole(id, role));
 		if (id === this.userId && this.me) this.me = { ...this.me, role };
+	}
+
+	/**
+	 * Deletes the account and everything it wrote on the server, then forgets it on this device;
+	 * resolves to what was erased. Throws the server's refusal (a name that does not match) as a
+	 * sentence.
+	 */
+	async deleteAccount(confirmDisplayName: string): Promise<DeletedAccount> {
+		const engine = await this.engine();
+		try {
+			const deleted = await engine.deleteAccount(confirmDisplayName);
+			this.device = null;
+			this.me = null;
+			return deleted;
+		} catch (error) {
+			throw new Error(describeSyncError(error), { cause: error });
+		}
 	}
 
 	async #call<T>(request: (api: AccountEngine['api']) => Promise<T>): Promise<T> {

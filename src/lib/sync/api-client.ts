@@ -2,6 +2,7 @@
 // protocol types and every answer is checked against the shared zod schema, so a server and an
 // app of different versions fail with a message naming the field instead of corrupting state.
 import type { z } from 'zod';
+import { deletedAccountSchema } from '$lib/protocol/donations';
 import { apiErrorSchema, type ApiIssue } from '$lib/protocol/errors';
 import {
 	meSchema,
@@ -63,7 +64,7 @@ export class NetworkError extends Error {
 
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 function retryAfter(response: Response): number | null {
 	const value = response.headers.get('retry-after');
@@ -150,6 +151,11 @@ export class HearthApi {
 
 	me() {
 		return this.request('GET', '/api/me', meSchema);
+	}
+
+	/** Deletes the caller's account and erases what it wrote; `confirmDisplayName` must be its name. */
+	deleteAccount(confirmDisplayName: string) {
+		return this.request('DELETE', '/api/me', deletedAccountSchema, { confirmDisplayName });
 	}
 
 	/** Makes the caller an admin when `adminToken` is the server's HEARTH_ADMIN_TOKEN. */

@@ -12,6 +12,7 @@
 // Any request may fail half-way; every step is safe to repeat, which is what retrying does.
 import type { HearthStorage } from '$lib/db/open';
 import type { OutboxEntry } from '$lib/db/records/outbox-entry';
+import type { DeletedAccount } from '$lib/protocol/donations';
 import type { RegisteredDevice } from '$lib/protocol/identity';
 import type { LeaseRequest, PointsSummary, PullResponse, PushResponse } from '$lib/protocol/sync';
 import { ApiError, type HearthApi } from './api-client';
@@ -98,6 +99,39 @@ export class SyncEngine {
 			if (!(known && error instanceof ApiError && error.status === 401)) throw error;
 			return work(await this.#register());
 		}
+	}
+
+	/**
+	 * Deletes this device's account on the server, then forgets it here: the device, its cursor
+	 * and points, work queued or held for that account, and shared chats count as withdrawn
+	 * (the server erased them). Chats themselves stay: they never were the server's.
+	 */
+	deleteAccount(confirmDisplayName: string): Promise<DeletedAccount> {
+		return this.#serial(async () => {
+			if (!(await this.knownDevice())) throw new Error('This device has no account.');
+			const deleted = await this.api.deleteAccount(confirmDisplayName);
+			const { db } = this.storage;
+			const now = this.now();
+			await db.transaction(
+				'rw',
+				[db.settings, db.outbox, db.tasks, db.contributions, db.conversations],
+				async () => {
+					for (const key of [DEVICE_KEY, CURSOR_KEY, ACCOUNT_KEY]) {
+						await this.storage.settings.set(key, null);
+					}
+					await db.outbox.clear();
+					await db.tasks.clear();
+					await db.contributions.clear();
+					await db.conversations
+						.filter((c) => c.donation !== undefined && c.donation.withdrawnAt === undefined)
+						.modify((c) => {
+							c.donation = { ...c.donation!, withdrawnAt: now };
+						});
+				}
+			);
+			this.api.token = null;
+			return deleted;
+		});
 	}
 
 	/** Push everything queued, then pull. */

@@ -15,6 +15,7 @@ const OTHER = '1c6a8d2f-4e3b-4c9f-8a21-3b4c5d6e7f80';
 class FakeIdentityServer {
 	roles = new Map<string, Role>([[OTHER, 'contributor']]);
 	online = true;
+	deleted = false;
 	readonly calls: string[] = [];
 
 	readonly fetch: FetchFunction = async (path, init) => {
@@ -37,7 +38,10 @@ class FakeIdentityServer {
 			};
 			return json(201, device);
 		}
-		if ((init.headers as Record<string, string>).authorization !== 'Bearer device-token')
+		if (
+			this.deleted ||
+			(init.headers as Record<string, string>).authorization !== 'Bearer device-token'
+		)
 			return refuse(401, 'unauthorized', 'no such device');
 		if (path === '/api/sync/pull')
 			return json(200, {
@@ -49,6 +53,12 @@ class FakeIdentityServer {
 				points: { total: 0, day: 0, week: 0, month: 0 },
 				user: { displayName: 'contributor-0b5f7c', role: this.roles.get(USER), banned: false }
 			});
+		if (path === '/api/me' && init.method === 'DELETE') {
+			if (body.confirmDisplayName !== 'contributor-0b5f7c')
+				return refuse(400, 'invalid_request', 'type the display name to confirm');
+			this.deleted = true;
+			return json(200, { erasedMessages: 2, withdrawnDonations: 1 });
+		}
 		if (path === '/api/me') return json(200, this.me());
 		if (path === '/api/admin/claim') {
 			if (body.adminToken !== ADMIN_TOKEN)
@@ -138,5 +148,36 @@ describe('Account', () => {
 		expect(again.role).toBe('contributor');
 		expect(again.error).toBe('The server could not be reached.');
 		await expect(again.claimAdmin(ADMIN_TOKEN)).rejects.toThrow('The server could not be reached.');
+	});
+
+	it('deletes the account only with its name typed, then forgets it here and marks shared chats withdrawn', async () => {
+		const { storage, server, account } = setup();
+		await account.register();
+		const shared = await storage.conversations.create({ title: 'Shared' });
+		await storage.conversations.update(shared.id, {
+			donation: { id: 'donation-1', sharedAt: Date.now() }
+		});
+		await storage.outbox.enqueue({ name: 'flag_message', args: { messageId: 'm1' } });
+
+		await expect(account.deleteAccount('someone else')).rejects.toThrow(
+			'type the display name to confirm'
+		);
+		expect(account.userId).toBe(USER);
+		expect(await storage.outbox.count()).toBe(1);
+
+		expect(await account.deleteAccount('contributor-0b5f7c')).toEqual({
+			erasedMessages: 2,
+			withdrawnDonations: 1
+		});
+		expect(account.userId).toBeNull();
+		expect(await storage.outbox.count()).toBe(0);
+		expect((await storage.conversations.get(shared.id))?.donation?.withdrawnAt).toBeTypeOf(
+			'number'
+		);
+		// The device has no account now; loading again does not ask the server.
+		const calls = server.calls.length;
+		await account.load();
+		expect(account.userId).toBeNull();
+		expect(server.calls).toHaveLength(calls);
 	});
 });
