@@ -1,6 +1,7 @@
 import contextlib
 import io
 import json
+import shutil
 import tempfile
 import unittest
 from pathlib import Path
@@ -264,6 +265,34 @@ class RlooCliTest(unittest.TestCase):
         self.assertNotIn("exact_match.dpo.reverse", report)
         greedy_share = sum(record["correct"] for record in report["greedy"]) / len(report["greedy"])
         self.assertAlmostEqual(greedy_share, report["exact_match.rloo"])
+
+    def test_rloo_alone_starts_from_sft_and_reports_no_dpo_figures(self):
+        config = self.directory / "rloo-alone.json"
+        config.write_text(json.dumps({**json.loads(self.config.read_text()), "policy": ["rloo"]}))
+        alone = self.directory / "alone"
+        for stage in ("sft", "rm"):
+            shutil.copytree(self.checkpoints / stage, alone / stage)
+        argv = ["--config", str(config), "--data", str(self.data)]
+        printed = quietly(train_main, [*argv, "--stage", "rloo", "--out", str(alone / "rloo")])
+        self.assertIn("rloo: 4 steps", printed)
+        start, trained = read_weights(alone / "sft"), read_weights(alone / "rloo")
+        # Only the top layer trains, so the embedding is still that of the policy it started from.
+        self.assertTrue(torch.equal(trained["tok_emb.weight"], start["tok_emb.weight"]))
+        dpo_weights = read_weights(self.checkpoints / "dpo")
+        self.assertFalse(torch.equal(trained["tok_emb.weight"], dpo_weights["tok_emb.weight"]))
+        out = self.directory / "report-alone.json"
+        quietly(evaluate_main, [*argv, "--checkpoints", str(alone), "--out", str(out)])
+        report = json.loads(out.read_text())
+        self.assertEqual([name for name in report if name.startswith("dpo.") or ".dpo" in name], [])
+        self.assertIn("win_rate.rloo_vs_parent", report)  # against sft, where it started
+        self.assertEqual(report["rm_score.sft"], self.evaluated()["rm_score.sft"])
+
+    def evaluated(self) -> dict:
+        out = self.directory / "report.json"
+        if not out.exists():
+            argv = ["--config", str(self.config), "--data", str(self.data)]
+            quietly(evaluate_main, [*argv, "--checkpoints", str(self.checkpoints), "--out", str(out)])
+        return json.loads(out.read_text())
 
 
 if __name__ == "__main__":
