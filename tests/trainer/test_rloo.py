@@ -112,7 +112,7 @@ class SamplingTest(unittest.TestCase):
         # At a high temperature every token is likely, the stop token among them.
         stage = rloo_stage(k=3, temperature=50.0, max_new_tokens=40)
         stop = 7
-        rows = rloo.rollouts(self.model, batch, 3, stage, stop, generator)
+        rows = rloo.rollouts(self.model, batch, stage, stop, generator)
         width = batch["input_ids"].shape[1]
         self.assertEqual(rows["input_ids"].shape[0], 9)
         self.assertEqual(rows["input_ids"].shape[1] % PAD_MULTIPLE, 0)
@@ -140,7 +140,7 @@ class SamplingTest(unittest.TestCase):
         stage = rloo_stage(k=2, temperature=1.0, max_new_tokens=8)
 
         def draw(seed):
-            return rloo.rollouts(self.model, batch, 2, stage, IM_END, torch.Generator().manual_seed(seed))["input_ids"]
+            return rloo.rollouts(self.model, batch, stage, IM_END, torch.Generator().manual_seed(seed))["input_ids"]
 
         self.assertTrue(torch.equal(draw(1), draw(1)))
         self.assertFalse(torch.equal(draw(1), draw(2)))
@@ -148,7 +148,7 @@ class SamplingTest(unittest.TestCase):
     def test_reply_log_probs_on_left_padded_rows_match_dpo_on_unpadded_ones(self):
         batch = rloo.collate([{"prompt_ids": prompt} for prompt in self.prompts])
         stage = rloo_stage(k=1, temperature=1.0, max_new_tokens=5)
-        rows = rloo.rollouts(self.model, batch, 1, stage, IM_END, torch.Generator().manual_seed(0))
+        rows = rloo.rollouts(self.model, batch, stage, IM_END, torch.Generator().manual_seed(0))
         with torch.no_grad():
             ours = rloo.reply_logprob(rloo.token_logprobs(self.model, rows), rows["response_mask"])
             width = batch["input_ids"].shape[1]
@@ -181,7 +181,7 @@ class ToyRunTest(unittest.TestCase):
         """The liked token's share of 256 sampled reply tokens (one fixed draw for every model)."""
         batch = rloo.collate(self.prompts)
         stage = rloo_stage(k=2, temperature=1.0, max_new_tokens=8)
-        rows = rloo.rollouts(model, batch, 2, stage, TOY_VOCAB, torch.Generator().manual_seed(99))
+        rows = rloo.rollouts(model, batch, stage, TOY_VOCAB, torch.Generator().manual_seed(99))
         replies = rows["input_ids"][rows["response_mask"].bool()]
         return float((replies == LIKED).float().mean())
 

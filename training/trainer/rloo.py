@@ -54,17 +54,12 @@ def collate(prompts: list[dict]) -> dict[str, torch.Tensor]:
 
 
 def rollouts(
-    policy: CausalLM,
-    batch: dict[str, torch.Tensor],
-    k: int,
-    stage: StageConfig,
-    stop_id: int,
-    generator: torch.Generator,
+    policy: CausalLM, batch: dict[str, torch.Tensor], stage: StageConfig, stop_id: int, generator: torch.Generator
 ) -> dict[str, torch.Tensor]:
-    """k sampled replies to each prompt row, as rows prompt + reply: prompt b's replies are rows
-    b·k … b·k + k − 1. response_mask marks the reply tokens (up to and including the stop token)."""
-    prompts = batch["input_ids"].repeat_interleave(k, dim=0)
-    prompt_mask = batch["attention_mask"].repeat_interleave(k, dim=0)
+    """stage.k sampled replies to each prompt row, as rows prompt + reply: prompt b's replies are
+    rows b·k … b·k + k − 1. response_mask marks the reply tokens (up to and including the stop token)."""
+    prompts = batch["input_ids"].repeat_interleave(stage.k, dim=0)
+    prompt_mask = batch["attention_mask"].repeat_interleave(stage.k, dim=0)
     replies, reply_mask = sample(
         policy, prompts, prompt_mask, stage.max_new_tokens, stop_id, stage.temperature, generator
     )
@@ -131,7 +126,7 @@ def make_loss(
     def loss(model: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         # Sampling needs no gradient, so not DDP's bookkeeping either: the module it wraps.
         policy = getattr(model, "module", model)
-        rows = rollouts(policy, batch, stage.k, stage, stop_id, generator)
+        rows = rollouts(policy, batch, stage, stop_id, generator)
         with torch.no_grad():
             scores = reward_model(rows["input_ids"], rows["attention_mask"]).float()
             reference_tokens = token_logprobs(reference, rows)
