@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../sync-server/db/database';
+import { anonymousId } from '../../sync-server/export/oasst-export';
 import { importOasstFile } from '../../sync-server/export/oasst-import';
 import { resolveServiceConfig } from '../../sync-server/service/service-config';
 import { readSnapshot, takeSnapshot } from '../../training/export/take-snapshot';
-import { serviceOptions } from './support/contributors';
+import { Contributor, serviceOptions } from './support/contributors';
 import { createTestApp, type TestApp } from './support/test-app';
 import { trainerToken } from './support/trainer-token';
 
@@ -47,6 +48,7 @@ it('takes the ready trees with a trainer token, hashed and counted', async () =>
 	const text = readFileSync(join(out, 'oasst.jsonl'));
 	expect(manifest).toMatchObject({
 		source: `${url}/api/export?format=trees&lang=en`,
+		withdrawn: 0,
 		sha256: createHash('sha256').update(text).digest('hex'),
 		bytes: text.length,
 		trees: { community: 1 },
@@ -57,6 +59,51 @@ it('takes the ready trees with a trainer token, hashed and counted', async () =>
 		'6ab24d72-0181-4594-a9cd-deaf170242fb'
 	]);
 	expect(read.manifest).toEqual(manifest);
+});
+
+it('lists what people took back, under the ids of the anonymised export, and the manifest counts it', async () => {
+	const donor = await Contributor.register(t.app, 'Donor');
+	const donationId = 'snapshot-donation';
+	const messages = [
+		{
+			ref: 'p',
+			parentRef: null,
+			role: 'prompter',
+			text: 'Withdraw me later',
+			modelName: null,
+			vote: null
+		},
+		{
+			ref: 'a',
+			parentRef: 'p',
+			role: 'assistant',
+			text: 'As you wish',
+			modelName: 'hearth-demo@1',
+			vote: 'up'
+		}
+	];
+	const { response } = await donor.pushNew({
+		name: 'donate_chat',
+		args: { donationId, lang: 'en', licence: 'CC-BY-4.0', messages }
+	});
+	const treeId = (response.results[0] as { result: { messageId: string } }).result.messageId;
+	await donor.pushNew({ name: 'withdraw_donation', args: { donationId } });
+
+	const out = join(dir, 'withdrawn');
+	const manifest = await takeSnapshot(
+		{ server: { url, token }, filters: { anonymize: 'seed' } },
+		out
+	);
+	expect(manifest.withdrawn).toBe(2);
+	const listed = readFileSync(join(out, 'withdrawn.jsonl'), 'utf8')
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line));
+	expect(listed.map((m) => m.message_tree_id)).toEqual(
+		Array(2).fill(anonymousId('seed', 'message', treeId))
+	);
+	expect(listed.map((m) => m.reason)).toEqual(['withdrawn', 'withdrawn']);
+	expect(readFileSync(join(out, 'oasst.jsonl'), 'utf8')).not.toContain('Withdraw me later');
 });
 
 it('names the server’s reason for a refused token and leaves nothing behind', async () => {

@@ -53,5 +53,10 @@ runCli(async () => {
 	console.log(`export: ${manifest.source}`);
 	console.log(`  trees     ${trees.join(', ')}`);
 	console.log(`  messages  ${messages.join(', ')}`);
+	if (manifest.withdrawn !== undefined) {
+		console.log(
+			`  withdrawn ${manifest.withdrawn} messages taken back on the server so far (withdrawn.jsonl)`
+		);
+	}
 	console.log(`wrote ${dir}/ (sha-256 ${manifest.sha256.slice(0, 16)}…, ${manifest.bytes} B)`);
 });

@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseTrees, readOasstFile } from '../datasets/read-trees';
 import { readFileNamed, writeFileAtomic } from '../files';
 import { z } from 'zod';
+import { withdrawnMessageSchema } from '../../src/lib/protocol/donations';
 import { sha256Hex } from '../../src/lib/protocol/registry';
 import { parseJsonObject } from '../../src/lib/shared/json-object';
 import { zodProblems } from '../../src/lib/shared/zod-issues';
@@ -27,6 +28,8 @@ import { countSnapshot } from './snapshot';
 
 export const SNAPSHOT_FILE = 'oasst.jsonl';
 export const SNAPSHOT_MANIFEST = 'manifest.json';
+/** From a server: every message erased there so far (GET /api/export/withdrawn), one per line. */
+export const WITHDRAWN_FILE = 'withdrawn.jsonl';
 
 /** The server export's filters (GET /api/export), as its query names them. */
 export interface ExportFilters {
@@ -50,7 +53,13 @@ export const snapshotManifestSchema = z.object({
 	messages: z.record(
 		z.string(),
 		z.object({ human: z.number().int().nonnegative(), synthetic: z.number().int().nonnegative() })
-	)
+	),
+	/**
+	 * From a server: how many messages its people have taken back so far (withdrawn chats,
+	 * deleted accounts). The export already leaves them out; `withdrawn.jsonl` lists them under
+	 * the export's ids so that copies of earlier snapshots can drop them too.
+	 */
+	withdrawn: z.number().int().nonnegative().optional()
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 
@@ -74,6 +83,7 @@ export async function takeSnapshot(
 		}
 	});
 	let where: string;
+	let withdrawn: number | undefined;
 	try {
 		if ('server' in source) {
 			const query = new URLSearchParams({ format: 'trees', ...source.filters });
@@ -95,12 +105,14 @@ export async function takeSnapshot(
 		const trees = parseTrees(readFileSync(temporary, 'utf8'), where);
 		if (trees.length === 0) throw new Error(`${where}: no trees to learn from`);
 		renameSync(temporary, target);
+		if ('server' in source) withdrawn = await saveWithdrawn(source, join(dir, WITHDRAWN_FILE));
 		const manifest: SnapshotManifest = {
 			source: where,
 			taken_at: now.toISOString(),
 			sha256: hash.digest('hex'),
 			bytes,
-			...countSnapshot(trees)
+			...countSnapshot(trees),
+			...(withdrawn === undefined ? {} : { withdrawn })
 		};
 		writeFileAtomic(join(dir, SNAPSHOT_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
 		return manifest;
@@ -111,6 +123,28 @@ export async function takeSnapshot(
 }
 
 /** A snapshot the export stage wrote: its manifest and its trees, checked against each other. */
+/** Writes the server's list of erased messages, under the export's ids; returns how many. */
+async function saveWithdrawn(
+	source: { server: Server; filters: ExportFilters },
+	path: string
+): Promise<number> {
+	const { anonymize } = source.filters;
+	const query = anonymize === undefined ? '' : `?${new URLSearchParams({ anonymize })}`;
+	const response = await callServer(source.server, 'GET', `/api/export/withdrawn${query}`, {
+		expect: [200]
+	});
+	const text = await response.text();
+	for (const [i, line] of text.split('\n').entries()) {
+		if (line !== '' && !withdrawnMessageSchema.safeParse(JSON.parse(line)).success) {
+			throw new Error(
+				`${source.server.url}/api/export/withdrawn line ${i + 1}: not a withdrawn message`
+			);
+		}
+	}
+	writeFileAtomic(path, text);
+	return text.split('\n').filter((line) => line !== '').length;
+}
+
 export function readSnapshot(dir: string): { manifest: SnapshotManifest; trees: OasstTree[] } {
 	const manifestPath = join(dir, SNAPSHOT_MANIFEST);
 	if (!existsSync(manifestPath))
