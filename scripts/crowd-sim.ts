@@ -30,8 +30,10 @@ import { seededRandom, type Random } from '../src/lib/shared/random';
 export interface CrowdOptions {
 	baseUrl: string;
 	contributors: number;
-	/** Stop once this many trees are ready for export. */
+	/** Write this many prompts, and stop once this many trees are ready for export. */
 	trees: number;
+	/** Stop when this says so instead (checked after every round), e.g. once a given tree is done. */
+	until?: () => Promise<boolean>;
 	seed: number;
 	/** Contributors whose every text is spam (and labelled so by the others). */
 	spammers: number;
@@ -227,6 +229,17 @@ class SimContributor {
 					),
 					lang: task.lang
 				});
+			case 'sample_assistant_replies':
+				// A simulated device's "model" writes what the contributor would have.
+				return this.result({
+					type: task.type,
+					taskId: task.id,
+					lang: task.lang,
+					replies: Array.from({ length: task.k }, () => ({
+						text: this.write((writer) => this.texts.reply('assistant', task.conversation, writer)),
+						modelName: 'crowd-sim-model'
+					}))
+				});
 			case 'label_initial_prompt':
 			case 'label_prompter_reply':
 			case 'label_assistant_reply': {
@@ -378,7 +391,7 @@ export async function runCrowd(options: CrowdOptions): Promise<CrowdReport> {
 		}
 		report.readyTrees = await readyTrees();
 		log(`round ${round}: ${worked} tasks, ${report.readyTrees} trees ready for export`);
-		if (report.readyTrees >= options.trees) break;
+		if (options.until ? await options.until() : report.readyTrees >= options.trees) break;
 		idleRounds = worked === 0 ? idleRounds + 1 : 0;
 		if (idleRounds >= 3) break;
 	}

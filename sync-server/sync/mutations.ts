@@ -15,6 +15,7 @@ import { editMessage } from '../tasks/edit-message';
 import { flagMessage } from '../tasks/flag-message';
 import { releaseTask } from '../tasks/release-task';
 import { skipTask } from '../tasks/skip-task';
+import { submitSamples } from '../tasks/submit-samples';
 import { submitLabels } from '../tasks/submit-labels';
 import { submitRanking } from '../tasks/submit-ranking';
 import { createInitialPrompt, submitText } from '../tasks/submit-text';
@@ -38,6 +39,8 @@ const handlers: Handlers = {
 			case 'label_prompter_reply':
 			case 'label_assistant_reply':
 				return submitLabels(ctx, result);
+			case 'sample_assistant_replies':
+				return submitSamples(ctx, result);
 			case 'skip':
 				return skipTask(ctx, result);
 		}

@@ -8,6 +8,7 @@ import type {
 	RankTask,
 	RankTaskType,
 	ReplyTask,
+	SampleTask,
 	Task,
 	TaskType
 } from '../../src/lib/protocol/tasks';
@@ -46,7 +47,9 @@ type TaskOfType<T extends TaskType> = T extends 'initial_prompt'
 		? ReplyTask
 		: T extends RankTaskType
 			? RankTask
-			: LabelTask;
+			: T extends 'sample_assistant_replies'
+				? SampleTask
+				: LabelTask;
 
 /** The leased task, which must be of the type the submission says it answers. */
 export function taskOfType<T extends TaskType>(lease: Lease, submitted: T): TaskOfType<T> {

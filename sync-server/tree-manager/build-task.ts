@@ -69,6 +69,8 @@ export function buildTask(
 		case 'prompter_reply':
 		case 'assistant_reply':
 			return { ...inTree, type: offer.type, parentId: offer.targetId };
+		case 'sample_assistant_replies':
+			return { ...inTree, type: offer.type, parentId: offer.targetId, k: offer.samples ?? 1 };
 		case 'rank_prompter_replies':
 		case 'rank_assistant_replies': {
 			const replies = childrenOf(tree, offer.targetId).filter(isAccepted);

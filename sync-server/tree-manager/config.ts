@@ -4,6 +4,7 @@
 // operator's file is reported instead of silently ignored.
 import { z } from 'zod';
 import { labelTargets } from '../../src/lib/protocol/labels';
+import { MAX_SAMPLES } from '../../src/lib/protocol/tasks';
 import { zodProblems } from '../../src/lib/shared/zod-issues';
 
 const HOUR = 3_600_000;
@@ -50,7 +51,21 @@ export const treeManagerConfigSchema = z.strictObject({
 		labelReply: weight,
 		labelPrompt: weight,
 		reply: weight,
-		initialPrompt: weight
+		initialPrompt: weight,
+		/**
+		 * Replies sampled on the contributor's device; 0 by default, since only a device holding a
+		 * model can do them: the app asks for them by name.
+		 */
+		sampleReplies: weight
+	}),
+	sampling: z.strictObject({
+		/** Replies one sampling task asks the device for (fewer where fewer are wanted). */
+		samplesPerTask: z.number().int().min(1).max(MAX_SAMPLES),
+		/**
+		 * The largest share of a prompter message's assistant replies that may be model samples
+		 * (of `maxAssistantReplies`, rounded down): people's answers keep their place in every set.
+		 */
+		maxSyntheticShare: probability
 	}),
 	loneReply: z.strictObject({
 		/** Probability of giving a prompter message with too few replies another one first. */
@@ -131,7 +146,15 @@ export const defaultTreeManagerConfig: TreeManagerConfig = {
 	review: { requiredReviews: 3, acceptanceThreshold: 0.6 },
 	growth: { maxDepth: 4, maxAssistantReplies: 3, maxPrompterReplies: 1, goalTreeSize: 12 },
 	ranking: { requiredRankings: 3, rankPrompterReplies: true, randomShare: 0.2 },
-	taskWeights: { ranking: 10, labelReply: 5, labelPrompt: 5, reply: 2, initialPrompt: 0.01 },
+	taskWeights: {
+		ranking: 10,
+		labelReply: 5,
+		labelPrompt: 5,
+		reply: 2,
+		initialPrompt: 0.01,
+		sampleReplies: 0
+	},
+	sampling: { samplesPerTask: 2, maxSyntheticShare: 0.67 },
 	loneReply: { preference: 0.75, siblingsBelow: 2 },
 	fullLabelProbability: { initial_prompt: 1, prompter_reply: 0.25, assistant_reply: 1 },
 	moderation: { redFlags: 4, skipsToHalt: 25 },

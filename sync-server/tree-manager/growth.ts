@@ -23,6 +23,21 @@ export function maxRepliesTo(role: MessageRole, config: TreeManagerConfig): numb
 	return role === 'prompter' ? config.growth.maxAssistantReplies : config.growth.maxPrompterReplies;
 }
 
+/** Model samples a prompter message may have among its assistant replies (see `sampling`). */
+export function maxSamplesPer(config: TreeManagerConfig): number {
+	return Math.floor(config.sampling.maxSyntheticShare * config.growth.maxAssistantReplies);
+}
+
+/** Model samples the message still has room for. */
+export function sampleRoom(
+	tree: TreeSnapshot,
+	parentId: string,
+	config: TreeManagerConfig
+): number {
+	const samples = liveChildren(tree, parentId).filter((m) => m.synthetic).length;
+	return Math.max(0, maxSamplesPer(config) - samples);
+}
+
 /** Live messages: what counts towards the goal size. */
 export function treeSize(tree: TreeSnapshot): number {
 	return tree.messages.filter(isLive).length;

@@ -9,6 +9,7 @@ import {
 	leasedReplies,
 	liveChildren,
 	minRankingCount,
+	sampleRoom,
 	siblingSets,
 	treeSize
 } from './growth';
@@ -27,6 +28,8 @@ export type TaskOffer =
 			targetId: string;
 			/** A reply offer for a prompter message that has a single assistant reply so far. */
 			loneReply: boolean;
+			/** For a sampling offer: how many replies to sample. */
+			samples?: number;
 	  };
 export type TreeTaskOffer = Extract<TaskOffer, { treeId: string }>;
 
@@ -99,6 +102,34 @@ function replyOffers(
 		});
 }
 
+/**
+ * Where a device may sample replies: a prompter message that wants more assistant replies and
+ * has room for model samples within the configured share; as many as both allow, at most a
+ * task's worth. Who may take it follows the reply rules (one's own message is not answered, nor
+ * one already answered).
+ */
+function sampleOffers(
+	tree: TreeSnapshot,
+	contributor: Contributor,
+	config: TreeManagerConfig
+): TreeTaskOffer[] {
+	return replyOffers(tree, contributor, config).flatMap((offer) => {
+		if (offer.type !== 'assistant_reply') return [];
+		const wanted =
+			config.growth.maxAssistantReplies -
+			liveChildren(tree, offer.targetId).length -
+			(tree.leased[offerKey('reply', offer.targetId)] ?? 0);
+		const samples = Math.min(
+			config.sampling.samplesPerTask,
+			sampleRoom(tree, offer.targetId, config),
+			wanted
+		);
+		return samples > 0
+			? [{ ...offer, type: 'sample_assistant_replies' as const, loneReply: false, samples }]
+			: [];
+	});
+}
+
 function rankOffers(
 	tree: TreeSnapshot,
 	contributor: Contributor,
@@ -141,7 +172,8 @@ export function offersOfTree(
 					contributor,
 					config
 				),
-				...replyOffers(tree, contributor, config)
+				...replyOffers(tree, contributor, config),
+				...sampleOffers(tree, contributor, config)
 			];
 		case 'ranking':
 			return rankOffers(tree, contributor, config);

@@ -6,7 +6,7 @@
 import type { LabelTaskType, RankTaskType, TextTaskType } from '../../src/lib/protocol/tasks';
 import { replyRole, type MessageRole, type TreeState } from '../../src/lib/protocol/trees';
 import type { TreeManagerConfig } from './config';
-import { isAccepted } from './growth';
+import { isAccepted, sampleRoom } from './growth';
 import { childrenOf, depthOf, messageById, reviewsOf, type TreeSnapshot } from './snapshot';
 
 export type RejectionCode =
@@ -24,7 +24,8 @@ export type RejectionCode =
 	| 'ranking_mismatch'
 	| 'replies_gone'
 	| 'already_reviewed'
-	| 'not_author';
+	| 'not_author'
+	| 'too_many_samples';
 
 export interface Rejection {
 	ok: false;
@@ -109,6 +110,31 @@ export function checkReply(
 		return reject('already_done', 'You already replied to this message.');
 	}
 	return { ok: true, role, late: tree.state !== 'growing' };
+}
+
+/**
+ * `count` replies sampled from a model on `authorId`'s device, answering `parentId`: a reply by
+ * the contributor as far as the reply rules go, within the room the parent has for samples.
+ */
+export function checkSamples(
+	tree: TreeSnapshot,
+	samples: { parentId: string; authorId: string; count: number },
+	config: TreeManagerConfig
+): Verdict<{ late: boolean }> {
+	const reply = checkReply(
+		tree,
+		{ type: 'assistant_reply', parentId: samples.parentId, authorId: samples.authorId },
+		config
+	);
+	if (!reply.ok) return reply;
+	const room = sampleRoom(tree, samples.parentId, config);
+	if (samples.count > room) {
+		return reject(
+			'too_many_samples',
+			`This message has room for ${room} more model ${room === 1 ? 'reply' : 'replies'}, not ${samples.count}: keep fewer.`
+		);
+	}
+	return { ok: true, late: reply.late };
 }
 
 const labelTaskTypeOf = (parentId: string | null, role: MessageRole): LabelTaskType =>

@@ -29,6 +29,8 @@ export function categoryOf(type: TaskOffer['type']): TaskCategory {
 			return 'reply';
 		case 'initial_prompt':
 			return 'initialPrompt';
+		case 'sample_assistant_replies':
+			return 'sampleReplies';
 	}
 }
 

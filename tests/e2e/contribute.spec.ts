@@ -1,11 +1,7 @@
 // A contributor takes tasks of every kind, goes offline, does them (a draft surviving a
 // reload, a personal-data warning edited away), comes back online and syncs: the server then
 // has each contribution exactly once, and the points show.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { RegisteredDevice } from '../../src/lib/protocol/identity';
 import type { OasstTreeLineInput, OasstNodeInput } from '../../src/lib/protocol/export';
 import {
@@ -14,6 +10,8 @@ import {
 	type Contribution
 } from '../../src/lib/protocol/points';
 import type { TaskType } from '../../src/lib/protocol/tasks';
+import { importTrees } from './support/admin-cli';
+import { goOffline, goOnline, outboxCount } from './support/network';
 import { expect, test } from './support/fixtures';
 import { waitForServiceWorkerControl } from './support/service-worker';
 
@@ -87,25 +85,6 @@ function seedTrees(prefix: string): OasstTreeLineInput[] {
 	];
 }
 
-/** Imports trees into the running server's database with the operator's CLI. */
-function importTrees(dataDir: string, trees: OasstTreeLineInput[]): void {
-	const dir = mkdtempSync(join(tmpdir(), 'hearth-e2e-seed-'));
-	const file = join(dir, 'seed.jsonl');
-	writeFileSync(file, trees.map((t) => JSON.stringify(t)).join('\n') + '\n');
-	try {
-		execFileSync(
-			process.execPath,
-			['--import', 'tsx', 'sync-server/admin-cli.ts', 'import', file],
-			{
-				env: { ...process.env, HEARTH_DATA_DIR: dataDir, DATABASE_URL: '' },
-				stdio: ['ignore', 'ignore', 'inherit']
-			}
-		);
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
-	}
-}
-
 /** Reads a value from the app's IndexedDB (the settings or drafts table). */
 function readStored<T>(page: Page, table: 'settings' | 'drafts', key: string): Promise<T | null> {
 	return page.evaluate(
@@ -126,13 +105,7 @@ function readStored<T>(page: Page, table: 'settings' | 'drafts', key: string): P
 	);
 }
 
-async function goOffline(context: BrowserContext): Promise<void> {
-	await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
-	await context.setOffline(true);
-}
-
-async function goOnline(context: BrowserContext): Promise<void> {
-	await context.unroute('**/api/**');
+/**');
 	await context.setOffline(false);
 }
 
@@ -172,7 +145,7 @@ test('offline work of every kind syncs exactly once and earns points', async ({
 }) => {
 	test.setTimeout(180_000);
 	const prefix = `e2e${Date.now().toString(36)}`;
-	importTrees(hearth.dataDir, seedTrees(prefix));
+	importTrees(hearth, seedTrees(prefix));
 
 	await page.goto('/contribute');
 	await waitForServiceWorkerControl(page);
@@ -357,24 +330,7 @@ test('work done offline syncs from the Chat page, exactly once, without Contribu
 			)
 			.items.filter((c) => c.kind === 'message' && c.text === prompt);
 	await expect.poll(async () => (await mine()).length, { timeout: 30_000 }).toBe(1);
-	await expect
-		.poll(() =>
-			page.evaluate(
-				() =>
-					new Promise<number>((resolve, reject) => {
-						const open = indexedDB.open('hearth');
-						open.onerror = () => reject(open.error);
-						open.onsuccess = () => {
-							const count = open.result.transaction('outbox').objectStore('outbox').count();
-							count.onsuccess = () => {
-								resolve(count.result);
-								open.result.close();
-							};
-						};
-					})
-			)
-		)
-		.toBe(0);
+	await expect.poll(() => outboxCount(page)).toBe(0);
 	// A second look later still finds it once: the outbox entry was acknowledged, not resent.
 	await page.reload();
 	expect(await mine()).toHaveLength(1);
@@ -386,7 +342,7 @@ test('a device full of one kind hands tasks back to take another, with plain gui
 	request
 }) => {
 	test.setTimeout(120_000);
-	importTrees(hearth.dataDir, seedTrees(`e2e${Date.now().toString(36)}`));
+	importTrees(hearth, seedTrees(`e2e${Date.now().toString(36)}`));
 	await page.goto('/contribute');
 	await expect(page.getByTestId('sync-status')).toContainText('last sync');
 	const take = page.getByRole('button', { name: 'Take tasks for offline' });

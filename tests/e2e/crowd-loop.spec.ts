@@ -27,6 +27,7 @@ import {
 	waitForReplies
 } from './support/chat-page';
 import { expect, test } from './support/demo-fixtures';
+import { trainerToken } from './support/admin-cli';
 import { startHearthServer, type HearthServer } from './support/hearth-server';
 import { INVENTED_CAPITALS, inventedCapitals, truthFor } from './support/invented-capitals';
 
@@ -66,16 +67,6 @@ function run(command: string, args: string[], env: Record<string, string> = {}) 
 		child.stderr.on('data', (chunk) => (output += chunk));
 		child.on('close', (code) => resolve({ code, output }));
 	});
-}
-
-async function createTrainerToken(server: HearthServer): Promise<string> {
-	const { code, output } = await run(
-		'node_modules/.bin/tsx',
-		['sync-server/admin-cli.ts', 'trainer-token', 'create', 'crowd-loop'],
-		{ HEARTH_DATA_DIR: server.dataDir, DATABASE_URL: '' }
-	);
-	expect(code, output).toBe(0);
-	return output.trim().split('\n').at(-1)!;
 }
 
 /**
@@ -186,7 +177,7 @@ test('the crowd teaches the model new facts; every browser picks the update up a
 
 		// One command: export → parent → datasets → train → evaluate → gate → build → publish →
 		// ranking-sets → uncertainty → send-priorities.
-		const token = await createTrainerToken(server);
+		const token = trainerToken(server, 'crowd-loop');
 		const started = Date.now();
 		const loop = await run(
 			'node_modules/.bin/tsx',

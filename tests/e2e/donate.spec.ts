@@ -3,8 +3,6 @@
 // check holds the share until the number is edited out; back online, the Chat page alone syncs
 // it, and the server holds it once: a tree of synthetic replies naming the model and version that
 // wrote them, the thumb an emoji count in the export. Withdrawing it erases it from the exports.
-import { spawn } from 'node:child_process';
-import type { BrowserContext, Page } from '@playwright/test';
 import { withdrawnMessageSchema } from '../../src/lib/protocol/donations';
 import { oasstTreeLineSchema, type OasstNodeInput } from '../../src/lib/protocol/export';
 import {
@@ -16,58 +14,10 @@ import {
 	waitForReplies
 } from './support/chat-page';
 import { expect, test } from './support/demo-fixtures';
-import type { HearthServer } from './support/hearth-server';
+import { trainerToken } from './support/admin-cli';
+import { goOffline, goOnline, outboxCount } from './support/network';
 
 test.describe.configure({ timeout: 180_000 });
-
-async function trainerToken(server: HearthServer): Promise<string> {
-	const output = await new Promise<string>((resolve, reject) => {
-		const child = spawn(
-			'node_modules/.bin/tsx',
-			['sync-server/admin-cli.ts', 'trainer-token', 'create', 'donate-e2e'],
-			{
-				env: {
-					...process.env,
-					NODE_NO_WARNINGS: '1',
-					HEARTH_DATA_DIR: server.dataDir,
-					DATABASE_URL: ''
-				},
-				stdio: ['ignore', 'pipe', 'inherit']
-			}
-		);
-		let out = '';
-		child.stdout.on('data', (chunk) => (out += chunk));
-		child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
-	});
-	return output.trim().split('\n').at(-1)!;
-}
-
-async function goOffline(context: BrowserContext): Promise<void> {
-	await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
-	await context.setOffline(true);
-}
-
-async function goOnline(context: BrowserContext): Promise<void> {
-	await context.unroute('**/api/**');
-	await context.setOffline(false);
-}
-
-function outboxCount(page: Page): Promise<number> {
-	return page.evaluate(
-		() =>
-			new Promise<number>((resolve, reject) => {
-				const open = indexedDB.open('hearth');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const count = open.result.transaction('outbox').objectStore('outbox').count();
-					count.onsuccess = () => {
-						resolve(count.result);
-						open.result.close();
-					};
-				};
-			})
-	);
-}
 
 const nodes = (node: OasstNodeInput): OasstNodeInput[] => [
 	node,
@@ -81,7 +31,7 @@ test('a shared chat is held for personal data, then reaches the server once with
 	request,
 	demo
 }) => {
-	const token = await trainerToken(hearth);
+	const token = trainerToken(hearth, 'donate-e2e');
 	const headers = { authorization: `Bearer ${token}` };
 	const donated = async () => {
 		const res = await request.get(

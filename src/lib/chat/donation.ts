@@ -4,7 +4,7 @@
 // before replies, and the conversation's system prompt and settings stay on the device. A
 // reply's thumb goes only when the person chose to share thumbs. Pure.
 import type { StoredMessage } from '$lib/db/records/message';
-import { donatedModelName, type DonatedMessage } from '$lib/protocol/donations';
+import { versionedModelName, type DonatedMessage } from '$lib/protocol/donations';
 import { pathTo } from './tree';
 
 export type DonationScope = 'thread' | 'tree';
@@ -58,7 +58,7 @@ export function donatedMessages(
 		role: m.role === 'user' ? 'prompter' : 'assistant',
 		text: choice.edits[m.id] ?? m.content,
 		modelName:
-			m.role === 'assistant' ? donatedModelName(m.model ?? 'unknown', m.modelVersion) : null,
+			m.role === 'assistant' ? versionedModelName(m.model ?? 'unknown', m.modelVersion) : null,
 		vote: m.role === 'assistant' && choice.includeVotes ? (m.feedback ?? null) : null
 	}));
 }

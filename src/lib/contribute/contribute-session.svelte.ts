@@ -14,9 +14,13 @@ import { leaseRefusal, takenNotice, type MakeRoom } from './lease-guidance';
 import { findPii } from './pii';
 import { queueTaskResult } from './queue-result';
 import { reviewWarnings } from './review-warnings';
+import { sampleReplies } from './sample-replies';
 import { draftKey, restoreDraft, type TaskDraft } from './task-draft';
 import { tasksMatching, type TaskFilter } from './task-filter';
 import { resultFromDraft, skipResult, type ResultCheck } from './task-result';
+
+/** What sampling needs of the model manager. */
+export type SampleEngine = Parameters<typeof sampleReplies>[0];
 
 const FILTER_KEY = 'contribute.filter';
 const CURRENT_KEY = 'contribute.current';
@@ -39,6 +43,8 @@ export class ContributeSession {
 	error = $state<string | null>(null);
 	/** Offered with a full-device error: hand back what does not match, then take tasks. */
 	makeRoom = $state<MakeRoom | null>(null);
+	/** While the device's model samples replies for the open task: how far it got. */
+	sampling = $state<{ done: number; of: number } | null>(null);
 	/** Tasks about to be handed back that hold work in progress: waiting for a yes. */
 	handBackPending = $state<{ taskIds: string[]; started: number } | null>(null);
 
@@ -59,7 +65,10 @@ export class ContributeSession {
 	constructor(
 		private readonly storage: HearthStorage,
 		private readonly sync: SyncStatus,
-		private readonly now: () => number = Date.now
+		private readonly now: () => number = Date.now,
+		/** The model chat uses, for sampling tasks; loaded only when one is done. */
+		private readonly models: () => Promise<SampleEngine> = () =>
+			Promise.reject(new Error('no model is available on this page'))
 	) {}
 
 	async init(locale: string | undefined): Promise<void> {
@@ -142,6 +151,30 @@ export class ContributeSession {
 		this.problems = [];
 		this.piiConfirmed = false;
 		await this.storage.drafts.save(draftKey(task.id), draft, this.now());
+	}
+
+	/** A sampling task: the device's model writes its k replies into the draft. */
+	async sample(): Promise<void> {
+		const task = this.current?.task;
+		if (task?.type !== 'sample_assistant_replies' || this.sampling) return;
+		this.#clearMessages();
+		this.sampling = { done: 0, of: task.k };
+		try {
+			const replies = await sampleReplies(
+				await this.models(),
+				task.conversation,
+				task.k,
+				(done) => (this.sampling = { done, of: task.k })
+			);
+			if (replies.length === 0) {
+				this.#fail('The model wrote only empty replies; sample again, or skip the task.');
+			}
+			await this.updateDraft({ kind: 'samples', step: 'edit', replies });
+		} catch (error) {
+			this.#fail(`The model on this device could not answer: ${(error as Error).message}`);
+		} finally {
+			this.sampling = null;
+		}
 	}
 
 	#check(): { task: Task; check: ResultCheck } | null {

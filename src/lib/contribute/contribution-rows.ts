@@ -28,7 +28,8 @@ const typeNames: Readonly<Record<TaskType, string>> = {
 	rank_assistant_replies: 'Ranked assistant replies',
 	label_initial_prompt: 'Labelled a prompt',
 	label_prompter_reply: 'Labelled a user reply',
-	label_assistant_reply: 'Labelled an assistant reply'
+	label_assistant_reply: 'Labelled an assistant reply',
+	sample_assistant_replies: 'Sampled model replies'
 };
 
 export function ordinal(n: number): string {

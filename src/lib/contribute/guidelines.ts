@@ -55,6 +55,16 @@ export const taskGuides: Readonly<Record<TaskType, TaskGuide>> = {
 			...writingBasics
 		]
 	},
+	sample_assistant_replies: {
+		title: 'Sample model replies on this device',
+		instruction:
+			'Let the model on this device answer the last message a few times, and keep the replies worth ranking.',
+		points: [
+			'The model runs here, offline too; the replies are marked as written by it.',
+			'Drop a reply that carries personal data, or is nonsense or empty.',
+			'Keeping a wrong but sensible reply is fine: people rank it against the others.'
+		]
+	},
 	rank_prompter_replies: {
 		title: 'Rank user replies',
 		instruction: 'Order these follow-ups from the most to the least useful for the conversation.',

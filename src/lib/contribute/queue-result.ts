@@ -43,6 +43,12 @@ export function contributionRecord(
 		case 'prompter_reply':
 		case 'assistant_reply':
 			return { ...base, kind: 'message', summary: result.text };
+		case 'sample_assistant_replies':
+			return {
+				...base,
+				kind: 'message',
+				summary: excerpt(result.replies.map((r) => r.text).join(' · '))
+			};
 		case 'rank_prompter_replies':
 		case 'rank_assistant_replies':
 			return { ...base, kind: 'ranking', summary: excerpt(last?.text ?? '') };

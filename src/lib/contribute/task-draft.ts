@@ -9,7 +9,16 @@ export type DraftStep = 'edit' | 'review';
 export type TaskDraft =
 	| { kind: 'text'; step: DraftStep; text: string }
 	| { kind: 'ranking'; step: DraftStep; order: string[]; notRankable: boolean }
-	| { kind: 'labels'; step: DraftStep; values: LabelValues };
+	| { kind: 'labels'; step: DraftStep; values: LabelValues }
+	| { kind: 'samples'; step: DraftStep; replies: SampledReply[] };
+
+/** A reply the device's model wrote for a sampling task, and whether the contributor keeps it. */
+export interface SampledReply {
+	text: string;
+	/** `<model>@<version>`, as the server stores it. */
+	modelName: string;
+	keep: boolean;
+}
 
 /** Drafts of tasks are keyed apart from the chat composer's. */
 export function draftKey(taskId: string): string {
@@ -22,6 +31,8 @@ export function emptyDraft(task: Task): TaskDraft {
 		case 'prompter_reply':
 		case 'assistant_reply':
 			return { kind: 'text', step: 'edit', text: '' };
+		case 'sample_assistant_replies':
+			return { kind: 'samples', step: 'edit', replies: [] };
 		case 'rank_prompter_replies':
 		case 'rank_assistant_replies':
 			// The server shuffled the replies, so the order shown first carries no hint.
@@ -59,6 +70,17 @@ export function restoreDraft(task: Task, saved: unknown): TaskDraft {
 			const { order, notRankable } = draft as { order?: unknown; notRankable?: unknown };
 			if (!Array.isArray(order) || !sameMembers(order as string[], empty.order)) return empty;
 			return { kind: 'ranking', step, order: order as string[], notRankable: notRankable === true };
+		}
+		case 'samples': {
+			const replies = (draft as { replies?: unknown }).replies;
+			if (!Array.isArray(replies)) return empty;
+			const clean = replies.filter(
+				(r): r is SampledReply =>
+					typeof r?.text === 'string' &&
+					typeof r?.modelName === 'string' &&
+					typeof r?.keep === 'boolean'
+			);
+			return { kind: 'samples', step, replies: clean };
 		}
 		case 'labels': {
 			const values = (draft as { values?: unknown }).values;

@@ -33,6 +33,20 @@ export function resultFromDraft(task: Task, draft: TaskDraft): ResultCheck {
 					: { type: task.type, taskId: task.id, ranking: [...draft.order] }
 			);
 		}
+		case 'sample_assistant_replies': {
+			if (draft.kind !== 'samples') break;
+			if (draft.replies.length === 0) return { ok: false, problems: ['Sample the replies first.'] };
+			const kept = draft.replies.filter((r) => r.keep);
+			if (kept.length === 0) {
+				return { ok: false, problems: ['Keep at least one reply, or skip the task.'] };
+			}
+			return checked({
+				type: task.type,
+				taskId: task.id,
+				lang: task.lang,
+				replies: kept.map(({ text, modelName }) => ({ text, modelName }))
+			});
+		}
 		default: {
 			if (draft.kind !== 'labels') break;
 			const problems = labelFormProblems(task, draft.values);

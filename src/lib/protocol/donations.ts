@@ -22,10 +22,10 @@ export const DONATION_ORIGIN = 'donation';
 export const MAX_DONATED_MESSAGES = 200;
 
 /**
- * The oasst `model_name` of a reply: the model's id, and `@<version>` when a registry version
+ * The oasst `model_name` of a reply (donated or sampled on a device): the model's id, and `@<version>` when a registry version
  * wrote it (as `--from <model>@<version>` names it), so one string field says both.
  */
-export function donatedModelName(model: string, version: number | null | undefined): string {
+export function versionedModelName(model: string, version: number | null | undefined): string {
 	return version === null || version === undefined ? model : `${model}@${version}`;
 }
 
@@ -38,7 +38,7 @@ export const donatedMessageSchema = z.object({
 		.string()
 		.max(TEXT_BODY_CEILING)
 		.refine((text) => text.trim().length > 0, 'must not be empty'),
-	/** Who wrote an assistant reply (`donatedModelName`); null for the person's own messages. */
+	/** Who wrote an assistant reply (`versionedModelName`); null for the person's own messages. */
 	modelName: z.string().trim().min(1).max(200).nullable(),
 	/** The person's thumb on a reply, when they chose to share thumbs. */
 	vote: z.enum(['up', 'down']).nullable()

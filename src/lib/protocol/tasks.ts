@@ -19,13 +19,27 @@ export const labelTaskTypes = [
 	'label_prompter_reply',
 	'label_assistant_reply'
 ] as const;
-export const taskTypes = [...textTaskTypes, ...rankTaskTypes, ...labelTaskTypes] as const;
+/**
+ * Replies sampled from the model on the contributor's own device, read and curated by them: the
+ * InstructGPT recipe's model samples for people to rank, with no GPU on the server.
+ */
+export const sampleTaskTypes = ['sample_assistant_replies'] as const;
+export const taskTypes = [
+	...textTaskTypes,
+	...rankTaskTypes,
+	...labelTaskTypes,
+	...sampleTaskTypes
+] as const;
 
 export const taskTypeSchema = z.enum(taskTypes);
 export type TaskType = z.infer<typeof taskTypeSchema>;
 export type TextTaskType = (typeof textTaskTypes)[number];
 export type RankTaskType = (typeof rankTaskTypes)[number];
 export type LabelTaskType = (typeof labelTaskTypes)[number];
+export type SampleTaskType = (typeof sampleTaskTypes)[number];
+
+/** Replies one sampling task may ask for and return. */
+export const MAX_SAMPLES = 8;
 
 /** A task request names one type or asks for `random` (the weighted choice). */
 export const taskRequestTypeSchema = z.enum(['random', ...taskTypes]);
@@ -73,6 +87,17 @@ export const replyTaskSchema = z.object({
 	conversation
 });
 
+export const sampleTaskSchema = z.object({
+	...taskBase,
+	type: z.enum(sampleTaskTypes),
+	treeId: entityIdSchema,
+	/** The prompter message to answer: the last of `conversation`. */
+	parentId: entityIdSchema,
+	conversation,
+	/** How many replies to sample: what the parent still lacks, within the synthetic share. */
+	k: z.number().int().min(1).max(MAX_SAMPLES)
+});
+
 export const rankTaskSchema = z.object({
 	...taskBase,
 	type: z.enum(rankTaskTypes),
@@ -100,13 +125,15 @@ export const taskSchema = z.discriminatedUnion('type', [
 	initialPromptTaskSchema,
 	replyTaskSchema,
 	rankTaskSchema,
-	labelTaskSchema
+	labelTaskSchema,
+	sampleTaskSchema
 ]);
 export type Task = z.infer<typeof taskSchema>;
 export type InitialPromptTask = z.infer<typeof initialPromptTaskSchema>;
 export type ReplyTask = z.infer<typeof replyTaskSchema>;
 export type RankTask = z.infer<typeof rankTaskSchema>;
 export type LabelTask = z.infer<typeof labelTaskSchema>;
+export type SampleTask = z.infer<typeof sampleTaskSchema>;
 
 /**
  * A guard against oversized bodies only; the configured text limit (2,000 characters by
@@ -165,6 +192,27 @@ export const labelSubmissionSchema = z
 	});
 export type LabelSubmission = z.infer<typeof labelSubmissionSchema>;
 
+/** The sampled replies the contributor kept: each becomes a synthetic assistant reply. */
+export const sampleSubmissionSchema = z.object({
+	type: z.enum(sampleTaskTypes),
+	taskId: entityIdSchema,
+	lang: langSchema,
+	replies: z
+		.array(
+			z.object({
+				text: z
+					.string()
+					.max(TEXT_BODY_CEILING)
+					.refine((text) => text.trim().length > 0, 'must not be empty'),
+				/** The model that wrote it, as `<model>@<version>` for registry versions. */
+				modelName: z.string().trim().min(1).max(200)
+			})
+		)
+		.min(1, 'must keep at least one reply (or skip the task)')
+		.max(MAX_SAMPLES, `must hold at most ${MAX_SAMPLES} replies`)
+});
+export type SampleSubmission = z.infer<typeof sampleSubmissionSchema>;
+
 export const skipReasons = [
 	'not_my_language',
 	'dont_know_enough',
@@ -188,6 +236,7 @@ export const taskResultSchema = z.discriminatedUnion('type', [
 	textSubmissionSchema,
 	rankSubmissionSchema,
 	labelSubmissionSchema,
+	sampleSubmissionSchema,
 	skipSchema
 ]);
 export type TaskResult = z.infer<typeof taskResultSchema>;

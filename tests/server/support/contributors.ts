@@ -153,6 +153,16 @@ export function answerTask(task: Task, writer: string, n: number): { name: strin
 				text: `${task.type} ${n} by ${writer}`,
 				lang: task.lang
 			});
+		case 'sample_assistant_replies':
+			return submit({
+				type: task.type,
+				taskId: task.id,
+				lang: task.lang,
+				replies: Array.from({ length: task.k }, (_, i) => ({
+					text: `sample ${n}.${i} chosen by ${writer}`,
+					modelName: 'test-model@1'
+				}))
+			});
 		case 'rank_prompter_replies':
 		case 'rank_assistant_replies':
 			return submit({

@@ -1,5 +1,12 @@
 import type { LeasedTask } from '$lib/protocol/sync';
-import type { InitialPromptTask, LabelTask, RankTask, ReplyTask, Task } from '$lib/protocol/tasks';
+import type {
+	InitialPromptTask,
+	LabelTask,
+	RankTask,
+	ReplyTask,
+	SampleTask,
+	Task
+} from '$lib/protocol/tasks';
 import { labelTaskLabels } from '$lib/protocol/tasks';
 
 const conversation = [
@@ -25,6 +32,10 @@ export function replyTask(id = 't-reply'): ReplyTask {
 		parentId: 'm-prompt',
 		conversation: [conversation[0]]
 	};
+}
+
+export function sampleTask(id = 't-sample', k = 2): SampleTask {
+	return { ...replyTask(id), type: 'sample_assistant_replies', k };
 }
 
 export function rankTask(id = 't-rank'): RankTask {

@@ -21,8 +21,10 @@ describe('tree manager configuration', () => {
 			labelReply: 5,
 			labelPrompt: 5,
 			reply: 2,
-			initialPrompt: 0.01
+			initialPrompt: 0.01,
+			sampleReplies: 0
 		});
+		expect(config.sampling).toEqual({ samplesPerTask: 2, maxSyntheticShare: 0.67 });
 		expect(config.moderation).toEqual({ redFlags: 4, skipsToHalt: 25 });
 		expect(config.leases).toEqual({
 			maxPerClient: 20,

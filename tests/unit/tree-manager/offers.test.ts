@@ -28,14 +28,36 @@ describe('growth limits', () => {
 		expect(summary(offersOfTree(t, someone(), config))).toEqual([
 			'assistant_reply:root',
 			'prompter_reply:a1',
-			'prompter_reply:a2'
+			'prompter_reply:a2',
+			'sample_assistant_replies:root'
 		]);
 		t = withReply(withReply(t, 'root', 'a3', 'u3'), 'a1', 'p1', 'u4');
 		expect(summary(offersOfTree(t, someone(), config))).toEqual([
 			'assistant_reply:p1',
 			'prompter_reply:a2',
-			'prompter_reply:a3'
+			'prompter_reply:a3',
+			'sample_assistant_replies:p1'
 		]);
+	});
+
+	it('offers device samples where a prompt wants replies, within the share of model samples', () => {
+		const samples = (t: ReturnType<typeof tree>) =>
+			offersOfTree(t, someone(), config)
+				.filter((o) => o.type === 'sample_assistant_replies')
+				.map((o) => [o.targetId, o.samples]);
+		// Three replies wanted, at most two (0.67 × 3) of them samples, two per task.
+		expect(samples(tree('growing'))).toEqual([['root', 2]]);
+		// One slot left: one sample.
+		let t = withReply(tree('growing'), 'root', 'a1', 'u1');
+		t = withReply(t, 'root', 'a2', 'u2');
+		expect(samples(t)).toEqual([['root', 1]]);
+		// Two samples already: a person's answer takes the last slot, no more samples.
+		t = withReply(tree('growing'), 'root', 'a1', 'u1', { synthetic: true });
+		t = withReply(t, 'root', 'a2', 'u1', { synthetic: true });
+		expect(samples(t)).toEqual([]);
+		expect(summary(offersOfTree(t, someone(), config))).toContain('assistant_reply:root');
+		// Never for an assistant message, nor in another state.
+		expect(samples(tree('ranking'))).toEqual([]);
 	});
 
 	it('stops at 4 levels: the deepest assistant reply gets no prompter reply', () => {
