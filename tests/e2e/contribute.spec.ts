@@ -336,6 +336,65 @@ test('work done offline syncs from the Chat page, exactly once, without Contribu
 	expect(await mine()).toHaveLength(1);
 });
 
+test('with no Hearth page open, the service worker sends work queued offline once the network returns (Background Sync)', async ({
+	page,
+	context,
+	hearth,
+	request
+}) => {
+	test.setTimeout(120_000);
+	await page.goto('/contribute');
+	await waitForServiceWorkerControl(page);
+	await page.getByTestId('task-type').selectOption('initial_prompt');
+	await page.getByRole('button', { name: 'Take tasks for offline' }).click();
+	await expect(page.locator('[data-testid=held-task]').first()).toBeVisible();
+	const device = (await readStored<RegisteredDevice>(page, 'settings', 'sync.device'))!;
+	// A tab on the server that runs none of the app, to reach the service worker through.
+	const bystander = await context.newPage();
+	await bystander.goto(`${hearth.url}/api/health`);
+
+	await goOffline(context);
+	await openTaskOf(page, 'initial_prompt');
+	const prompt = `Which houseplants survive a dark hallway? (${Date.now().toString(36)})`;
+	await page.getByTestId('task-text').fill(prompt);
+	await reviewAndSubmit(page);
+	await expect(page.getByTestId('pending-count')).toHaveText('1 waiting to sync');
+	await page.close();
+	await goOnline(context);
+
+	// The browser fires the outbox's sync when it sees the network again (without the worker's
+	// handler this test fails); DevTools fires it too, in case the browser waits longer.
+	const cdp = await context.newCDPSession(bystander);
+	const registration = new Promise<string>((resolve) =>
+		cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+			const ours = registrations.find((r) => r.scopeURL.startsWith(hearth.url) && !r.isDeleted);
+			if (ours) resolve(ours.registrationId);
+		})
+	);
+	await cdp.send('ServiceWorker.enable');
+	await cdp.send('ServiceWorker.dispatchSyncEvent', {
+		origin: new URL(hearth.url).origin,
+		registrationId: await registration,
+		tag: 'hearth-outbox',
+		lastChance: false
+	});
+
+	const headers = { authorization: `Bearer ${device.token}` };
+	const mine = async () =>
+		contributionsResponseSchema
+			.parse(
+				await (await request.get(`${hearth.url}/api/me/contributions?limit=50`, { headers })).json()
+			)
+			.items.filter((c) => c.kind === 'message' && c.text === prompt);
+	await expect.poll(async () => (await mine()).length, { timeout: 30_000 }).toBe(1);
+	// The app, opened again, finds its outbox empty and sends nothing twice.
+	const back = await context.newPage();
+	await back.goto('/contribute');
+	await expect(back.getByTestId('sync-status')).toContainText('last sync');
+	expect(await outboxCount(back)).toBe(0);
+	expect(await mine()).toHaveLength(1);
+});
+
 test('a device full of one kind hands tasks back to take another, with plain guidance', async ({
 	page,
 	hearth,

@@ -1,6 +1,7 @@
 // What the sync status line shows (pending items, last sync, last error, whether a sync is
 // running) and what makes syncs happen: start, the `online` event, the page becoming visible,
-// a timer, a failed sync's backoff, and the "Sync now" button.
+// a timer, a failed sync's backoff, the "Sync now" button, and, for whatever is left when the
+// page goes away, the service worker's Background Sync.
 //
 // Created once by the root layout and handed down through context, so work done offline syncs
 // from whichever page is open when the network comes back, not only from Contribute. A visitor
@@ -12,6 +13,7 @@ import type { HearthStorage } from '$lib/db/open';
 import type { LeaseRequest } from '$lib/protocol/sync';
 import { ApiError, describeSyncError, type HearthApi } from './api-client';
 import { nextAttemptDelay } from './backoff';
+import { OUTBOX_SYNCED_MESSAGE, requestBackgroundSync } from './background-sync';
 import type { AccountSnapshot, SyncEngine } from './sync-engine';
 
 /** Schedules one call; returns a function that cancels it. */
@@ -23,6 +25,8 @@ export interface SyncStatusOptions {
 	random: () => number;
 	isOnline: () => boolean;
 	schedule: Schedule;
+	/** Asks the service worker to send what is left once the network returns (Background Sync). */
+	requestBackgroundSync: () => Promise<unknown>;
 }
 
 export const defaultSyncStatusOptions: SyncStatusOptions = {
@@ -32,7 +36,8 @@ export const defaultSyncStatusOptions: SyncStatusOptions = {
 	schedule: (run, delayMs) => {
 		const timer = setTimeout(run, delayMs);
 		return () => clearTimeout(timer);
-	}
+	},
+	requestBackgroundSync: () => requestBackgroundSync()
 };
 
 /** The storage and engine, opened on first use (Dexie stays off the entry bundle). */
@@ -77,25 +82,35 @@ export class SyncStatus {
 
 	/**
 	 * Starts the triggers and a first sync; returns the function that stops them (the layout's
-	 * teardown). `win` and `doc` are the page's window and document (tests pass stand-ins).
+	 * teardown). `win`, `doc` and `workers` are the page's window, document and service worker
+	 * container (tests pass stand-ins).
 	 */
 	start(
 		win: Pick<Window, 'addEventListener' | 'removeEventListener'> = window,
-		doc: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'> = document
+		doc: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'> = document,
+		workers:
+			| Pick<ServiceWorkerContainer, 'addEventListener' | 'removeEventListener'>
+			| undefined = globalThis.navigator?.serviceWorker
 	): () => void {
 		this.#stopped = false;
 		const onOnline = () => void this.syncNow();
 		const onVisible = () => {
 			if (doc.visibilityState === 'visible') void this.syncNow();
 		};
+		// The service worker sent the outbox while this page was away (Background Sync).
+		const onWorkerMessage = (event: MessageEvent) => {
+			if (event.data?.type === OUTBOX_SYNCED_MESSAGE) void this.refresh();
+		};
 		win.addEventListener('online', onOnline);
 		doc.addEventListener('visibilitychange', onVisible);
+		workers?.addEventListener('message', onWorkerMessage);
 		void this.refresh().then(() => this.syncNow());
 		return () => {
 			this.#stopped = true;
 			this.#cancelTimer();
 			win.removeEventListener('online', onOnline);
 			doc.removeEventListener('visibilitychange', onVisible);
+			workers?.removeEventListener('message', onWorkerMessage);
 		};
 	}
 
@@ -124,6 +139,7 @@ export class SyncStatus {
 		if (!this.options.isOnline()) {
 			this.lastError = 'Offline: your work is kept on this device and syncs when you are back.';
 			await this.refresh();
+			if (this.pending > 0) void this.options.requestBackgroundSync();
 			return;
 		}
 		if (!(await this.#worthSyncing())) {
@@ -146,6 +162,7 @@ export class SyncStatus {
 		} finally {
 			this.syncing = false;
 			await this.refresh();
+			if (this.pending > 0) void this.options.requestBackgroundSync();
 		}
 	}
 

@@ -24,6 +24,7 @@ async function workspaceFor(...tasks: LeasedTask[]) {
 	const sync = new SyncStatus(async () => ({ storage, engine }), {
 		intervalMs: 60_000,
 		random: () => 0.5,
+		requestBackgroundSync: async () => false,
 		isOnline: () => true,
 		schedule: () => () => {}
 	});

@@ -16,6 +16,7 @@ function setup() {
 	const status = new SyncStatus(async () => ({ storage, engine }), {
 		intervalMs: 60_000,
 		random: () => 0.5,
+		requestBackgroundSync: async () => false,
 		isOnline: () => true,
 		schedule: () => () => {}
 	});

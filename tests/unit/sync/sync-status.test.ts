@@ -16,12 +16,14 @@ function setup({ contributing = true } = {}) {
 	const engine = new SyncEngine(storage, new HearthApi(server.fetch));
 	const timer = new ManualTimer();
 	let online = true;
+	const backgroundSyncs: number[] = [];
 	const status = new SyncStatus(async () => ({ storage, engine }), {
 		intervalMs: 60_000,
 		// The middle of the jitter window: a retry waits 0.75 × the doubled delay.
 		random: () => 0.5,
 		isOnline: () => online,
-		schedule: timer.schedule
+		schedule: timer.schedule,
+		requestBackgroundSync: async () => backgroundSyncs.push(Date.now())
 	});
 	if (contributing) status.contribute();
 	return {
@@ -31,6 +33,8 @@ function setup({ contributing = true } = {}) {
 		timer,
 		win: new EventTarget(),
 		doc: new FakeDocument(),
+		workers: new EventTarget(),
+		backgroundSyncs,
 		setOnline: (value: boolean) => (online = value)
 	};
 }
@@ -155,6 +159,30 @@ describe('SyncStatus', () => {
 		win.dispatchEvent(new Event('online'));
 		await vi.waitFor(() => expect(status.pending).toBe(0));
 		expect(server.applied).toHaveLength(1);
+		stop();
+	});
+
+	it('asks the service worker to send what is left when the page could not, and re-reads counts when it did', async () => {
+		const { storage, server, status, timer, win, doc, workers, backgroundSyncs, setOnline } = setup(
+			{ contributing: false }
+		);
+		// Nothing waits: no Background Sync is asked for.
+		const stop = status.start(win, doc, workers);
+		await vi.waitFor(() => expect(timer.requested).toEqual([60_000]));
+		expect(backgroundSyncs).toEqual([]);
+
+		setOnline(false);
+		await queueReply(storage);
+		await status.syncNow();
+		expect(status.pending).toBe(1);
+		expect(backgroundSyncs).toHaveLength(1);
+
+		// The worker sent it while this page looked away (here: the server took it directly).
+		await storage.outbox.acknowledge(1);
+		expect(status.pending).toBe(1);
+		workers.dispatchEvent(new MessageEvent('message', { data: { type: 'hearth-outbox-synced' } }));
+		await vi.waitFor(() => expect(status.pending).toBe(0));
+		expect(server.calls).toEqual([]);
 		stop();
 	});
 
