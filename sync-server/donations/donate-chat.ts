@@ -2,11 +2,16 @@
 // `donation`. It enters the normal review like a new prompt: its prompt is labelled, wins the
 // lottery, and then its replies are labelled, contributors may add replies of their own, and
 // sibling replies (regenerations, or people's answers beside the model's) get ranked. The
-// model's replies are synthetic, named by model and version, and carry the donor's thumbs as
-// oasst emoji counts. Each message obeys the configured text length; the repeat rule does not
+// model's replies are synthetic, named by model and version, and carry the donor's thumbs and
+// which regenerated reply they kept as oasst emoji counts (`+1`, `-1`, `_kept`). Each message obeys the configured text length; the repeat rule does not
 // apply, since a chat legitimately repeats what its person wrote elsewhere.
 import { randomUUID } from 'node:crypto';
-import { DONATION_ORIGIN, type DonateChat } from '../../src/lib/protocol/donations';
+import {
+	DONATION_ORIGIN,
+	KEPT_EMOJI,
+	type DonateChat,
+	type DonatedMessage
+} from '../../src/lib/protocol/donations';
 import { checkText } from '../tree-manager/submissions';
 import { newTree } from '../tree-manager/state-machine';
 import { settleAndPersist } from '../trees/persist-settlement';
@@ -19,6 +24,15 @@ import {
 } from '../tasks/mutation-context';
 
 const voteEmoji = { up: '+1', down: '-1' } as const;
+
+/** The donor's thumb, and the mark of the reply they kept among regenerated ones. */
+function emojisOf(m: DonatedMessage): Record<string, number> | null {
+	const emojis = {
+		...(m.vote === null ? {} : { [voteEmoji[m.vote]]: 1 }),
+		...(m.kept ? { [KEPT_EMOJI]: 1 } : {})
+	};
+	return Object.keys(emojis).length > 0 ? emojis : null;
+}
 
 export async function donateChat(
 	ctx: MutationContext,
@@ -66,7 +80,7 @@ export async function donateChat(
 				...(m.role === 'assistant' && {
 					synthetic: {
 						modelName: m.modelName!,
-						emojis: m.vote === null ? null : { [voteEmoji[m.vote]]: 1 }
+						emojis: emojisOf(m)
 					}
 				})
 			})

@@ -1,7 +1,7 @@
 // A contributor takes tasks of every kind, goes offline, does them (a draft surviving a
 // reload, a personal-data warning edited away), comes back online and syncs: the server then
 // has each contribution exactly once, and the points show.
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import type { RegisteredDevice } from '../../src/lib/protocol/identity';
 import type { OasstTreeLineInput, OasstNodeInput } from '../../src/lib/protocol/export';
 import {
@@ -13,6 +13,7 @@ import type { TaskType } from '../../src/lib/protocol/tasks';
 import { importTrees } from './support/admin-cli';
 import { goOffline, goOnline, outboxCount } from './support/network';
 import { expect, test } from './support/fixtures';
+import type { HearthServer } from './support/hearth-server';
 import { waitForServiceWorkerControl } from './support/service-worker';
 
 /**
@@ -113,6 +114,31 @@ function readStored<T>(page: Page, table: 'settings' | 'drafts', key: string): P
 async function openTaskOf(page: Page, type: TaskType): Promise<void> {
 	await page.getByTestId('task-type').selectOption(type);
 	await expect(page.getByTestId('task-workspace')).toHaveAttribute('data-task-type', type);
+}
+
+/** Opens Contribute under the service worker and takes new-prompt tasks for offline. */
+async function holdPromptTasks(page: Page): Promise<void> {
+	await page.goto('/contribute');
+	await waitForServiceWorkerControl(page);
+	await expect(page.getByTestId('sync-status')).toContainText('last sync');
+	await page.getByTestId('task-type').selectOption('initial_prompt');
+	await page.getByRole('button', { name: 'Take tasks for offline' }).click();
+	await expect(page.locator('[data-testid=held-task]').first()).toBeVisible();
+}
+
+/** The device's messages with this text, as the server lists them. */
+async function messagesOnServer(
+	request: APIRequestContext,
+	hearth: HearthServer,
+	device: RegisteredDevice,
+	text: string
+): Promise<Contribution[]> {
+	const res = await request.get(`${hearth.url}/api/me/contributions?limit=50`, {
+		headers: { authorization: `Bearer ${device.token}` }
+	});
+	return contributionsResponseSchema
+		.parse(await res.json())
+		.items.filter((c) => c.kind === 'message' && c.text === text);
 }
 
 async function reviewAndSubmit(page: Page): Promise<void> {
@@ -302,12 +328,7 @@ test('work done offline syncs from the Chat page, exactly once, without Contribu
 	request
 }) => {
 	test.setTimeout(120_000);
-	await page.goto('/contribute');
-	await waitForServiceWorkerControl(page);
-	await expect(page.getByTestId('sync-status')).toContainText('last sync');
-	await page.getByTestId('task-type').selectOption('initial_prompt');
-	await page.getByRole('button', { name: 'Take tasks for offline' }).click();
-	await expect(page.locator('[data-testid=held-task]').first()).toBeVisible();
+	await holdPromptTasks(page);
 
 	await goOffline(context);
 	await openTaskOf(page, 'initial_prompt');
@@ -322,13 +343,7 @@ test('work done offline syncs from the Chat page, exactly once, without Contribu
 	await goOnline(context);
 
 	const device = (await readStored<RegisteredDevice>(page, 'settings', 'sync.device'))!;
-	const headers = { authorization: `Bearer ${device.token}` };
-	const mine = async () =>
-		contributionsResponseSchema
-			.parse(
-				await (await request.get(`${hearth.url}/api/me/contributions?limit=50`, { headers })).json()
-			)
-			.items.filter((c) => c.kind === 'message' && c.text === prompt);
+	const mine = () => messagesOnServer(request, hearth, device, prompt);
 	await expect.poll(async () => (await mine()).length, { timeout: 30_000 }).toBe(1);
 	await expect.poll(() => outboxCount(page)).toBe(0);
 	// A second look later still finds it once: the outbox entry was acknowledged, not resent.
@@ -343,11 +358,7 @@ test('with no Hearth page open, the service worker sends work queued offline onc
 	request
 }) => {
 	test.setTimeout(120_000);
-	await page.goto('/contribute');
-	await waitForServiceWorkerControl(page);
-	await page.getByTestId('task-type').selectOption('initial_prompt');
-	await page.getByRole('button', { name: 'Take tasks for offline' }).click();
-	await expect(page.locator('[data-testid=held-task]').first()).toBeVisible();
+	await holdPromptTasks(page);
 	const device = (await readStored<RegisteredDevice>(page, 'settings', 'sync.device'))!;
 	// A tab on the server that runs none of the app, to reach the service worker through.
 	const bystander = await context.newPage();
@@ -379,13 +390,7 @@ test('with no Hearth page open, the service worker sends work queued offline onc
 		lastChance: false
 	});
 
-	const headers = { authorization: `Bearer ${device.token}` };
-	const mine = async () =>
-		contributionsResponseSchema
-			.parse(
-				await (await request.get(`${hearth.url}/api/me/contributions?limit=50`, { headers })).json()
-			)
-			.items.filter((c) => c.kind === 'message' && c.text === prompt);
+	const mine = () => messagesOnServer(request, hearth, device, prompt);
 	await expect.poll(async () => (await mine()).length, { timeout: 30_000 }).toBe(1);
 	// The app, opened again, finds its outbox empty and sends nothing twice.
 	const back = await context.newPage();

@@ -28,7 +28,7 @@ import {
 } from './support/chat-page';
 import { expect, test } from './support/demo-fixtures';
 import { trainerToken } from './support/admin-cli';
-import { startHearthServer, type HearthServer } from './support/hearth-server';
+import { crowdServerEnv, startHearthServer, type HearthServer } from './support/hearth-server';
 import { INVENTED_CAPITALS, inventedCapitals, truthFor } from './support/invented-capitals';
 
 const ADMIN_TOKEN = 'crowd-loop-admin-token-0123';
@@ -127,19 +127,8 @@ test('the crowd teaches the model new facts; every browser picks the update up a
 	const work = mkdtempSync(join(tmpdir(), 'hearth-crowd-loop-'));
 	const server = await startHearthServer(e2eBuilds().current.dir, {
 		registryDir: registry,
-		env: {
-			HEARTH_ADMIN_TOKEN: ADMIN_TOKEN,
-			HEARTH_TREE_CONFIG: JSON.stringify({
-				review: { requiredReviews: 2 },
-				// A question and two answers: every held-out question is a first turn.
-				growth: { maxDepth: 2, maxAssistantReplies: 2, goalTreeSize: 3 },
-				ranking: { requiredRankings: 2 },
-				lottery: { maxActiveTrees: 60 }
-			}),
-			HEARTH_RATE_TOKEN: '100000/100000',
-			HEARTH_RATE_ADDRESS: '100000/100000',
-			HEARTH_RATE_REGISTER: '100000/100000'
-		}
+		// A question and two answers: every held-out question is a first turn.
+		env: crowdServerEnv(ADMIN_TOKEN, { maxDepth: 2, maxAssistantReplies: 2, goalTreeSize: 3 })
 	});
 	const context = await browser.newContext({ baseURL: server.url });
 	const manifest = (version: number): VersionManifest =>

@@ -96,7 +96,8 @@ test('a shared chat is held for personal data, then reaches the server once with
 			.map((m) => [m.text, m.synthetic, m.model_name, m.emojis])
 	).toEqual([
 		[first.content, true, modelName, {}],
-		[second.content, true, modelName, { '+1': 1 }]
+		// The reply the thread went on with after regenerating is the one kept.
+		[second.content, true, modelName, { '+1': 1, _kept: 1 }]
 	]);
 	// Reloading and syncing again sends nothing more.
 	await page.reload();

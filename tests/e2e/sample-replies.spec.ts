@@ -10,8 +10,9 @@ import { importTrees, trainerToken } from './support/admin-cli';
 import { e2eBuilds } from './support/builds';
 import { greedy, send, setSettings, storedMessages, waitForReplies } from './support/chat-page';
 import { expect, test } from './support/demo-fixtures';
-import { startHearthServer } from './support/hearth-server';
+import { crowdServerEnv, startHearthServer } from './support/hearth-server';
 import { goOffline, goOnline, outboxCount } from './support/network';
+import { waitForServiceWorkerControl } from './support/service-worker';
 
 const ADMIN_TOKEN = 'sample-replies-admin-token-01';
 
@@ -22,19 +23,8 @@ test('a sampling task done offline gives k synthetic replies, synced once and ra
 	test.setTimeout(240_000);
 	const server = await startHearthServer(e2eBuilds().current.dir, {
 		registryDir: demo.dir,
-		env: {
-			HEARTH_ADMIN_TOKEN: ADMIN_TOKEN,
-			// Three answers per question, two of which may be samples; small trees finish fast.
-			HEARTH_TREE_CONFIG: JSON.stringify({
-				review: { requiredReviews: 2 },
-				growth: { maxDepth: 2, maxAssistantReplies: 3, goalTreeSize: 4 },
-				ranking: { requiredRankings: 2 },
-				lottery: { maxActiveTrees: 60 }
-			}),
-			HEARTH_RATE_TOKEN: '100000/100000',
-			HEARTH_RATE_ADDRESS: '100000/100000',
-			HEARTH_RATE_REGISTER: '100000/100000'
-		}
+		// Three answers per question, two of which may be samples.
+		env: crowdServerEnv(ADMIN_TOKEN, { maxDepth: 2, maxAssistantReplies: 3, goalTreeSize: 4 })
 	});
 	const context = await browser.newContext({ baseURL: server.url });
 	try {
@@ -70,9 +60,11 @@ test('a sampling task done offline gives k synthetic replies, synced once and ra
 		};
 		const replies = async () => (await exported()).prompt.replies as OasstNodeInput[];
 
-		// The model is on this device once it has chatted.
+		// The model is on this device once it has chatted (under the service worker, which keeps the
+		// inference worker's code for offline use).
 		const page = await context.newPage();
 		await page.goto('/');
+		await waitForServiceWorkerControl(page);
 		await setSettings(page, greedy(demo.maxNewTokens));
 		await send(page, question);
 		await waitForReplies(page, 1);

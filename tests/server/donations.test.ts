@@ -16,33 +16,13 @@ import { openDatabase, type HearthDatabase } from '../../sync-server/db/database
 import type { Tables } from '../../sync-server/db/schema';
 import { Contributor, serviceOptions, workUntil } from './support/contributors';
 import { dialects } from './support/databases';
+import { dataTables, treeState } from './support/trees';
 import { createTestApp, type TestApp } from './support/test-app';
 import { trainerToken } from './support/trainer-token';
 
-/** Every table that holds contribution data; the texts must be in none of them afterwards. */
-const tables: (keyof Tables)[] = [
-	'users',
-	'devices',
-	'clients',
-	'mutations',
-	'trees',
-	'tree_tags',
-	'messages',
-	'message_flags',
-	'reviews',
-	'rankings',
-	'skips',
-	'leases',
-	'awards',
-	'tree_events',
-	'moderation_events',
-	'ranking_priorities',
-	'donations'
-];
-
 async function tablesHolding(db: Kysely<Tables>, text: string): Promise<string[]> {
 	const found: string[] = [];
-	for (const table of tables) {
+	for (const table of dataTables) {
 		const rows = await db.selectFrom(table).selectAll().execute();
 		if (rows.some((row) => JSON.stringify(row).includes(text))) found.push(table);
 	}
@@ -50,7 +30,10 @@ async function tablesHolding(db: Kysely<Tables>, text: string): Promise<string[]
 }
 
 let n = 0;
-/** A chat as the app sends it: a prompt, two regenerated replies (thumbs up and down), a follow-up. */
+/**
+ * A chat as the app sends it: a prompt, two regenerated replies (thumbs up and down; the person
+ * went on with the first, so it is the one kept), a follow-up and its answer.
+ */
 function chat(marker: string): DonatedMessage[] {
 	n++;
 	return [
@@ -60,7 +43,8 @@ function chat(marker: string): DonatedMessage[] {
 			role: 'prompter',
 			text: `${marker} asks: what is a hearth?`,
 			modelName: null,
-			vote: null
+			vote: null,
+			kept: false
 		},
 		{
 			ref: `a1-${n}`,
@@ -68,7 +52,8 @@ function chat(marker: string): DonatedMessage[] {
 			role: 'assistant',
 			text: `${marker} reply: the floor of a fireplace.`,
 			modelName: 'hearth-demo@2',
-			vote: 'up'
+			vote: 'up',
+			kept: true
 		},
 		{
 			ref: `a2-${n}`,
@@ -76,7 +61,8 @@ function chat(marker: string): DonatedMessage[] {
 			role: 'assistant',
 			text: `${marker} regenerated: a kind of bread.`,
 			modelName: 'hearth-demo@2',
-			vote: 'down'
+			vote: 'down',
+			kept: false
 		},
 		{
 			ref: `p2-${n}`,
@@ -84,7 +70,8 @@ function chat(marker: string): DonatedMessage[] {
 			role: 'prompter',
 			text: `${marker} follows up: and in a house?`,
 			modelName: null,
-			vote: null
+			vote: null,
+			kept: false
 		},
 		{
 			ref: `a3-${n}`,
@@ -92,7 +79,8 @@ function chat(marker: string): DonatedMessage[] {
 			role: 'assistant',
 			text: `${marker} answers: its warm centre.`,
 			modelName: 'hearth-demo@2',
-			vote: null
+			vote: null,
+			kept: false
 		}
 	];
 }
@@ -176,7 +164,7 @@ describe.each(dialects)('donated chats and taking them back (%s)', (dialect) => 
 			.execute();
 		expect(messages.map((m) => [m.role, m.synthetic, m.model_name, m.emojis])).toEqual([
 			['prompter', 0, null, null],
-			['assistant', 1, 'hearth-demo@2', '{"+1":1}'],
+			['assistant', 1, 'hearth-demo@2', '{"+1":1,"_kept":1}'],
 			['assistant', 1, 'hearth-demo@2', '{"-1":1}'],
 			['prompter', 0, null, null],
 			['assistant', 1, 'hearth-demo@2', null]
@@ -192,10 +180,13 @@ describe.each(dialects)('donated chats and taking them back (%s)', (dialect) => 
 		const good = chat('BROKEN');
 		const cases: [DonatedMessage[], string][] = [
 			[[good[0], { ...good[1], modelName: null }], 'must name its model'],
-			[[good[0], { ...good[1], role: 'prompter', modelName: null, vote: null }], 'other role'],
+			[
+				[good[0], { ...good[1], role: 'prompter', modelName: null, vote: null, kept: false }],
+				'other role'
+			],
 			[[good[0], { ...good[1], parentRef: 'elsewhere' }], 'not an earlier message'],
 			[[good[0], good[0]], 'repeats the ref'],
-			[[{ ...good[0], vote: 'up' }, good[1]], 'no model and no vote']
+			[[{ ...good[0], vote: 'up' }, good[1]], 'no model, no vote']
 		];
 		const before = await database.db.selectFrom('messages').select('id').execute();
 		for (const [messages, reason] of cases) {
@@ -224,15 +215,10 @@ describe.each(dialects)('donated chats and taking them back (%s)', (dialect) => 
 		const crowd = await Promise.all(
 			['Ann', 'Bo', 'Cy', 'Di'].map((name) => Contributor.register(t.app, name))
 		);
-		const state = async () =>
-			(
-				await database.db
-					.selectFrom('trees')
-					.select('state')
-					.where('id', '=', treeId)
-					.executeTakeFirstOrThrow()
-			).state;
-		await workUntil(crowd, async () => (await state()) === 'ready_for_export');
+		await workUntil(
+			crowd,
+			async () => (await treeState(database.db, treeId)) === 'ready_for_export'
+		);
 
 		const line = (await exportTrees('synthetic=true')).find(
 			(tree) => tree.message_tree_id === treeId
@@ -249,7 +235,10 @@ describe.each(dialects)('donated chats and taking them back (%s)', (dialect) => 
 				chat('BRAVO').map((m) => ({
 					text: m.text,
 					model: m.modelName,
-					emojis: m.vote === null ? {} : { [m.vote === 'up' ? '+1' : '-1']: 1 }
+					emojis: {
+						...(m.vote === null ? {} : { [m.vote === 'up' ? '+1' : '-1']: 1 }),
+						...(m.kept ? { _kept: 1 } : {})
+					}
 				}))
 			)
 		);
@@ -347,15 +336,7 @@ describe.each(dialects)('donated chats and taking them back (%s)', (dialect) => 
 		const crowd = await Promise.all(
 			['Fay', 'Gus'].map((name) => Contributor.register(t.app, name))
 		);
-		const growing = async () =>
-			(
-				await database.db
-					.selectFrom('trees')
-					.select('state')
-					.where('id', '=', treeId)
-					.executeTakeFirstOrThrow()
-			).state === 'growing';
-		await workUntil(crowd, growing);
+		await workUntil(crowd, async () => (await treeState(database.db, treeId)) === 'growing');
 		const reply = (await stayer.lease(20, 'assistant_reply')).find(
 			(l) => 'parentId' in l.task && l.task.parentId === treeId
 		);

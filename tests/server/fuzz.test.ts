@@ -14,35 +14,16 @@ import { openDatabase, type HearthDatabase } from '../../sync-server/db/database
 import type { Tables } from '../../sync-server/db/schema';
 import { answerTask, Contributor, serviceOptions, workUntil } from './support/contributors';
 import { dialects } from './support/databases';
+import { dataTables } from './support/trees';
 import { createTestApp, type TestApp } from './support/test-app';
 
 /** Marks a body sent as the raw text, not as JSON. */
 const RAW = Symbol('raw');
 
-const tables: (keyof Tables)[] = [
-	'users',
-	'devices',
-	'clients',
-	'mutations',
-	'link_codes',
-	'trees',
-	'tree_tags',
-	'messages',
-	'message_flags',
-	'reviews',
-	'rankings',
-	'skips',
-	'leases',
-	'awards',
-	'tree_events',
-	'moderation_events',
-	'donations'
-];
-
 /** Every row of every table, in a stable order, as one comparable value. */
 async function snapshot(db: Kysely<Tables>, skip: (keyof Tables)[] = []): Promise<string> {
 	const dump: Record<string, unknown[]> = {};
-	for (const table of tables) {
+	for (const table of dataTables) {
 		if (skip.includes(table)) continue;
 		const rows = (await db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
 		dump[table] = rows
@@ -284,7 +265,8 @@ describe.each(dialects)('fuzzing the API on %s', (dialect) => {
 								role: fc.constantFrom('prompter', 'assistant', 'system'),
 								text: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(2100))),
 								modelName: fc.option(fc.string({ maxLength: 20 })),
-								vote: fc.constantFrom(null, 'up', 'down', 'meh')
+								vote: fc.constantFrom(null, 'up', 'down', 'meh'),
+								kept: fc.oneof(fc.boolean(), fc.constant('yes'))
 							},
 							{ requiredKeys: [] }
 						),

@@ -9,6 +9,7 @@ import type { SampleTask } from '../../src/lib/protocol/tasks';
 import { openDatabase, type HearthDatabase } from '../../sync-server/db/database';
 import { Contributor, serviceOptions, smallTrees, workUntil } from './support/contributors';
 import { dialects } from './support/databases';
+import { treeState } from './support/trees';
 import { createTestApp, type TestApp } from './support/test-app';
 import { trainerToken } from './support/trainer-token';
 
@@ -25,14 +26,7 @@ describe.each(dialects)('replies sampled on devices (%s)', (dialect) => {
 	let sampler: Contributor;
 	let treeId: string;
 
-	const state = async () =>
-		(
-			await database.db
-				.selectFrom('trees')
-				.select('state')
-				.where('id', '=', treeId)
-				.executeTakeFirstOrThrow()
-		).state;
+	const state = () => treeState(database.db, treeId);
 
 	beforeAll(async () => {
 		t = await createTestApp(dialect, { overrides: { service: serviceOptions({ treeManager }) } });

@@ -4,7 +4,7 @@
 // the model already has are not forgotten; each source keeps its own held-out trees, so the
 // seed skills stay measured exactly as before and the community part is measured on its own.
 import type { ChatFormat } from '../../src/lib/shared/chat-format';
-import { bestThread, rankedLists, toChat, toUserChat } from './conversations';
+import { bestThread, keptPreferences, rankedLists, toChat, toUserChat } from './conversations';
 import { checkableSkill, type OasstTree } from './oasst-tree';
 import { seededOrder, validationTrees } from './split';
 import { PLAIN, variationKinds } from './variations';
@@ -196,7 +196,7 @@ function addTree(
 		else out.too_long.sft++;
 	}
 
-	for (const list of rankedLists(tree)) {
+	for (const list of [...rankedLists(tree), ...keptPreferences(tree)]) {
 		const history = toChat(list.history);
 		const prefix_ids = format.promptIds(history);
 		const replies = list.replies.map((reply) => format.replyIds(history, reply.text));

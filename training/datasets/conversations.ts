@@ -1,6 +1,9 @@
 // Turns one oasst tree into the conversations training needs (pure functions, no tokens yet):
 // the best-ranked thread for SFT, every ranked sibling list with its history for the reward
 // model and DPO, and the last question of the best thread as a checkable evaluation prompt.
+// Until people rank a sibling set, a reply its author kept among regenerated ones (a donated
+// chat's `_kept` emoji) is preferred to each of its siblings.
+import { KEPT_EMOJI } from '../../src/lib/protocol/donations';
 import type { ChatMessage } from '../../src/lib/shared/chat-format';
 import type { OasstMessage, OasstTree } from './oasst-tree';
 
@@ -15,11 +18,23 @@ function liveReplies(message: OasstMessage): OasstMessage[] {
 	return (message.replies ?? []).filter((r) => r.deleted !== true && r.review_result !== false);
 }
 
-/** Replies ordered by rank (rank 0 first); unranked replies after ranked ones, in export order. */
+function isKept(message: OasstMessage): boolean {
+	return (message.emojis?.[KEPT_EMOJI] ?? 0) > 0;
+}
+
+/**
+ * Replies ordered by rank (rank 0 first); unranked replies after ranked ones, a kept one first
+ * among them, otherwise in export order.
+ */
 function byRank(replies: OasstMessage[]): OasstMessage[] {
+	const unranked = (m: OasstMessage) => (isKept(m) ? Number.MAX_VALUE : Infinity);
 	return replies
 		.map((reply, order) => ({ reply, order }))
-		.sort((a, b) => (a.reply.rank ?? Infinity) - (b.reply.rank ?? Infinity) || a.order - b.order)
+		.sort(
+			(a, b) =>
+				(a.reply.rank ?? unranked(a.reply)) - (b.reply.rank ?? unranked(b.reply)) ||
+				a.order - b.order
+		)
 		.map(({ reply }) => reply);
 }
 
@@ -54,6 +69,21 @@ export function siblingSets(tree: OasstTree): RankedList[] {
 /** Every prompter message with at least two fully ranked assistant replies. */
 export function rankedLists(tree: OasstTree): RankedList[] {
 	return siblingSets(tree).filter((list) => list.replies.every((r) => r.rank != null));
+}
+
+/**
+ * Sibling sets nobody ranked yet in which the person kept one reply: that reply over each of the
+ * others, as two-reply lists.
+ */
+export function keptPreferences(tree: OasstTree): RankedList[] {
+	return siblingSets(tree).flatMap(({ history, replies }) => {
+		if (replies.some((r) => r.rank != null)) return [];
+		const kept = replies.filter(isKept);
+		if (kept.length !== 1) return [];
+		return replies
+			.filter((r) => r !== kept[0])
+			.map((other) => ({ history, replies: [kept[0], other] }));
+	});
 }
 
 /** The messages as the chat template receives them (oasst roles; the template maps `prompter`). */

@@ -2,7 +2,8 @@
 // person picks the visible thread or the whole tree under its first message (with every
 // regenerated reply and edited branch); either way only finished, non-empty messages go, parents
 // before replies, and the conversation's system prompt and settings stay on the device. A
-// reply's thumb goes only when the person chose to share thumbs. Pure.
+// reply's thumb goes only when the person chose to share thumbs; among regenerated replies the
+// one the visible thread goes on with is marked kept, a preference over its siblings. Pure.
 import type { StoredMessage } from '$lib/db/records/message';
 import { versionedModelName, type DonatedMessage } from '$lib/protocol/donations';
 import { pathTo } from './tree';
@@ -52,6 +53,10 @@ export function donatedMessages(
 	const thread = threadTo(messages, leafId);
 	if (thread.length === 0) return [];
 	const chosen = choice.scope === 'thread' ? thread : treeUnder(messages, thread[0].id);
+	// A reply on the visible thread with siblings beside it is the one the person went on with.
+	const onThread = new Set(thread.map((m) => m.id));
+	const siblings = (m: StoredMessage) =>
+		chosen.filter((o) => o.parentId === m.parentId && o.role === m.role).length;
 	return chosen.map((m) => ({
 		ref: m.id,
 		parentRef: m.parentId,
@@ -59,6 +64,7 @@ export function donatedMessages(
 		text: choice.edits[m.id] ?? m.content,
 		modelName:
 			m.role === 'assistant' ? versionedModelName(m.model ?? 'unknown', m.modelVersion) : null,
-		vote: m.role === 'assistant' && choice.includeVotes ? (m.feedback ?? null) : null
+		vote: m.role === 'assistant' && choice.includeVotes ? (m.feedback ?? null) : null,
+		kept: m.role === 'assistant' && onThread.has(m.id) && siblings(m) > 1
 	}));
 }

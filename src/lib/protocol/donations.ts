@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { TEXT_BODY_CEILING } from './tasks';
 import { entityIdSchema, langSchema, messageRoleSchema } from './trees';
 
+/** The emoji count that marks the reply a person kept among regenerated ones (oasst emojis are free-form counts). */
+export const KEPT_EMOJI = '_kept';
+
 /** The licence donated chats are published under, in exports and datasets. */
 export const DONATION_LICENCE = {
 	id: 'CC-BY-4.0',
@@ -41,9 +44,14 @@ export const donatedMessageSchema = z.object({
 	/** Who wrote an assistant reply (`versionedModelName`); null for the person's own messages. */
 	modelName: z.string().trim().min(1).max(200).nullable(),
 	/** The person's thumb on a reply, when they chose to share thumbs. */
-	vote: z.enum(['up', 'down']).nullable()
+	vote: z.enum(['up', 'down']).nullable(),
+	/**
+	 * Of a reply the person regenerated: the one they kept (their visible thread went on with
+	 * it). It is a preference over its siblings, exported as the emoji count `_kept`.
+	 */
+	kept: z.boolean().default(false)
 });
-export type DonatedMessage = z.infer<typeof donatedMessageSchema>;
+export type DonatedMessage = z.output<typeof donatedMessageSchema>;
 
 /** Parents come before their children, roles alternate, and only replies carry a model or vote. */
 function checkDonatedTree(messages: readonly DonatedMessage[], ctx: z.RefinementCtx): void {
@@ -61,8 +69,11 @@ function checkDonatedTree(messages: readonly DonatedMessage[], ctx: z.Refinement
 		if (parentRole === m.role) issue(`a ${m.role} message must answer a message of the other role`);
 		if (m.role === 'assistant' && m.modelName === null)
 			issue('an assistant reply must name its model');
-		if (m.role === 'prompter' && (m.modelName !== null || m.vote !== null)) {
-			issue("the person's own message has no model and no vote");
+		if (m.role === 'prompter' && (m.modelName !== null || m.vote !== null || m.kept)) {
+			issue("the person's own message has no model, no vote and is not a kept reply");
+		}
+		if (m.kept && messages.some((o, j) => j < i && o.kept && o.parentRef === m.parentRef)) {
+			issue('only one reply to a message can be the one kept');
 		}
 		roles.set(m.ref, m.role);
 	});

@@ -50,6 +50,29 @@ export async function startHearthServer(
 	}
 }
 
+/**
+ * The environment of a server a simulated crowd works on (scripts/crowd-sim.ts): the admin token
+ * it watches progress with, no rate limits, small trees (`growth` as the test needs) that two
+ * reviews and two rankings finish, and room for many growing trees.
+ */
+export function crowdServerEnv(
+	adminToken: string,
+	growth: { maxDepth: number; maxAssistantReplies: number; goalTreeSize: number }
+): Record<string, string> {
+	return {
+		HEARTH_ADMIN_TOKEN: adminToken,
+		HEARTH_TREE_CONFIG: JSON.stringify({
+			review: { requiredReviews: 2 },
+			growth,
+			ranking: { requiredRankings: 2 },
+			lottery: { maxActiveTrees: 60 }
+		}),
+		HEARTH_RATE_TOKEN: '100000/100000',
+		HEARTH_RATE_ADDRESS: '100000/100000',
+		HEARTH_RATE_REGISTER: '100000/100000'
+	};
+}
+
 /** Replaces what the server serves with another build, as a deployment would. */
 export function publishBuild(server: HearthServer, buildDir: string): void {
 	rmSync(server.staticDir, { recursive: true, force: true });

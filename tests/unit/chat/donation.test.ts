@@ -30,7 +30,8 @@ describe('donatedMessages', () => {
 			role: 'assistant',
 			text: 'a1',
 			modelName: 'hearth-demo@2',
-			vote: null
+			vote: null,
+			kept: false
 		});
 		expect(sent[0]).toMatchObject({ role: 'prompter', modelName: null, vote: null });
 		// What the server will take: one root, parents first, roles alternating.
@@ -47,6 +48,8 @@ describe('donatedMessages', () => {
 	it('sends the whole tree under the thread’s first message, parents first, not the other root', () => {
 		const sent = donatedMessages(stored(), 'a2', { ...choice, scope: 'tree' });
 		expect(refs(sent)).toEqual(['u1', 'a1', 'a1b', 'a1c', 'u2', 'u3', 'a2']);
+		// The reply the thread went on with, among its regenerated siblings, is the one kept.
+		expect(sent.filter((m) => m.kept).map((m) => m.ref)).toEqual(['a1']);
 		const index = new Map(sent.map((m, i) => [m.ref, i]));
 		for (const m of sent)
 			if (m.parentRef) expect(index.get(m.parentRef)).toBeLessThan(index.get(m.ref)!);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDatasets, SEEN_PER_SKILL } from '../../../training/datasets/build';
 import { ChatFormat } from '../../../src/lib/shared/chat-format';
-import { bestThread, rankedLists } from '../../../training/datasets/conversations';
+import { bestThread, keptPreferences, rankedLists } from '../../../training/datasets/conversations';
 import { loadChatFormat } from '../../../training/datasets/load-chat-format';
 import type { OasstMessage, OasstTree } from '../../../training/datasets/oasst-tree';
 import { readTrees } from '../../../training/datasets/read-trees';
@@ -105,6 +105,28 @@ describe('conversations from a tree', () => {
 			['Two.', 'three']
 		]);
 		expect(lists[1].history.map((m) => m.text)).toEqual(['Count to 1.', 'One.', 'And 2?']);
+	});
+
+	it('prefers the reply a person kept among regenerated ones until people rank them', () => {
+		const kept = msg('assistant', 'Kept.', null);
+		kept.emojis = { _kept: 1, '+1': 1 };
+		const donated = tree(
+			msg('prompter', 'Name a colour.', null, [
+				msg('assistant', 'First try.', null),
+				kept,
+				msg('assistant', 'Third try.', null)
+			]),
+			'donation'
+		);
+		expect(bestThread(donated).map((m) => m.text)).toEqual(['Name a colour.', 'Kept.']);
+		expect(keptPreferences(donated).map((l) => l.replies.map((r) => r.text))).toEqual([
+			['Kept.', 'First try.'],
+			['Kept.', 'Third try.']
+		]);
+		// Once people ranked the set, their order decides and the kept mark adds nothing.
+		donated.prompt.replies!.forEach((r, i) => (r.rank = i));
+		expect(keptPreferences(donated)).toEqual([]);
+		expect(bestThread(donated).map((m) => m.text)).toEqual(['Name a colour.', 'First try.']);
 	});
 
 	it('drops a trailing question that has no reply', () => {
