@@ -125,6 +125,10 @@ const api: InferenceWorkerApi = {
 		if (busy === 'loading') throw new Error('cannot unload while a model is loading');
 		if (running) await api.interrupt();
 		await unloadCurrent();
+	},
+
+	async loadedFiles() {
+		return performance.getEntriesByType('resource').map((entry) => entry.name);
 	}
 };
 

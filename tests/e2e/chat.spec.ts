@@ -239,6 +239,45 @@ test('after the model is cached, a reload with no network still chats', async ({
 	expect(stored.map((m) => m.content)).toEqual([demo.greedy[0].output, demo.greedy[1].output]);
 });
 
+test('a first visit chats before the service worker takes over, and the model still starts offline', async ({
+	page,
+	context,
+	demo
+}) => {
+	// The very first page of a new visitor: the service worker installs while they chat.
+	await page.goto('/');
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await send(page, demo.greedy[0].prompt);
+	await waitForReplies(page, 1);
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+	// The inference worker's code and WebAssembly runtime, fetched past the service worker, are
+	// kept once it took over.
+	await expect
+		.poll(
+			() =>
+				page.evaluate(async () => {
+					const cache = await caches.open('hearth-loaded-on-use');
+					const kept = (await cache.keys()).map((r) => r.url);
+					return [
+						kept.some((url) => /\/workers\/.*\.js$/.test(url)),
+						kept.some((url) => url.endsWith('.wasm'))
+					];
+				}),
+			{ timeout: 30_000 }
+		)
+		.toEqual([true, true]);
+
+	await context.route('**/*', (route) => route.abort('internetdisconnected'));
+	await context.setOffline(true);
+	await page.reload();
+	await page.getByTestId('new-conversation').click();
+	await setSettings(page, greedy(demo.maxNewTokens));
+	await send(page, demo.greedy[1].prompt);
+	await waitForReplies(page, 1);
+	const stored = (await storedMessages(page)).filter((m) => m.role === 'assistant');
+	expect(stored.map((m) => m.content)).toEqual([demo.greedy[0].output, demo.greedy[1].output]);
+});
+
 test('a reply with markup that would run code renders inert', async ({ page }) => {
 	await page.goto('/');
 	// The conversation list shows once the app has opened (and created) its database.

@@ -17,10 +17,20 @@ import type {
 } from '$lib/protocol/inference';
 import type { ModelRecord } from '$lib/protocol/model-record';
 
+/** Fetches files again through the service worker, which keeps the ones it caches on use. */
+export type KeepFiles = (urls: readonly string[]) => Promise<unknown>;
+
 export class InferenceClient {
 	private worker: Worker | null = null;
 	private remote: Remote<InferenceWorkerApi> | null = null;
 	private hasLoaded = false;
+	/**
+	 * The worker started before the service worker controlled the page (a first visit), so it
+	 * stays outside it for its whole life: every file it fetches passes the offline cache by.
+	 */
+	private uncontrolled = false;
+
+	constructor(private readonly keepFiles: KeepFiles = async () => {}) {}
 	/** Rejecters of calls still waiting for the worker: comlink would leave them pending forever if it died. */
 	private readonly pending = new Set<(error: Error) => void>();
 
@@ -36,6 +46,7 @@ export class InferenceClient {
 			});
 			this.worker = worker;
 			this.remote = wrap<InferenceWorkerApi>(worker);
+			this.uncontrolled = !globalThis.navigator?.serviceWorker?.controller;
 		}
 		return this.remote;
 	}
@@ -67,7 +78,13 @@ export class InferenceClient {
 	): Promise<LoadedModel> {
 		if (this.hasLoaded) this.stop('Another model is being loaded.');
 		this.hasLoaded = true;
-		return this.call((api) => api.load(record, files, proxy(onProgress), options));
+		return this.call((api) => api.load(record, files, proxy(onProgress), options)).then(
+			(loaded) => {
+				// Best effort: a file not kept now is kept the next time a controlled worker uses it.
+				this.keepWorkerFiles().catch(() => {});
+				return loaded;
+			}
+		);
 	}
 
 	/** Streams the reply through `onToken`; resolves with the whole reply and its statistics. */
@@ -86,6 +103,18 @@ export class InferenceClient {
 
 	unload(): Promise<void> {
 		return this.call((api) => api.unload());
+	}
+
+	/**
+	 * When the worker runs outside the service worker but the page no longer does, has the files
+	 * it fetched (code chunks, the WebAssembly runtime) fetched again through the service worker,
+	 * so the model still starts offline. After every load, and when the service worker takes over.
+	 */
+	async keepWorkerFiles(): Promise<void> {
+		if (!this.worker || !this.uncontrolled || !globalThis.navigator?.serviceWorker?.controller) {
+			return;
+		}
+		await this.keepFiles(await this.call((api) => api.loadedFiles()));
 	}
 
 	/** Ends the worker and everything it holds (GPU memory included); the next call starts a new one. */

@@ -1,4 +1,5 @@
 import type { HearthStorage } from '$lib/db/open';
+import type { KeepFiles } from '$lib/engine/inference-client';
 import type { ModelManager } from './model-manager.svelte';
 
 /**
@@ -6,12 +7,21 @@ import type { ModelManager } from './model-manager.svelte';
  * app (the root layout holds it), so a download started on the Models page keeps going while
  * the user chats, and the model loaded in the worker is the same for every page.
  */
-export function lazyModels(storage: () => Promise<HearthStorage>): () => Promise<ModelManager> {
+export function lazyModels(
+	storage: () => Promise<HearthStorage>,
+	keepFiles?: KeepFiles
+): LazyModels {
 	let opening: Promise<ModelManager> | undefined;
-	return () =>
+	const open = () =>
 		(opening ??= Promise.all([storage(), import('./open-models')]).then(async ([s, m]) => {
-			const manager = m.openModels(s);
+			const manager = m.openModels(s, keepFiles);
 			await manager.init();
 			return manager;
 		}));
+	return Object.assign(open, { ifOpened: () => opening ?? null });
 }
+
+/** Opens the manager on first call; `ifOpened` gives it only when a page already asked for it. */
+export type LazyModels = (() => Promise<ModelManager>) & {
+	ifOpened(): Promise<ModelManager> | null;
+};

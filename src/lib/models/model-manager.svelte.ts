@@ -31,17 +31,15 @@ import type { RegistryClient } from './registry-client';
 import { versionNotes, type UpdateOffer, type VersionNotes } from './version-notes';
 
 /** The worker as the model manager uses it (the inference client satisfies it). */
-export type ModelEngine = Pick<
-	InferenceWorkerApi,
-	'probe' | 'generate' | 'interrupt' | 'unload'
-> & {
-	load(
-		record: ModelRecord,
-		files: Awaited<ReturnType<ModelStore['files']>>,
-		onProgress: (progress: LoadProgress) => void,
-		options?: { device?: OnnxDevice }
-	): Promise<LoadedModel>;
-};
+export type ModelEngine = Pick<InferenceWorkerApi, 'probe' | 'generate' | 'interrupt' | 'unload'> &
+	Partial<{ keepWorkerFiles(): Promise<void> }> & {
+		load(
+			record: ModelRecord,
+			files: Awaited<ReturnType<ModelStore['files']>>,
+			onProgress: (progress: LoadProgress) => void,
+			options?: { device?: OnnxDevice }
+		): Promise<LoadedModel>;
+	};
 
 export interface ModelStatus {
 	install: ModelInstallState;
@@ -177,6 +175,11 @@ export class ModelManager {
 	}
 
 	/** The registry version installed on this device: the one a load of the model runs. */
+	/** The service worker took over the page: see `InferenceClient.keepWorkerFiles`. */
+	keepWorkerFiles(): Promise<void> {
+		return this.engine.keepWorkerFiles?.() ?? Promise.resolve();
+	}
+
 	async versionOf(id: string): Promise<number | null> {
 		return this.status(id).install.current?.version ?? null;
 	}

@@ -175,4 +175,10 @@ export interface InferenceWorkerApi {
 	/** Stops the running generation between two tokens; null when nothing was generating. */
 	interrupt(): Promise<InterruptResult | null>;
 	unload(): Promise<void>;
+	/**
+	 * The URLs the worker fetched so far (its code chunks, the WebAssembly runtime). A worker
+	 * started before the service worker controlled the page fetches them past its cache; the
+	 * page has them fetched again to keep them for offline use (`InferenceClient.keepWorkerFiles`).
+	 */
+	loadedFiles(): Promise<string[]>;
 }

@@ -23,7 +23,9 @@ export class AppUpdate {
 	constructor(
 		private readonly scriptUrl: string,
 		/** The browser checks on navigation; a tab left open for days needs this too. */
-		private readonly checkEveryMs: number = 60 * 60 * 1000
+		private readonly checkEveryMs: number = 60 * 60 * 1000,
+		/** The first install took control of this page, which loaded its files without it. */
+		private readonly onFirstControl: () => void = () => {}
 	) {}
 
 	async start(): Promise<void> {
@@ -45,7 +47,9 @@ export class AppUpdate {
 				this.#workerWaiting = false;
 				this.status = 'available';
 			}
-			// Otherwise this was the first install claiming the page: nothing changed.
+			// Otherwise this was the first install claiming the page: nothing changed, but what
+			// the page loaded so far went past the worker's caches.
+			else this.onFirstControl();
 		});
 
 		this.#workbox = workbox;
