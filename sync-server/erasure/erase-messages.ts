@@ -9,6 +9,7 @@ import { subtreeIds, type TreeSnapshot } from '../tree-manager/snapshot';
 import { applyChange, settleTree, type TreeChange } from '../tree-manager/state-machine';
 import { lockRows } from '../db/transaction';
 import { persistSettlement } from '../trees/persist-settlement';
+import { releaseLeases } from '../trees/release-leases';
 import { loadTree } from '../trees/tree-store';
 import type { WriteSession } from '../trees/write-session';
 
@@ -31,12 +32,7 @@ function scrub(value: unknown, texts: ReadonlySet<string>): unknown {
 
 /** Tasks on the tree showed the erased texts to others: open ones end, all lose the texts. */
 async function scrubLeases(session: WriteSession, treeId: string, texts: ReadonlySet<string>) {
-	await session.trx
-		.updateTable('leases')
-		.set({ status: 'released', finished_at: session.now })
-		.where('tree_id', '=', treeId)
-		.where('status', '=', 'open')
-		.execute();
+	await releaseLeases(session, { treeId });
 	const leases = await session.trx
 		.selectFrom('leases')
 		.select(['id', 'task'])

@@ -23,6 +23,7 @@ import { inWriteTransaction, lockRows } from '../db/transaction';
 import { loadTree, loadTrees, treeIdOfMessage } from '../trees/tree-store';
 import type { Service } from '../service/service';
 import { WriteSession } from '../trees/write-session';
+import { releaseLeases } from '../trees/release-leases';
 
 async function inModeration<T>(
 	service: Service,
@@ -72,24 +73,6 @@ async function lockedTree(session: WriteSession, treeId: string): Promise<TreeSn
 	const tree = await loadTree(session.trx, treeId, session.now);
 	if (!tree) throw new ApiHttpError(404, 'not_found', `no tree ${treeId}`);
 	return tree;
-}
-
-/** Open leases on a tree (or of a user) are taken back: pull stops listing them. */
-async function releaseLeases(
-	session: WriteSession,
-	where: { treeId: string } | { userId: string }
-): Promise<number> {
-	const result = await session.trx
-		.updateTable('leases')
-		.set({ status: 'released', finished_at: session.now })
-		.where('status', '=', 'open')
-		.where(
-			'treeId' in where ? 'tree_id' : 'user_id',
-			'=',
-			'treeId' in where ? where.treeId : where.userId
-		)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
 }
 
 export async function deleteMessage(
