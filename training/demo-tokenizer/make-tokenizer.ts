@@ -27,10 +27,25 @@ const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 
 // ChatML as Qwen writes it, without Qwen's default system prompt (it would cost the tiny model
 // context on every turn). oasst exports call the user `prompter`, so both names render as `user`.
+// Tools are Hermes-style calls after the reply's text, but the list of tools is only their names
+// in the system turn: JSON Schemas would fill the tiny model's context, and it learns each
+// tool's arguments from the seed skills instead. A tool's result is a turn of role `tool`.
 const CHAT_TEMPLATE = [
+	'{%- if tools %}',
+	"{{- '<|im_start|>system\\n' }}",
+	"{%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] + '\\n' }}{%- endif %}",
+	"{{- 'Tools: ' }}{%- for tool in tools %}{{- tool['function']['name'] }}{%- if not loop.last %}{{- ', ' }}{%- endif %}{%- endfor %}",
+	"{{- '<|im_end|>\\n' }}",
+	'{%- endif %}',
 	'{%- for message in messages %}',
+	"{%- if not (tools and loop.first and message['role'] == 'system') %}",
 	"{%- if message['role'] == 'prompter' %}{%- set role = 'user' %}{%- else %}{%- set role = message['role'] %}{%- endif %}",
-	"{{- '<|im_start|>' + role + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}",
+	"{{- '<|im_start|>' + role + '\\n' + message['content'] }}",
+	"{%- if message['tool_calls'] is defined and message['tool_calls'] %}{%- for call in message['tool_calls'] %}" +
+		"{{- '<tool_call>{\"name\": \"' + call['function']['name'] + '\", \"arguments\": ' + (call['function']['arguments'] | tojson) + '}</tool_call>' }}" +
+		'{%- endfor %}{%- endif %}',
+	"{{- '<|im_end|>' + '\\n' }}",
+	'{%- endif %}',
 	'{%- endfor %}',
 	"{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"
 ].join('\n');

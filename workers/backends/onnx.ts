@@ -128,6 +128,7 @@ export async function loadOnnxBackend(
 		device,
 		threads: device === 'wasm' ? threads : null,
 		contextWindow,
+		toolUse: chat.readsTools ? 'template' : null,
 		loadMs: performance.now() - started
 	});
 }
@@ -147,7 +148,7 @@ class OnnxBackend implements Backend {
 		signal: AbortSignal
 	): Promise<GenerationResult> {
 		const started = performance.now();
-		const promptIds = this.promptIds(messages, params.maxTokens);
+		const promptIds = this.promptIds(messages, params);
 		const seen = new Set(promptIds);
 		const random = seededRandom(params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
 		const text = new TokenTextStream((ids) => this.chat.decode(ids, true));
@@ -221,15 +222,16 @@ class OnnxBackend implements Backend {
 	 * context window, the oldest turns after the system message are left out, as a person
 	 * forgets the start of a long talk; only the newest message must fit.
 	 */
-	private promptIds(messages: ChatMessage[], maxTokens: number): number[] {
+	private promptIds(messages: ChatMessage[], params: GenerationParams): number[] {
 		const window = this.info.contextWindow;
-		const room = Math.min(maxTokens, Math.ceil(window / 4));
+		const room = Math.min(params.maxTokens, Math.ceil(window / 4));
+		const extra = this.chat.readsTools && params.tools.length ? { tools: params.tools } : {};
 		const system = messages[0].role === 'system' ? [messages[0]] : [];
 		let rest = messages.slice(system.length);
-		let ids = this.chat.encode(this.renderPrompt([...system, ...rest]));
+		let ids = this.chat.encode(this.renderPrompt([...system, ...rest], extra));
 		while (ids.length + room > window && rest.length > 1) {
 			rest = rest.slice(1);
-			ids = this.chat.encode(this.renderPrompt([...system, ...rest]));
+			ids = this.chat.encode(this.renderPrompt([...system, ...rest], extra));
 		}
 		if (ids.length >= window) {
 			throw new Error(
@@ -245,11 +247,11 @@ class OnnxBackend implements Backend {
 	 * the end of that reply's text, without its end of turn, as Hugging Face's
 	 * `continue_final_message` does, so the model carries on where it stopped.
 	 */
-	private renderPrompt(messages: ChatMessage[]): string {
+	private renderPrompt(messages: ChatMessage[], extra: Record<string, unknown>): string {
 		const last = messages[messages.length - 1];
-		if (last.role !== 'assistant') return this.chat.render(messages, true);
-		if (!last.content) return this.chat.render(messages.slice(0, -1), true);
-		const full = this.chat.render(messages, false);
+		if (last.role !== 'assistant') return this.chat.render(messages, true, extra);
+		if (!last.content) return this.chat.render(messages.slice(0, -1), true, extra);
+		const full = this.chat.render(messages, false, extra);
 		return full.slice(0, full.lastIndexOf(last.content) + last.content.length);
 	}
 

@@ -9,8 +9,9 @@ import type {
 	LoadProgress
 } from '$lib/protocol/inference';
 import type { WebllmModelRecord } from '$lib/protocol/model-record';
-import type { MLCEngine, CompletionUsage } from '@mlc-ai/web-llm';
+import type { ChatCompletionMessageParam, MLCEngine, CompletionUsage } from '@mlc-ai/web-llm';
 import type { Backend, TokenSink } from './backend';
+import { toolsAsText } from '$lib/shared/tool-calls';
 import { webllmAppConfig } from './webllm-config';
 
 export async function loadWebllmBackend(
@@ -37,6 +38,8 @@ export async function loadWebllmBackend(
 		device: 'webgpu',
 		threads: null,
 		contextWindow: record.context_window,
+		// web-llm takes `tools` only for Hermes models; the rest get the same protocol as text.
+		toolUse: 'prompt',
 		loadMs: performance.now() - started
 	});
 }
@@ -75,7 +78,9 @@ export class WebllmBackend implements Backend {
 		const started = performance.now();
 		// web-llm has no top-k; temperature 0 is greedy there too.
 		const chunks = await this.engine.chat.completions.create({
-			messages,
+			messages: (params.tools.length
+				? toolsAsText(messages, params.tools)
+				: messages) as ChatCompletionMessageParam[],
 			stream: true,
 			stream_options: { include_usage: true },
 			max_tokens: params.maxTokens,

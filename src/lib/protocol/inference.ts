@@ -3,11 +3,20 @@
 // of a crash deep inside a runtime.
 import { z } from 'zod';
 import type { ModelRecord } from './model-record';
+import { toolCallMessage, toolSpec } from './tools';
 
-export const chatRole = z.enum(['system', 'user', 'assistant']);
+export const chatRole = z.enum(['system', 'user', 'assistant', 'tool']);
 export type ChatRole = z.infer<typeof chatRole>;
 
-export const chatMessage = z.object({ role: chatRole, content: z.string() });
+/**
+ * A message as chat templates take it (Hugging Face's and OpenAI's shape): an assistant turn may
+ * carry the tools it called, and a `tool` message carries one call's result.
+ */
+export const chatMessage = z.object({
+	role: chatRole,
+	content: z.string(),
+	tool_calls: z.array(toolCallMessage).max(16).optional()
+});
 export type ChatMessage = z.infer<typeof chatMessage>;
 
 export const chatMessages = z
@@ -27,7 +36,9 @@ export const generationParams = z.object({
 	/** Same seed, same model, same prompt → same reply. Absent: a fresh random seed. */
 	seed: z.number().int().min(0).max(0xffff_ffff).optional(),
 	/** Generation ends before the first occurrence of any of these; the string itself is not returned. */
-	stop: z.array(z.string().min(1, 'a stop string cannot be empty')).max(16).default([])
+	stop: z.array(z.string().min(1, 'a stop string cannot be empty')).max(16).default([]),
+	/** Tools the model may call, given to its chat template; calls come back in the reply's text. */
+	tools: z.array(toolSpec).max(16).default([])
 });
 export type GenerationParams = z.output<typeof generationParams>;
 export type GenerationParamsInput = z.input<typeof generationParams>;
@@ -145,6 +156,12 @@ export interface LoadedModel {
 	/** WASM threads actually used (1 when not cross-origin isolated); null on WebGPU. */
 	threads: number | null;
 	contextWindow: number;
+	/**
+	 * How the model is told of tools: its chat template renders them ('template'), the prompt
+	 * describes them as text for a model that follows instructions ('prompt'), or it cannot use
+	 * them (null: a model never trained for tools, such as the first demo model).
+	 */
+	toolUse: 'template' | 'prompt' | null;
 	loadMs: number;
 }
 

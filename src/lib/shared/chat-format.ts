@@ -7,6 +7,8 @@ import { Tokenizer } from '@huggingface/tokenizers';
 export interface ChatMessage {
 	role: string;
 	content: string;
+	/** An assistant turn's tool calls, as Hugging Face templates take them. */
+	tool_calls?: { type: 'function'; function: { name: string; arguments: object } }[];
 }
 
 /** Token ids of one conversation and, per token, 1 when the model is trained to produce it. */
@@ -53,6 +55,8 @@ export class ChatFormat {
 	private readonly specialTokens: Record<string, string>;
 	/** Ids of tokenizer.json's special added tokens, which may end a turn. */
 	private readonly specialIds: Set<number>;
+	/** The template renders the `tools` it is given: the model was made to call tools. */
+	readonly readsTools: boolean;
 
 	/**
 	 * @param tokenizerJson the parsed tokenizer.json
@@ -104,7 +108,9 @@ export class ChatFormat {
 			'add_generation_prompt',
 			...extraVariables
 		]);
-		const unknown = freeVariables(this.template.parsed).filter((name) => !known.has(name));
+		const free = freeVariables(this.template.parsed);
+		this.readsTools = free.includes('tools');
+		const unknown = free.filter((name) => !known.has(name));
 		if (unknown.length > 0) {
 			throw new Error(
 				`tokenizer_config.json: chat_template uses unknown variable${unknown.length > 1 ? 's' : ''} ` +
@@ -143,8 +149,8 @@ export class ChatFormat {
 	}
 
 	/** Ids that prompt the model for its next reply to `messages`. */
-	promptIds(messages: ChatMessage[]): number[] {
-		return this.encode(this.render(messages, true));
+	promptIds(messages: ChatMessage[], extra: Record<string, unknown> = {}): number[] {
+		return this.encode(this.render(messages, true, extra));
 	}
 
 	/**
@@ -155,15 +161,17 @@ export class ChatFormat {
 	 * `<|im_end|>`.
 	 */
 	replyIds(history: ChatMessage[], reply: string): number[] {
-		return this.assistantTurn(history, reply).target;
+		return this.assistantTurn(history, { role: 'assistant', content: reply }, {}).target;
 	}
 
 	/**
 	 * The whole conversation's ids with every assistant turn (content and end-of-turn token) in the
 	 * loss mask. Each part is tokenized on its own, which for the text between turns equals
-	 * tokenizing the whole because turns are separated by special tokens.
+	 * tokenizing the whole because turns are separated by special tokens. An assistant turn's tool
+	 * calls are trained like its text; tool results, like user turns, are only read.
+	 * `extra` goes to the template (`tools`).
 	 */
-	trainingExample(messages: ChatMessage[]): TrainingExample {
+	trainingExample(messages: ChatMessage[], extra: Record<string, unknown> = {}): TrainingExample {
 		const example: TrainingExample = { input_ids: [], loss_mask: [] };
 		const append = (ids: number[], mask: 0 | 1) => {
 			for (const id of ids) {
@@ -174,7 +182,7 @@ export class ChatFormat {
 		let consumed = '';
 		messages.forEach((message, i) => {
 			if (message.role !== 'assistant') return;
-			const turn = this.assistantTurn(messages.slice(0, i), message.content);
+			const turn = this.assistantTurn(messages.slice(0, i), message, extra);
 			if (!turn.prompt.startsWith(consumed)) {
 				throw new Error(`chat template renders turn ${i} differently once later turns follow it`);
 			}
@@ -183,7 +191,7 @@ export class ChatFormat {
 			append(turn.after, 0);
 			consumed = turn.full;
 		});
-		const whole = this.render(messages, false);
+		const whole = this.render(messages, false, extra);
 		if (!whole.startsWith(consumed)) {
 			throw new Error(
 				'chat template renders a conversation differently once later turns follow it'
@@ -193,9 +201,13 @@ export class ChatFormat {
 		return example;
 	}
 
-	private assistantTurn(history: ChatMessage[], content: string) {
-		const prompt = this.render(history, true);
-		const full = this.render([...history, { role: 'assistant', content }], false);
+	private assistantTurn(
+		history: ChatMessage[],
+		message: ChatMessage,
+		extra: Record<string, unknown>
+	) {
+		const prompt = this.render(history, true, extra);
+		const full = this.render([...history, message], false, extra);
 		if (!full.startsWith(prompt)) {
 			throw new Error(
 				'chat template does not render an assistant reply as a continuation of its generation prompt'

@@ -70,6 +70,7 @@ class FakeEngine implements ModelEngine {
 			device: options.device ?? 'wasm',
 			threads: 2,
 			contextWindow: 256,
+			toolUse: null,
 			loadMs: 1
 		};
 	}

@@ -11,6 +11,7 @@ const info = {
 	device: 'webgpu' as const,
 	threads: null,
 	contextWindow: 4096,
+	toolUse: 'prompt' as const,
 	loadMs: 1
 };
 

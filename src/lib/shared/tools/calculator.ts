@@ -1,0 +1,61 @@
+// The calculator: arithmetic, functions and unit conversion through mathjs's expression parser,
+// which evaluates its own syntax tree (no `eval`, no `Function`). Functions that would let an
+// expression change the parser itself are replaced, as mathjs's security notes advise.
+import { all, create } from 'mathjs';
+import { z } from 'zod';
+import { defineTool } from './tool';
+
+const math = create(all);
+const evaluate = math.evaluate;
+const refuse = (name: string) => () => {
+	throw new Error(`${name} is not available in the calculator`);
+};
+math.import(
+	Object.fromEntries(
+		[
+			'import',
+			'createUnit',
+			'reviver',
+			'evaluate',
+			'parse',
+			'simplify',
+			'derivative',
+			'resolve'
+		].map((name) => [name, refuse(name)])
+	),
+	{ override: true }
+);
+
+/** Longest expression accepted: a model looping on one call should not stall the page. */
+const MAX_EXPRESSION = 500;
+
+export const calculator = defineTool({
+	name: 'calculator',
+	description:
+		'Evaluates an arithmetic expression exactly, e.g. "347 * 829", "sqrt(2) / 3", "5 km to mi".',
+	arguments: z.object({
+		expression: z
+			.string()
+			.min(1, 'the expression is empty')
+			.max(MAX_EXPRESSION, `the expression is longer than ${MAX_EXPRESSION} characters`)
+	}),
+	async run({ expression }) {
+		return { text: calculate(expression) };
+	}
+});
+
+/** The value of `expression` as text (14 significant digits), or a thrown error saying why not. */
+export function calculate(expression: string): string {
+	let value: unknown;
+	try {
+		value = evaluate(expression);
+	} catch (error) {
+		throw new Error(`cannot calculate "${expression}": ${(error as Error).message}`, {
+			cause: error
+		});
+	}
+	if (typeof value === 'function' || value === undefined) {
+		throw new Error(`"${expression}" is not a value`);
+	}
+	return math.format(value as number, { precision: 14 });
+}
