@@ -9,6 +9,6 @@ test('Settings shows storage used, the quota, persistence and what is kept local
 	);
 	await expect(page.getByTestId('storage-persisted')).toHaveText(/^(Yes|Not yet) — /);
 	await expect(page.getByTestId('local-data')).toHaveText(
-		'On this device: 0 conversations, 0 unsent drafts, 0 changes waiting to sync.'
+		'On this device: 0 conversations, 0 documents, 0 unsent drafts, 0 changes waiting to sync.'
 	);
 });

@@ -7,7 +7,8 @@ import type { OutboxEntry } from './records/outbox-entry';
 import type { StoredSetting } from './records/setting';
 import type { StoredModelBlob } from './records/model-blob';
 import type { StoredContribution } from './records/contribution';
-import { storesV1, storesV2, storesV3, upgradeToV2 } from './schema';
+import type { StoredDocument } from './records/document';
+import { storesV1, storesV2, storesV3, storesV4, upgradeToV2 } from './schema';
 
 export const databaseName = 'hearth';
 
@@ -21,6 +22,7 @@ export class HearthDatabase extends Dexie {
 	settings!: EntityTable<StoredSetting, 'key'>;
 	modelBlobs!: EntityTable<StoredModelBlob, 'sha256'>;
 	contributions!: EntityTable<StoredContribution, 'taskId'>;
+	documents!: EntityTable<StoredDocument, 'id'>;
 
 	/** `options` lets tests pass fake-indexeddb and give each test its own database. */
 	constructor(name: string = databaseName, options?: DexieOptions) {
@@ -28,5 +30,6 @@ export class HearthDatabase extends Dexie {
 		this.version(1).stores(storesV1);
 		this.version(2).stores(storesV2).upgrade(upgradeToV2);
 		this.version(3).stores(storesV3);
+		this.version(4).stores(storesV4);
 	}
 }

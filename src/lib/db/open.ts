@@ -10,6 +10,7 @@ import { ModelBlobsRepository } from './model-blobs';
 import { ChatThreadRepository } from './chat-thread';
 import { ModelInstallsRepository } from './model-installs';
 import { ContributionsRepository } from './contributions';
+import { DocumentsRepository } from './documents';
 
 /** The database and one repository per table. `db` is for transactions spanning tables. */
 export interface HearthStorage {
@@ -24,6 +25,7 @@ export interface HearthStorage {
 	chatThread: ChatThreadRepository;
 	modelInstalls: ModelInstallsRepository;
 	contributions: ContributionsRepository;
+	documents: DocumentsRepository;
 }
 
 export function openHearthStorage(
@@ -41,6 +43,7 @@ export function openHearthStorage(
 		modelBlobs: new ModelBlobsRepository(db),
 		chatThread: new ChatThreadRepository(db, persistence),
 		modelInstalls: new ModelInstallsRepository(db),
-		contributions: new ContributionsRepository(db)
+		contributions: new ContributionsRepository(db),
+		documents: new DocumentsRepository(db, persistence)
 	};
 }

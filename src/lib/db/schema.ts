@@ -51,3 +51,12 @@ export const storesV3 = {
 	...storesV2,
 	contributions: 'taskId, seq, state, createdAt'
 } as const;
+
+/**
+ * Version 4: the user's documents (notes and added files) for the search tool, listed and
+ * re-indexed by `updatedAt`. Nothing to backfill: version 3 kept no documents.
+ */
+export const storesV4 = {
+	...storesV3,
+	documents: 'id, updatedAt'
+} as const;

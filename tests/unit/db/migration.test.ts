@@ -1,7 +1,7 @@
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { HearthDatabase } from '$lib/db/database';
-import { storesV1, storesV2 } from '$lib/db/schema';
+import { storesV1, storesV2, storesV3 } from '$lib/db/schema';
 import { fakeIndexedDb, uniqueDatabaseName } from './open-test-storage';
 
 /** Writes rows the way the app did when version 1 was current. */
@@ -54,7 +54,7 @@ describe('schema upgrade from version 1', () => {
 		const db = new HearthDatabase(name, fakeIndexedDb);
 		const recent = await db.conversations.orderBy('updatedAt').reverse().toArray();
 
-		expect(db.verno).toBe(3);
+		expect(db.verno).toBe(4);
 		expect(recent.map((c) => [c.id, c.updatedAt])).toEqual([
 			['busy', 900],
 			['quiet', 500]
@@ -81,10 +81,11 @@ describe('schema upgrade from version 1', () => {
 	it('creates a fresh database directly at the current version', async () => {
 		const db = new HearthDatabase(uniqueDatabaseName(), fakeIndexedDb);
 		await db.open();
-		expect(db.verno).toBe(3);
+		expect(db.verno).toBe(4);
 		expect(db.tables.map((t) => t.name).sort()).toEqual([
 			'contributions',
 			'conversations',
+			'documents',
 			'drafts',
 			'messages',
 			'modelBlobs',
@@ -139,6 +140,40 @@ describe('schema upgrade from version 2', () => {
 			rank: null
 		});
 		expect((await db.contributions.where('state').equals('pending').toArray()).length).toBe(1);
+		db.close();
+	});
+});
+
+describe('schema upgrade from version 3', () => {
+	it('adds an empty documents table and keeps conversations, drafts and the contributions log', async () => {
+		const name = uniqueDatabaseName();
+		const v3 = new Dexie(name, fakeIndexedDb);
+		v3.version(3).stores(storesV3);
+		await v3.table('conversations').add({
+			id: 'c-1',
+			title: 'tides',
+			createdAt: 1,
+			updatedAt: 5,
+			currentLeafId: null
+		});
+		await v3.table('drafts').add({ key: 'chat:c-1', value: 'and the moon?', updatedAt: 6 });
+		await v3
+			.table('contributions')
+			.add({ taskId: 'task-1', seq: 1, state: 'applied', createdAt: 2 });
+		v3.close();
+
+		const db = new HearthDatabase(name, fakeIndexedDb);
+		expect(await db.conversations.get('c-1')).toMatchObject({ title: 'tides', updatedAt: 5 });
+		expect((await db.drafts.get('chat:c-1'))?.value).toBe('and the moon?');
+		expect(await db.contributions.where('state').equals('applied').count()).toBe(1);
+		expect(await db.documents.count()).toBe(0);
+
+		await db.documents.bulkAdd([
+			{ id: 'old', title: 'Old', text: 'a', kind: 'note', size: 1, createdAt: 1, updatedAt: 10 },
+			{ id: 'new', title: 'New', text: 'b', kind: 'markdown', size: 1, createdAt: 2, updatedAt: 20 }
+		]);
+		const newestFirst = await db.documents.orderBy('updatedAt').reverse().primaryKeys();
+		expect(newestFirst).toEqual(['new', 'old']);
 		db.close();
 	});
 });
