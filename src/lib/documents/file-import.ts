@@ -34,9 +34,16 @@ export async function importFile(file: File): Promise<FileImport> {
 	if (file.size > MAX_DOCUMENT_BYTES) {
 		return refuse(`is ${overTheLimit(file.size)}`);
 	}
+	let bytes: ArrayBuffer;
+	try {
+		bytes = await file.arrayBuffer();
+	} catch (error) {
+		// Moved or deleted since it was picked, or a folder.
+		return refuse(`could not be read (${error instanceof Error ? error.message : error})`);
+	}
 	let text: string;
 	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 	} catch {
 		return refuse('is not UTF-8 text');
 	}

@@ -19,11 +19,6 @@ export class NoteEditor {
 	readonly #original: NoteFields;
 	#typed = false;
 
-	readonly changed = $derived(
-		this.title !== this.#original.title || this.text !== this.#original.text
-	);
-	readonly canSave = $derived(this.changed && this.text.trim() !== '' && !this.saving);
-
 	constructor(
 		private readonly storage: NoteStorage,
 		/** The document edited; null for a new note. */
@@ -33,6 +28,15 @@ export class NoteEditor {
 		this.#original = { title: document?.title ?? '', text: document?.text ?? '' };
 		this.title = this.#original.title;
 		this.text = this.#original.text;
+	}
+
+	/** The fields differ from the saved document's (from empty, for a new note). */
+	get changed(): boolean {
+		return this.title !== this.#original.title || this.text !== this.#original.text;
+	}
+
+	get canSave(): boolean {
+		return this.changed && this.text.trim() !== '' && !this.saving;
 	}
 
 	get #draftKey(): string {

@@ -53,6 +53,15 @@ describe('importFile', () => {
 		});
 	});
 
+	it('says when a file cannot be read', async () => {
+		const vanished = file('gone.txt');
+		vanished.arrayBuffer = () => Promise.reject(new Error('the file was moved'));
+		expect(await importFile(vanished)).toEqual({
+			ok: false,
+			problem: 'gone.txt could not be read (the file was moved).'
+		});
+	});
+
 	it('takes a file of exactly the limit', async () => {
 		expect((await importFile(file('edge.txt', 'x'.repeat(MAX_DOCUMENT_BYTES)))).ok).toBe(true);
 	});
