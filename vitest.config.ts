@@ -61,7 +61,10 @@ export default defineConfig({
 			{
 				extends: true,
 				// Svelte's browser build: its default (server) build cannot mount components.
-				resolve: { conditions: ['browser'] },
+				resolve: {
+					conditions: ['browser'],
+					alias: { '$app/paths': path('./tests/component/support/app-paths.ts') }
+				},
 				test: {
 					name: 'component',
 					include: ['tests/component/**/*.test.ts'],

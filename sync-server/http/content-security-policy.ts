@@ -1,7 +1,10 @@
 // The Content-Security-Policy of every response. Scripts come only from our origin (plus the
 // hashes of the app's inline bootstrap script), WebAssembly may compile (the model runtimes),
 // workers may start from our files or blob: URLs (onnxruntime-web and web-llm spawn those), and
-// fetches may reach our server and the public hosts web-llm downloads its prebuilt models from.
+// fetches may reach our server, the public hosts web-llm downloads its prebuilt models from, and
+// Wikipedia for the encyclopedia tool (which runs only once the user allowed it).
+import { ENCYCLOPEDIA_ORIGIN } from '../../src/lib/shared/tools/encyclopedia';
+
 const modelHosts = [
 	'https://huggingface.co',
 	'https://*.huggingface.co',
@@ -15,7 +18,7 @@ export function contentSecurityPolicy(scriptHashes: readonly string[] = []): str
 		'default-src': ["'self'"],
 		'script-src': ["'self'", "'wasm-unsafe-eval'", ...scriptHashes],
 		'worker-src': ["'self'", 'blob:'],
-		'connect-src': ["'self'", ...modelHosts],
+		'connect-src': ["'self'", ...modelHosts, ENCYCLOPEDIA_ORIGIN],
 		'img-src': ["'self'", 'data:', 'blob:'],
 		// Svelte writes style attributes (SvelteKit's own `style="display: contents"` among
 		// them); style injection cannot run script, so inline styles stay allowed.

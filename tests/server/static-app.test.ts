@@ -57,7 +57,8 @@ describe.each(dialects)('serving the app (%s)', (dialect) => {
 				'https://huggingface.co',
 				'https://*.huggingface.co',
 				'https://*.hf.co',
-				'https://raw.githubusercontent.com'
+				'https://raw.githubusercontent.com',
+				'https://en.wikipedia.org'
 			])
 		);
 		expect(csp.get('object-src')).toEqual(["'none'"]);

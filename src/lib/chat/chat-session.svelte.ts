@@ -13,14 +13,21 @@ import type { StoredConversation } from '$lib/db/records/conversation';
 import type { StoredMessage } from '$lib/db/records/message';
 import type {
 	GenerationParamsInput,
+	GenerationResult,
 	InferenceWorkerApi,
-	LoadProgress
+	LoadedModel,
+	LoadProgress,
+	TokenEvent
 } from '$lib/protocol/inference';
+import type { Tool } from '$lib/shared/tools/tool';
+import type { ChatTools } from '$lib/tools/chat-tools';
+import { offeredTools } from '$lib/tools/tool-settings';
 import { addChild, continuationOf, editUserMessage, regenerate } from './branch';
 import { deleteSubtree } from './delete-subtree';
 import { exportJson, exportMarkdown, type ExportedConversation } from './export';
 import { promptMessages, titleFrom } from './prompt';
 import { ReplyStream } from './reply-stream.svelte';
+import { generateWithTools, type ToolLoopResult } from './tool-loop';
 import { findNode, pathTo, siblingsOf, switchSibling } from './tree';
 
 /** What chat needs from the inference engine. */
@@ -29,6 +36,8 @@ export interface ReplyEngine {
 	ready(onProgress: (progress: LoadProgress) => void): Promise<string>;
 	/** The registry version of a model `ready` loaded; null for a model from elsewhere. */
 	versionOf(modelId: string): Promise<number | null>;
+	/** Whether and how the loaded model `modelId` can be given tools. */
+	toolUse(modelId: string): Promise<LoadedModel['toolUse']>;
 	generate: InferenceWorkerApi['generate'];
 	interrupt(): Promise<unknown>;
 }
@@ -38,7 +47,7 @@ const ACTIVE_KEY = 'chat.activeConversation';
 const SAVE_EVERY_MS = 1000;
 
 export type Sampling = NonNullable<StoredConversation['sampling']>;
-export type ConversationSettings = Pick<StoredConversation, 'systemPrompt' | 'sampling'>;
+export type ConversationSettings = Pick<StoredConversation, 'systemPrompt' | 'sampling' | 'tools'>;
 
 export class ChatSession {
 	conversations = $state<StoredConversation[]>([]);
@@ -65,7 +74,9 @@ export class ChatSession {
 	constructor(
 		private readonly storage: HearthStorage,
 		private readonly engine: ReplyEngine,
-		private readonly now: () => number = Date.now
+		private readonly now: () => number = Date.now,
+		/** The tools replies may call; without them replies are text only. */
+		private readonly tools: ChatTools | null = null
 	) {}
 
 	/** Loads the list and reopens the conversation that was open before the reload. */
@@ -186,7 +197,20 @@ export class ChatSession {
 		const stream = conversationId ? this.streams.get(conversationId) : undefined;
 		if (!stream || stream.stopped) return;
 		stream.controller.abort();
+		stream.answerPermission(false);
 		if (stream.phase === 'streaming') void this.engine.interrupt();
+	}
+
+	/**
+	 * The user's answer to "may the encyclopedia run in this conversation?", asked by the reply
+	 * in `conversationId` when its model first reached for a network tool; kept for the
+	 * conversation.
+	 */
+	async allowNetworkTools(conversationId: string, allowed: boolean): Promise<void> {
+		const conversation = this.conversations.find((c) => c.id === conversationId);
+		const tools = { ...conversation?.tools, network: allowed ? 'allowed' : 'refused' } as const;
+		await this.updateSettings(conversationId, { tools });
+		this.streams.get(conversationId)?.answerPermission(allowed);
 	}
 
 	/** Shows the sibling `offset` places from `id` (‹ -1, › +1), at its newest leaf. */
@@ -372,7 +396,12 @@ export class ChatSession {
 	): Promise<void> {
 		let saved = this.now();
 		const save = (changes: Partial<StoredMessage>) => {
-			const next: StoredMessage = { ...reply, content: stream.text, ...changes };
+			const next: StoredMessage = {
+				...reply,
+				content: stream.visibleText,
+				...(stream.steps.length ? { steps: $state.snapshot(stream.steps) } : {}),
+				...changes
+			};
 			this.#replaceMessage(next);
 			return this.storage.messages.save(next, {}, this.now());
 		};
@@ -383,29 +412,90 @@ export class ChatSession {
 			// Which version wrote a reply, so feedback and donated chats can name it.
 			const model = { model: modelId, modelVersion: await this.engine.versionOf(modelId) };
 			if (stream.stopped) return void (await save({ finishReason: 'interrupted', ...model }));
-			stream.phase = 'streaming';
 			const conversation = this.conversations.find((c) => c.id === conversationId);
-			const prompt = promptMessages(conversation?.systemPrompt, [
-				...history,
-				...(stream.prefix ? [{ ...reply, content: stream.prefix }] : [])
-			]);
+			// Plain copies: the worker receives them by structured clone, which refuses state proxies.
+			const prompt = promptMessages(
+				conversation?.systemPrompt,
+				$state.snapshot([
+					...history,
+					...(stream.prefix ? [{ ...reply, content: stream.prefix }] : [])
+				])
+			);
 			const params: GenerationParamsInput = { ...conversation?.sampling };
-			const result = await this.engine.generate(prompt, params, (event) => {
+			const onToken = (event: TokenEvent) => {
 				stream.text += event.text;
 				stream.tokens = event.tokenIndex;
 				if (this.now() - saved >= SAVE_EVERY_MS) {
 					saved = this.now();
 					void save(model);
 				}
-			});
+			};
+			// A continued reply carries on its own text, so it is not offered tools again.
+			const tools = stream.prefix ? [] : await this.#offeredTools(modelId, conversation);
+			stream.phase = 'streaming';
+			const outcome: ToolLoopResult = tools.length
+				? await this.#generateWithTools(conversationId, stream, prompt, params, tools, {
+						onToken,
+						onStep: () => void save(model)
+					})
+				: { result: await this.engine.generate(prompt, params, onToken), steps: [] };
+			const { result, error } = outcome;
 			stream.text = stream.prefix + result.text;
-			await save({ ...model, finishReason: result.finishReason, stats: result.stats });
+			await save({
+				...model,
+				stats: result.stats,
+				...(error ? { finishReason: 'error', error } : { finishReason: result.finishReason })
+			});
 		} catch (error) {
 			await save({
 				finishReason: 'error',
 				error: error instanceof Error ? error.message : String(error)
 			});
 		}
+	}
+
+	async #offeredTools(
+		modelId: string,
+		conversation: StoredConversation | undefined
+	): Promise<Tool[]> {
+		if (!this.tools || !(await this.engine.toolUse(modelId))) return [];
+		const settings = await this.tools.settings();
+		if (!settings.enabled || conversation?.tools?.off) return [];
+		return offeredTools(await this.tools.load(), settings, conversation?.tools);
+	}
+
+	async #generateWithTools(
+		conversationId: string,
+		stream: ReplyStream,
+		prompt: ReturnType<typeof promptMessages>,
+		params: GenerationParamsInput,
+		tools: Tool[],
+		progress: { onToken: (event: TokenEvent) => void; onStep: () => void }
+	): Promise<ToolLoopResult> {
+		const settings = await this.tools!.settings();
+		return generateWithTools({
+			messages: prompt,
+			params,
+			tools,
+			maxRounds: settings.maxRounds,
+			signal: stream.controller.signal,
+			generate: (messages, roundParams): Promise<GenerationResult> => {
+				stream.text = '';
+				stream.phase = 'streaming';
+				return this.engine.generate(messages, roundParams, progress.onToken);
+			},
+			onStep: (steps) => {
+				stream.phase = 'tool';
+				stream.text = '';
+				stream.steps = structuredClone(steps);
+				progress.onStep();
+			},
+			allow: async () => {
+				const decided = this.conversations.find((c) => c.id === conversationId)?.tools?.network;
+				if (decided) return decided === 'allowed';
+				return stream.askPermission();
+			}
+		});
 	}
 }
 

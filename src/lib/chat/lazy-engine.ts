@@ -7,6 +7,7 @@ export function lazyReplyEngine(load: () => Promise<ReplyEngine>): ReplyEngine {
 	return {
 		ready: async (onProgress) => (await load()).ready(onProgress),
 		versionOf: async (modelId) => (await load()).versionOf(modelId),
+		toolUse: async (modelId) => (await load()).toolUse(modelId),
 		generate: async (messages, params, onToken) =>
 			(await load()).generate(messages, params, onToken),
 		interrupt: async () => (await load()).interrupt()

@@ -1,12 +1,21 @@
 import type { ChatMessage } from '$lib/protocol/inference';
+import type { ToolStep } from '$lib/protocol/tools';
+import { toolTurns } from '$lib/shared/tool-calls';
 import type { ChatNode } from './branch';
 
-/** What the engine is given for a turn: the system prompt (when set), then the thread. */
+/**
+ * What the engine is given for a turn: the system prompt (when set), then the thread, each
+ * reply that called tools with its calls and their results before its text, as the model saw
+ * them while writing it.
+ */
 export function promptMessages(
 	systemPrompt: string | undefined,
-	thread: readonly ChatNode[]
+	thread: readonly (ChatNode & { steps?: ToolStep[] })[]
 ): ChatMessage[] {
-	const messages: ChatMessage[] = thread.map((m) => ({ role: m.role, content: m.content }));
+	const messages: ChatMessage[] = thread.flatMap((m): ChatMessage[] => [
+		...toolTurns(m.steps ?? []),
+		{ role: m.role, content: m.content }
+	]);
 	return systemPrompt?.trim()
 		? [{ role: 'system', content: systemPrompt.trim() }, ...messages]
 		: messages;

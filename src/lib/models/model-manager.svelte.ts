@@ -184,6 +184,11 @@ export class ModelManager {
 		return this.status(id).install.current?.version ?? null;
 	}
 
+	/** How the loaded model takes tools; null when it cannot, or `id` is not the one loaded. */
+	async toolUse(id: string): Promise<LoadedModel['toolUse']> {
+		return this.loaded?.modelId === id ? this.loaded.toolUse : null;
+	}
+
 	/** True when the registry has a newer version than the one installed. */
 	updateAvailable(id: string): boolean {
 		const { install, latest } = this.status(id);

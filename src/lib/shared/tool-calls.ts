@@ -125,27 +125,39 @@ export interface StepLike {
  * follows as an ordinary assistant message. A call whose arguments did not parse goes back as
  * the model wrote it, inside the text, so the model sees its own mistake beside the error.
  */
-export function toolTurns(steps: StepLike[]): PromptMessage[] {
-	return steps.flatMap((step): PromptMessage[] => {
+export interface ToolTurn {
+	role: 'assistant' | 'tool';
+	content: string;
+	tool_calls?: {
+		type: 'function';
+		function: { name: string; arguments: Record<string, unknown> };
+	}[];
+}
+
+export function toolTurns(steps: StepLike[]): ToolTurn[] {
+	return steps.flatMap((step): ToolTurn[] => {
 		const parsed = step.calls.filter((call) => typeof call.arguments !== 'string');
 		const raw = step.calls
 			.filter((call) => typeof call.arguments === 'string')
 			.map((call) => `${TOOL_CALL_OPEN}${call.arguments as string}${TOOL_CALL_CLOSE}`);
-		const assistant: PromptMessage = {
+		const assistant: ToolTurn = {
 			role: 'assistant',
 			content: [step.text, ...raw].filter(Boolean).join('\n'),
 			...(parsed.length
 				? {
 						tool_calls: parsed.map((call) => ({
 							type: 'function' as const,
-							function: { name: call.name, arguments: call.arguments as object }
+							function: {
+								name: call.name,
+								arguments: call.arguments as Record<string, unknown>
+							}
 						}))
 					}
 				: {})
 		};
 		return [
 			assistant,
-			...step.calls.map((call) => ({ role: 'tool', content: call.result }) as PromptMessage)
+			...step.calls.map((call): ToolTurn => ({ role: 'tool', content: call.result }))
 		];
 	});
 }

@@ -36,6 +36,7 @@ function props(overrides: Partial<ComponentProps<typeof ChatMessage>> = {}) {
 		onContinue: vi.fn(),
 		onRate: vi.fn(),
 		onDelete: vi.fn(),
+		onAllowNetwork: vi.fn(),
 		...overrides
 	};
 }
@@ -391,5 +392,129 @@ describe('ChatMessage: a reply being written', () => {
 		expect(screen.queryByTestId('same-reply')).not.toBeInTheDocument();
 		expect(screen.queryByTestId('reply-stats')).not.toBeInTheDocument();
 		expect(content()).toHaveTextContent(/^Retrying\s*▍$/);
+	});
+});
+
+describe('ChatMessage: a reply that used tools', () => {
+	const calculatorStep = {
+		text: '',
+		calls: [
+			{
+				name: 'calculator',
+				arguments: { expression: '347 * 829' },
+				result: '287663',
+				status: 'ok' as const,
+				ms: 3
+			}
+		]
+	};
+
+	it('shows each call as a compact step that opens on its arguments and result', async () => {
+		render(
+			ChatMessage,
+			props({
+				message: message({ content: '347 * 829 = 287663.', steps: [calculatorStep] })
+			})
+		);
+		const step = screen.getByTestId('tool-step');
+		expect(step).toHaveAttribute('data-tool', 'calculator');
+		expect(step).not.toHaveAttribute('open');
+		expect(within(step).getByText('347 * 829', { selector: '.args' })).toBeVisible();
+		await userEvent.click(within(step).getByText('calculator'));
+		expect(step).toHaveAttribute('open');
+		expect(within(step).getByTestId('tool-result')).toHaveTextContent('287663');
+		expect(content()).toHaveTextContent('347 * 829 = 287663.');
+	});
+
+	it('renders a hostile tool result sanitised: no handler, no script link, nothing runs', async () => {
+		const ran = vi.fn();
+		(globalThis as { hostile?: () => void }).hostile = ran;
+		render(
+			ChatMessage,
+			props({
+				message: message({
+					content: 'Done.',
+					steps: [
+						{
+							text: '',
+							calls: [
+								{
+									name: 'encyclopedia',
+									arguments: { query: 'x' },
+									result:
+										'<img src=x onerror="hostile()"> [click](javascript:hostile()) <script>hostile()</script>',
+									status: 'ok',
+									ms: 5
+								}
+							]
+						}
+					]
+				})
+			})
+		);
+		await userEvent.click(screen.getByText('encyclopedia'));
+		const result = screen.getByTestId('tool-result');
+		await vi.waitFor(() => expect(result.querySelector('.markdown')?.innerHTML).toContain('click'));
+		expect(result.querySelector('[onerror]')).toBeNull();
+		expect(result.querySelector('script')).toBeNull();
+		for (const link of result.querySelectorAll('a')) {
+			expect(link.getAttribute('href') ?? '').not.toMatch(/^javascript:/i);
+		}
+		expect(ran).not.toHaveBeenCalled();
+	});
+
+	it('links [n] in the answer to the passages the last search returned, and each passage to its document', async () => {
+		render(
+			ChatMessage,
+			props({
+				message: message({
+					content: 'The shed code is 4417 [1].',
+					steps: [
+						{
+							text: '',
+							calls: [
+								{
+									name: 'search_documents',
+									arguments: { query: 'shed code' },
+									result: '[1] Garden: The shed code is 4417.',
+									status: 'ok',
+									sources: [{ id: 'doc-7#0', title: 'Garden', text: 'The shed code is 4417.' }],
+									ms: 2
+								}
+							]
+						}
+					]
+				})
+			})
+		);
+		const mark = await within(content()).findByRole('link', { name: '[1]' });
+		expect(mark).toHaveAttribute('href', '#cite-m-1-1');
+		const sources = screen.getByTestId('sources');
+		expect(within(sources).getByRole('link', { name: 'Garden' })).toHaveAttribute(
+			'href',
+			'/documents#doc-7'
+		);
+		expect(sources.querySelector('#cite-m-1-1')).toHaveTextContent('The shed code is 4417.');
+	});
+
+	it('asks before a network tool runs and passes the answer on', async () => {
+		const stream = new ReplyStream('m-1');
+		stream.phase = 'tool';
+		void stream.askPermission();
+		const onAllowNetwork = vi.fn();
+		render(ChatMessage, props({ message: message({ content: '' }), stream, onAllowNetwork }));
+		const dialog = screen.getByRole('alertdialog');
+		expect(dialog).toHaveTextContent('Wikipedia');
+		await userEvent.click(within(dialog).getByRole('button', { name: "Don't allow" }));
+		expect(onAllowNetwork).toHaveBeenCalledWith(false);
+	});
+
+	it('hides a tool call while the model is still writing it', async () => {
+		const stream = new ReplyStream('m-1');
+		stream.phase = 'streaming';
+		stream.text = 'Let me check. <tool_call>{"name": "calcu';
+		render(ChatMessage, props({ message: message({ content: '' }), stream }));
+		await tick();
+		expect(content()).toHaveTextContent(/^Let me check\.\s*▍$/);
 	});
 });

@@ -1,5 +1,6 @@
 import type {
 	ChatMessage,
+	LoadedModel,
 	GenerationParamsInput,
 	GenerationResult,
 	TokenEvent
@@ -16,6 +17,8 @@ export class ScriptedEngine implements ReplyEngine {
 	readonly prompts: { messages: ChatMessage[]; params: GenerationParamsInput }[] = [];
 	replies: string[] = [];
 	loads = 0;
+	/** How the scripted model takes tools (none unless a test says so). */
+	toolUseMode: LoadedModel['toolUse'] = null;
 	failNext: Error | null = null;
 	#interrupted = false;
 	#gate: Promise<void> | null = null;
@@ -31,6 +34,10 @@ export class ScriptedEngine implements ReplyEngine {
 	/** The scripted model is version 3 of its registry model. */
 	async versionOf(modelId: string): Promise<number | null> {
 		return modelId === 'scripted-model' ? 3 : null;
+	}
+
+	async toolUse(): Promise<LoadedModel['toolUse']> {
+		return this.toolUseMode;
 	}
 
 	async generate(

@@ -1,4 +1,5 @@
 import type { GenerationParamsInput } from '$lib/protocol/inference';
+import type { ConversationTools } from '$lib/tools/tool-settings';
 
 /** The conversation was shared to improve Hearth ("Share to improve Hearth"), and maybe taken back. */
 export interface ConversationDonation {
@@ -19,7 +20,9 @@ export interface StoredConversation {
 	currentLeafId: string | null;
 	systemPrompt?: string;
 	/** This conversation's sampling settings; absent fields take the engine's defaults. */
-	sampling?: Omit<GenerationParamsInput, 'stop'>;
+	sampling?: Omit<GenerationParamsInput, 'stop' | 'tools'>;
+	/** Tools switched off here, and whether network tools may run here (asked once). */
+	tools?: ConversationTools;
 	/** Set once the conversation was shared; a withdrawn one may be shared again. */
 	donation?: ConversationDonation;
 }

@@ -1,4 +1,5 @@
 import type { FinishReason } from '$lib/protocol/inference';
+import type { ToolStep } from '$lib/protocol/tools';
 
 /** Who wrote a chat message on this device; oasst trees call the user the prompter. */
 export type ChatRole = 'user' | 'assistant';
@@ -33,6 +34,8 @@ export interface StoredMessage {
 	finishReason?: FinishReason | 'error';
 	/** What went wrong when finishReason is 'error', in words for the user. */
 	error?: string;
+	/** The tool calls a reply made before its text, round by round, with their results. */
+	steps?: ToolStep[];
 	/** The user's thumbs on a reply, kept for the contribution loop. */
 	feedback?: 'up' | 'down' | null;
 }

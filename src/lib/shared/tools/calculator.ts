@@ -57,5 +57,6 @@ export function calculate(expression: string): string {
 	if (typeof value === 'function' || value === undefined) {
 		throw new Error(`"${expression}" is not a value`);
 	}
-	return math.format(value as number, { precision: 14 });
+	// Plain digits up to 21 of them, as JavaScript prints numbers; exponents only beyond.
+	return math.format(value as number, { precision: 14, lowerExp: -7, upperExp: 21 });
 }

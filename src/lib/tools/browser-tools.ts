@@ -1,0 +1,19 @@
+// The tools a reply may call in the browser, in the order models are shown them (the order the
+// pipeline trains with). Loaded on demand: the calculator's mathjs and the search index stay off
+// the first visit's bundle.
+import type { HearthStorage } from '$lib/db/open';
+import { calculator } from '$lib/shared/tools/calculator';
+import { addDaysTool, daysBetween, weekday } from '$lib/shared/tools/dates';
+import { toolDeclarations } from '$lib/shared/tools/index';
+import type { Tool } from '$lib/shared/tools/tool';
+import { encyclopediaTool } from './encyclopedia';
+
+export function browserTools(_storage: HearthStorage): Tool[] {
+	const byName = new Map(
+		[calculator, daysBetween, weekday, addDaysTool, encyclopediaTool()].map((tool) => [
+			tool.name,
+			tool
+		])
+	);
+	return toolDeclarations.flatMap((declaration) => byName.get(declaration.name) ?? []);
+}

@@ -1,0 +1,45 @@
+// Which tools a reply may call: on or off for every conversation (Settings → Tools), off in one
+// conversation, and network tools only once the user allowed them in Settings and then, when
+// the model first reaches for one, in that conversation.
+import { MAX_TOOL_ROUNDS } from '$lib/protocol/tools';
+import type { ToolDeclaration } from '$lib/shared/tools/tool';
+
+export interface ToolSettings {
+	/** Tools at all, for every conversation. */
+	enabled: boolean;
+	/** Names of tools switched off everywhere. */
+	off: string[];
+	/** Tools that reach the network may be offered (each conversation still asks once). */
+	allowNetwork: boolean;
+	maxRounds: number;
+}
+
+export const TOOL_SETTINGS_KEY = 'tools.settings';
+
+export const defaultToolSettings: ToolSettings = {
+	enabled: true,
+	off: [],
+	allowNetwork: false,
+	maxRounds: MAX_TOOL_ROUNDS
+};
+
+export interface ConversationTools {
+	/** No tools in this conversation. */
+	off?: boolean;
+	/** The user's answer when a network tool first ran here. */
+	network?: 'allowed' | 'refused';
+}
+
+/** The tools a reply in a conversation is offered. */
+export function offeredTools<T extends ToolDeclaration>(
+	all: readonly T[],
+	settings: ToolSettings,
+	conversation: ConversationTools | undefined
+): T[] {
+	if (!settings.enabled || conversation?.off) return [];
+	return all.filter(
+		(tool) =>
+			!settings.off.includes(tool.name) &&
+			(!tool.network || (settings.allowNetwork && conversation?.network !== 'refused'))
+	);
+}
