@@ -2,6 +2,7 @@ import { expect, test } from './support/fixtures';
 
 const sections = [
 	{ link: 'Chat', path: '/' },
+	{ link: 'Documents', path: '/documents' },
 	{ link: 'Contribute', path: '/contribute' },
 	{ link: 'Leaderboard', path: '/leaderboard' },
 	{ link: 'Models', path: '/models' },
@@ -32,6 +33,12 @@ test.describe('on a 360 px phone', () => {
 			expect(box!.y + box!.height, `bottom of the tab bar on ${path}`).toBeCloseTo(740, 0);
 			for (const other of sections)
 				await expect(nav.getByRole('link', { name: other.link })).toBeInViewport();
+			const cutLabels = await nav
+				.locator('.label')
+				.evaluateAll((labels) =>
+					labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent)
+				);
+			expect(cutLabels, `labels cut short on ${path}`).toEqual([]);
 		}
 	});
 });

@@ -10,6 +10,7 @@ export interface NavSection {
 /** The app's top-level sections, in the order the navigation shows them. */
 export const sections: readonly NavSection[] = [
 	{ href: '/', label: 'Chat', icon: 'chat' },
+	{ href: '/documents', label: 'Documents', icon: 'documents' },
 	{ href: '/contribute', label: 'Contribute', icon: 'contribute' },
 	{ href: '/leaderboard', label: 'Leaderboard', icon: 'leaderboard' },
 	{ href: '/models', label: 'Models', icon: 'models' },

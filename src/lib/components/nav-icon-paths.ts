@@ -6,6 +6,7 @@ const pencil = 'M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4';
 
 export const navIconPaths = {
 	chat: 'M4 5h16v11H10l-5 4v-4H4z',
+	documents: 'M6 3h8l4 4v14H6zM14 3v4h4M9 12h6M9 16h6',
 	contribute: pencil,
 	leaderboard: 'M5 20v-7M12 20V5M19 20v-10M3 20h18',
 	models: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5',
