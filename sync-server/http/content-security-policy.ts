@@ -3,7 +3,7 @@
 // workers may start from our files or blob: URLs (onnxruntime-web and web-llm spawn those), and
 // fetches may reach our server, the public hosts web-llm downloads its prebuilt models from, and
 // Wikipedia for the encyclopedia tool (which runs only once the user allowed it).
-import { ENCYCLOPEDIA_ORIGIN } from '../../src/lib/shared/tools/encyclopedia';
+import { ENCYCLOPEDIA_ORIGIN } from '../../src/lib/shared/tools/encyclopedia-origin';
 
 const modelHosts = [
 	'https://huggingface.co',

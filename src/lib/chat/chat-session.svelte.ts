@@ -27,7 +27,7 @@ import { deleteSubtree } from './delete-subtree';
 import { exportJson, exportMarkdown, type ExportedConversation } from './export';
 import { promptMessages, titleFrom } from './prompt';
 import { ReplyStream } from './reply-stream.svelte';
-import { generateWithTools, type ToolLoopResult } from './tool-loop';
+import type { ToolLoopResult } from './tool-loop';
 import { findNode, pathTo, siblingsOf, switchSibling } from './tree';
 
 /** What chat needs from the inference engine. */
@@ -473,6 +473,9 @@ export class ChatSession {
 		progress: { onToken: (event: TokenEvent) => void; onStep: () => void }
 	): Promise<ToolLoopResult> {
 		const settings = await this.tools!.settings();
+		// Loaded with the tools, on the first reply that has any: tools' schemas need zod, which
+		// stays off the first visit's bundle.
+		const { generateWithTools } = await import('./tool-loop');
 		return generateWithTools({
 			messages: prompt,
 			params,

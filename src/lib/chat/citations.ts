@@ -2,7 +2,7 @@
 // [1], [2] …, numbered as the last tool result that brought passages listed them. The marks
 // become links to the reply's list of sources; each source links to where it came from.
 import type { ToolCallRecord, ToolStep } from '$lib/protocol/tools';
-import { ENCYCLOPEDIA_ORIGIN } from '$lib/shared/tools/encyclopedia';
+import { ENCYCLOPEDIA_ORIGIN } from '$lib/shared/tools/encyclopedia-origin';
 
 export type Source = NonNullable<ToolCallRecord['sources']>[number];
 

@@ -44,6 +44,3 @@ export interface ToolStep {
 	text: string;
 	calls: ToolCallRecord[];
 }
-
-/** Rounds of tool calls a reply may make before it must answer (a setting may lower it). */
-export const MAX_TOOL_ROUNDS = 4;

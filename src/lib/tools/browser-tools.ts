@@ -6,14 +6,19 @@ import { calculator } from '$lib/shared/tools/calculator';
 import { addDaysTool, daysBetween, weekday } from '$lib/shared/tools/dates';
 import { toolDeclarations } from '$lib/shared/tools/index';
 import type { Tool } from '$lib/shared/tools/tool';
+import { searchDocumentsTool } from './documents';
 import { encyclopediaTool } from './encyclopedia';
 
-export function browserTools(_storage: HearthStorage): Tool[] {
+export function browserTools(storage: HearthStorage): Tool[] {
 	const byName = new Map(
-		[calculator, daysBetween, weekday, addDaysTool, encyclopediaTool()].map((tool) => [
-			tool.name,
-			tool
-		])
+		[
+			calculator,
+			daysBetween,
+			weekday,
+			addDaysTool,
+			searchDocumentsTool(storage),
+			encyclopediaTool()
+		].map((tool) => [tool.name, tool])
 	);
 	return toolDeclarations.flatMap((declaration) => byName.get(declaration.name) ?? []);
 }

@@ -1,7 +1,6 @@
 // Which tools a reply may call: on or off for every conversation (Settings → Tools), off in one
 // conversation, and network tools only once the user allowed them in Settings and then, when
 // the model first reaches for one, in that conversation.
-import { MAX_TOOL_ROUNDS } from '$lib/protocol/tools';
 import type { ToolDeclaration } from '$lib/shared/tools/tool';
 
 export interface ToolSettings {
@@ -15,6 +14,9 @@ export interface ToolSettings {
 }
 
 export const TOOL_SETTINGS_KEY = 'tools.settings';
+
+/** Rounds of tool calls a reply may make before it must answer, unless Settings say otherwise. */
+export const MAX_TOOL_ROUNDS = 4;
 
 export const defaultToolSettings: ToolSettings = {
 	enabled: true,

@@ -2,9 +2,6 @@
 import { z } from 'zod';
 import type { ToolDeclaration } from './tool';
 
-/** The one origin the encyclopedia reaches; the server's Content-Security-Policy allows it. */
-export const ENCYCLOPEDIA_ORIGIN = 'https://en.wikipedia.org';
-
 export const encyclopediaDeclaration: ToolDeclaration<{ query: string }> = {
 	name: 'encyclopedia',
 	description:
