@@ -15,20 +15,31 @@ export async function chooseModel(
 	await expect(page.getByTestId('model-choice-reason')).toContainText('You chose');
 }
 
-/** Fills the open conversation's settings form (labels as shown) and saves it. */
-export async function setSettings(page: Page, values: Record<string, string>): Promise<void> {
+/** Fills the open conversation's settings form (labels as shown; true/false ticks a box) and saves it. */
+export async function setSettings(
+	page: Page,
+	values: Record<string, string | boolean>
+): Promise<void> {
 	await page.getByTestId('toggle-settings').click();
 	const form = page.getByTestId('conversation-settings');
-	for (const [label, value] of Object.entries(values)) await form.getByLabel(label).fill(value);
+	for (const [label, value] of Object.entries(values)) {
+		if (typeof value === 'boolean') await form.getByLabel(label).setChecked(value);
+		else await form.getByLabel(label).fill(value);
+	}
 	await form.getByRole('button', { name: 'Save settings' }).click();
 	await expect(form.getByRole('status')).toHaveText('Saved');
 	await page.getByTestId('toggle-settings').click();
 }
 
+/**
+ * Settings under which the browser's replies equal the pipeline's greedy evaluation, which asks
+ * without tools.
+ */
 export const greedy = (maxTokens: number) => ({
 	Temperature: '0',
 	'Repetition penalty': '1',
-	'Max tokens': String(maxTokens)
+	'Max tokens': String(maxTokens),
+	'Tools in this conversation': false
 });
 
 export async function send(page: Page, text: string): Promise<void> {
@@ -56,6 +67,7 @@ export interface StoredMessageRow {
 	createdAt: number;
 	model?: string | null;
 	modelVersion?: number | null;
+	stats?: { promptTokens: number; completionTokens: number } | null;
 }
 
 /** The messages as stored in the device's database (raw text, before Markdown rendering). */
