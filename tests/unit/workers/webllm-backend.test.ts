@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk, MLCEngine } from '@mlc-ai/web-llm';
 import { WebllmBackend } from '$workers/backends/webllm';
 import { generationParams } from '$lib/protocol/inference';
+import { parseToolCalls, toolsAsText } from '$lib/shared/tool-calls';
+import { calculator } from '$lib/shared/tools/calculator';
+import { toolSpec } from '$lib/shared/tools/tool';
 
 const info = {
 	modelId: 'smollm2-360m-instruct-q4f32_1',
@@ -112,6 +115,41 @@ describe('WebllmBackend', () => {
 			seed: 9,
 			stop: ['\n\n']
 		});
+	});
+
+	it('gives a model tools as Hermes prompt text and streams back the call it writes', async () => {
+		const call =
+			'<tool_call>\n{"name": "calculator", "arguments": {"expression": "347 * 829"}}\n</tool_call>';
+		const { engine: fake, requests } = engine([call]);
+		const tools = [toolSpec(calculator)];
+		const conversation = [
+			{ role: 'user' as const, content: 'What is 347 * 829?' },
+			{
+				role: 'assistant' as const,
+				content: '',
+				tool_calls: [
+					{
+						type: 'function' as const,
+						function: { name: 'calculator', arguments: { expression: '1+1' } }
+					}
+				]
+			},
+			{ role: 'tool' as const, content: '2' }
+		];
+		const result = await new WebllmBackend(fake, info).generate(
+			conversation,
+			generationParams.parse({ tools }),
+			() => {},
+			new AbortController().signal
+		);
+		expect(parseToolCalls(result.text).calls).toEqual([
+			{ ok: true, name: 'calculator', arguments: { expression: '347 * 829' } }
+		]);
+		const sent = (requests[0] as { messages: { role: string; content: string }[] }).messages;
+		expect(sent).toEqual(toolsAsText(conversation, tools));
+		expect(sent[0].content).toContain('"name":"calculator"');
+		expect(sent.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+		expect(requests[0]).not.toHaveProperty('tools');
 	});
 
 	it('an abort interrupts web-llm and the reply ends as interrupted', async () => {
