@@ -44,6 +44,27 @@ test('a note and a Markdown file are listed, still there after a reload, and one
 	await expect(items).toHaveText([/^Trip/]);
 });
 
+test("a reply's citation link (/documents#<id>) opens the document it quoted", async ({ page }) => {
+	await page.goto('/documents');
+	await page.getByLabel('Add .txt or .md files').setInputFiles(trip);
+	await expect(report(page)).toHaveText('Added “Trip”.');
+	const id = await page.evaluate(
+		() =>
+			new Promise<string>((resolve, reject) => {
+				const open = indexedDB.open('hearth');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const request = open.result.transaction('documents').objectStore('documents').getAll();
+					request.onsuccess = () => resolve((request.result as { id: string }[])[0].id);
+				};
+			})
+	);
+	// From the chat, as the link is followed there.
+	await page.goto('/');
+	await page.goto(`/documents#${id}`);
+	await expect(page.getByTestId('document-text').locator('strong')).toHaveText('May');
+});
+
 test('with no network at all, a half-written note survives a reload and is saved', async ({
 	page,
 	context
