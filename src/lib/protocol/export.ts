@@ -9,6 +9,7 @@
 // (oasst-file.ts). Browser-safe: zod only, no I/O.
 import { z } from 'zod';
 import { tagSchema } from './sync';
+import type { ReplyToolStep } from './tools';
 import { langSchema, treeStateSchema, treeStates, type TreeState } from './trees';
 
 /** A label's mean over the reviews that gave it; OpenAssistant writes a null mean when none gave a value. */
@@ -98,6 +99,11 @@ export interface OasstNode {
 	model_name: string | null;
 	emojis: Record<string, number>;
 	labels: Record<string, { value: number | null; count: number }>;
+	/**
+	 * Hearth's own, only on an assistant reply written with tools: its rounds of calls with their
+	 * results, `text` staying the final answer, so readers that know no tools still read the reply.
+	 */
+	tool_steps?: ReplyToolStep[];
 }
 
 export interface OasstTreeNode extends OasstNode {

@@ -10,6 +10,7 @@ import {
 	mandatoryLabels,
 	type LabelTarget
 } from './labels';
+import { replyToolStepsSchema } from './tools';
 import { entityIdSchema, langSchema, messageRoleSchema } from './trees';
 
 export const textTaskTypes = ['initial_prompt', 'prompter_reply', 'assistant_reply'] as const;
@@ -59,7 +60,9 @@ export const conversationMessageSchema = z.object({
 	id: entityIdSchema,
 	role: messageRoleSchema,
 	text: z.string(),
-	lang: langSchema
+	lang: langSchema,
+	/** The tool rounds of an assistant reply written with tools; `text` is its final answer. */
+	toolSteps: replyToolStepsSchema.optional()
 });
 export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
 
@@ -141,15 +144,28 @@ export type SampleTask = z.infer<typeof sampleTaskSchema>;
  */
 export const TEXT_BODY_CEILING = 100_000;
 
-export const textSubmissionSchema = z.object({
-	type: z.enum(textTaskTypes),
-	taskId: entityIdSchema,
-	text: z
-		.string()
-		.max(TEXT_BODY_CEILING)
-		.refine((text) => text.trim().length > 0, 'must not be empty'),
-	lang: langSchema
-});
+export const textSubmissionSchema = z
+	.object({
+		type: z.enum(textTaskTypes),
+		taskId: entityIdSchema,
+		/** With `toolSteps`, the final answer after the last round. */
+		text: z
+			.string()
+			.max(TEXT_BODY_CEILING)
+			.refine((text) => text.trim().length > 0, 'must not be empty'),
+		lang: langSchema,
+		/** The tools an assistant reply used, with their real results, round by round. */
+		toolSteps: replyToolStepsSchema.optional()
+	})
+	.superRefine((value, ctx) => {
+		if (value.toolSteps !== undefined && value.type !== 'assistant_reply') {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['toolSteps'],
+				message: `only an assistant reply uses tools, not a ${value.type} task's text`
+			});
+		}
+	});
 export type TextSubmission = z.infer<typeof textSubmissionSchema>;
 
 /**
