@@ -114,6 +114,8 @@ export interface MessagesTable {
 	/** When its text was erased (0007): never exported again, listed as withdrawn. */
 	erased_at: Generated<number | null>;
 	erased_reason: Generated<'withdrawn' | 'account_deleted' | null>;
+	/** An assistant reply's tool rounds as JSON, `ReplyToolStep[]` (0008); null without tools. */
+	tool_steps: Generated<string | null>;
 }
 
 export interface MessageFlagsTable {

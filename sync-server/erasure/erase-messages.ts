@@ -4,7 +4,8 @@
 // of every export while the export of withdrawals lists it. For the tree it is a deletion
 // (the message and its subtree stop counting), so the tree manager settles it as usual. Copies
 // of the texts elsewhere go too: the pushed mutations that carried them, the tasks handed to
-// other contributors that showed them, and flag reasons that may quote them.
+// other contributors that showed them, and flag reasons that may quote them. A reply's tool
+// rounds go with its text, from the message and from those tasks.
 import { subtreeIds, type TreeSnapshot } from '../tree-manager/snapshot';
 import { applyChange, settleTree, type TreeChange } from '../tree-manager/state-machine';
 import { lockRows } from '../db/transaction';
@@ -20,18 +21,32 @@ const reasonText: Record<ErasureReason, string> = {
 	account_deleted: "its author's account was deleted"
 };
 
-/** Replaces every string in `value` that is one of `texts` by an empty string. */
-function scrub(value: unknown, texts: ReadonlySet<string>): unknown {
-	if (typeof value === 'string') return texts.has(value) ? '' : value;
-	if (Array.isArray(value)) return value.map((v) => scrub(v, texts));
+interface Erased {
+	ids: ReadonlySet<string>;
+	texts: ReadonlySet<string>;
+}
+
+/**
+ * Replaces every string in `value` that is one of the erased texts by an empty string, and drops
+ * the tool rounds of each erased message (a task's conversation message carries its `id`).
+ */
+function scrub(value: unknown, erased: Erased): unknown {
+	if (typeof value === 'string') return erased.texts.has(value) ? '' : value;
+	if (Array.isArray(value)) return value.map((v) => scrub(v, erased));
 	if (value !== null && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, texts)]));
+		const record = value as Record<string, unknown>;
+		const ofErased = typeof record.id === 'string' && erased.ids.has(record.id);
+		return Object.fromEntries(
+			Object.entries(record)
+				.filter(([k]) => !(ofErased && k === 'toolSteps'))
+				.map(([k, v]) => [k, scrub(v, erased)])
+		);
 	}
 	return value;
 }
 
 /** Tasks on the tree showed the erased texts to others: open ones end, all lose the texts. */
-async function scrubLeases(session: WriteSession, treeId: string, texts: ReadonlySet<string>) {
+async function scrubLeases(session: WriteSession, treeId: string, erased: Erased) {
 	await releaseLeases(session, { treeId });
 	const leases = await session.trx
 		.selectFrom('leases')
@@ -39,7 +54,7 @@ async function scrubLeases(session: WriteSession, treeId: string, texts: Readonl
 		.where('tree_id', '=', treeId)
 		.execute();
 	for (const lease of leases) {
-		const task = JSON.stringify(scrub(JSON.parse(lease.task), texts));
+		const task = JSON.stringify(scrub(JSON.parse(lease.task), erased));
 		if (task !== lease.task) {
 			await session.trx.updateTable('leases').set({ task }).where('id', '=', lease.id).execute();
 		}
@@ -102,7 +117,13 @@ export async function eraseMessages(
 	const ids = rows.map((r) => r.id);
 	await session.trx
 		.updateTable('messages')
-		.set({ text: '', emojis: null, erased_at: session.now, erased_reason: reason })
+		.set({
+			text: '',
+			emojis: null,
+			tool_steps: null,
+			erased_at: session.now,
+			erased_reason: reason
+		})
 		.where('id', 'in', ids)
 		.execute();
 	for (const r of rows) session.touch(r.author_id, r.id);
@@ -112,7 +133,10 @@ export async function eraseMessages(
 		.where('message_id', 'in', ids)
 		.execute();
 	await session.trx.deleteFrom('ranking_priorities').where('parent_id', 'in', ids).execute();
-	await scrubLeases(session, treeId, new Set(rows.map((r) => r.text)));
+	await scrubLeases(session, treeId, {
+		ids: new Set(ids),
+		texts: new Set(rows.map((r) => r.text))
+	});
 	await scrubMutations(session, rows);
 	return rows.length;
 }

@@ -7,6 +7,8 @@
 // and exported again keeps its sibling order. Demo data (trees flagged `demo`) stays out unless
 // asked for. Erased texts (a withdrawn donation, a deleted account) never leave, whatever the
 // filters: `exportWithdrawn` lists them instead, so copies of earlier exports can drop them.
+// An assistant reply written with tools adds `tool_steps`, its rounds of calls and results; its
+// `text` stays the final answer, so OpenAssistant's readers, which skip unknown fields, still read it.
 import { createHmac } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type {
@@ -18,6 +20,7 @@ import type {
 } from '../../src/lib/protocol/export';
 import type { WithdrawnMessage } from '../../src/lib/protocol/donations';
 import type { LabelValues } from '../../src/lib/protocol/labels';
+import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import type { MessagesTable, Tables } from '../db/schema';
 
 const TREES_PER_BATCH = 200;
@@ -170,7 +173,11 @@ export async function* exportTrees(
 				labels: aggregateLabels(
 					row.imported_labels ? JSON.parse(row.imported_labels) : null,
 					reviews
-				)
+				),
+				// Only assistant replies have any; they name no ids, so anonymising leaves them as they are.
+				...(row.tool_steps !== null && {
+					tool_steps: JSON.parse(row.tool_steps) as ReplyToolStep[]
+				})
 			};
 			const replies = (childrenOf.get(row.id) ?? []).filter((c) => kept(c, options)).map(node);
 			return { ...base, replies };

@@ -1,6 +1,6 @@
 // Written work: a new initial prompt (from a task or on the contributor's own initiative) and
 // replies. A prompt starts a tree in review; a reply joins its tree, late if the tree stopped
-// growing, and the tree is settled.
+// growing, and the tree is settled. An assistant reply keeps the tool rounds it was written with.
 import { randomUUID } from 'node:crypto';
 import type { TextSubmission } from '../../src/lib/protocol/tasks';
 import type { MutationArgs } from '../../src/lib/protocol/sync';
@@ -122,7 +122,9 @@ export async function submitText(
 		late: verdict.late,
 		taskId: task.id,
 		clientId: ctx.clientId,
-		seq: ctx.seq
+		seq: ctx.seq,
+		// The protocol lets only an assistant reply carry them (textSubmissionSchema).
+		...(submission.toolSteps && { toolSteps: submission.toolSteps })
 	});
 	await insertAwards(session, [
 		{

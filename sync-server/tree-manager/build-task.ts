@@ -21,7 +21,13 @@ function conversationTo(tree: TreeSnapshot, id: string): ConversationMessage[] {
 }
 
 function toConversationMessage(m: TreeMessage): ConversationMessage {
-	return { id: m.id, role: m.role, text: m.text, lang: m.lang };
+	return {
+		id: m.id,
+		role: m.role,
+		text: m.text,
+		lang: m.lang,
+		...(m.toolSteps && { toolSteps: m.toolSteps })
+	};
 }
 
 /**

@@ -1,6 +1,7 @@
 // The plain data the tree manager decides on: one message tree as loaded from the database
 // inside a transaction, with its reviews and rankings. No I/O here; times are epoch ms.
 import type { LabelForm, LabelValues } from '../../src/lib/protocol/labels';
+import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import type { MessageRole, TreeState } from '../../src/lib/protocol/trees';
 
 export interface TreeMessage {
@@ -23,6 +24,8 @@ export interface TreeMessage {
 	rank: number | null;
 	/** Generated, not written by the contributor: a model's reply in a donated chat, or demo data. */
 	synthetic?: boolean;
+	/** An assistant reply written with tools: its rounds of calls, shown with it in later tasks. */
+	toolSteps?: ReplyToolStep[];
 }
 
 /** One label review done through a label task. */

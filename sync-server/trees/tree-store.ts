@@ -2,6 +2,7 @@
 // message (deleted ones too), every review and ranking, and the leases still open on it.
 import type { Selectable } from 'kysely';
 import type { LabelValues } from '../../src/lib/protocol/labels';
+import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import type { TreeState } from '../../src/lib/protocol/trees';
 import type { MessagesTable, RankingsTable, ReviewsTable, TreesTable } from '../db/schema';
 import type { TreeMessage, TreeSnapshot } from '../tree-manager/snapshot';
@@ -23,7 +24,9 @@ export function toTreeMessage(row: Selectable<MessagesTable>): TreeMessage {
 		redFlags: row.red_flags,
 		replySkips: row.reply_skips,
 		rank: row.rank,
-		...(row.synthetic === 1 ? { synthetic: true } : {})
+		...(row.synthetic === 1 ? { synthetic: true } : {}),
+		// Written only after the protocol's schema checked it (submit-text.ts).
+		...(row.tool_steps !== null ? { toolSteps: JSON.parse(row.tool_steps) as ReplyToolStep[] } : {})
 	};
 }
 

@@ -1,6 +1,7 @@
 // Inserting trees and messages. Every inserted message is recorded as a change its author
 // sees on pull.
 import { randomUUID } from 'node:crypto';
+import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import type { MessageRole } from '../../src/lib/protocol/trees';
 import type { TreeMessage, TreeSnapshot } from '../tree-manager/snapshot';
 import type { WriteSession } from './write-session';
@@ -21,6 +22,8 @@ export interface NewMessage {
 	seq: number | null;
 	/** A model's reply in a donated chat: its model (`name@version`) and the donor's thumbs. */
 	synthetic?: { modelName: string; emojis: Record<string, number> | null };
+	/** An assistant reply's tool rounds, as the protocol checked them. */
+	toolSteps?: ReplyToolStep[];
 	/** Defaults to the session's time; a donated chat's messages are spaced by a millisecond so
 	 * that parents sort before their replies. */
 	createdAt?: number;
@@ -46,7 +49,8 @@ export async function insertMessage(session: WriteSession, m: NewMessage): Promi
 				synthetic: 1,
 				model_name: m.synthetic.modelName,
 				emojis: m.synthetic.emojis && JSON.stringify(m.synthetic.emojis)
-			})
+			}),
+			...(m.toolSteps && { tool_steps: JSON.stringify(m.toolSteps) })
 		})
 		.execute();
 	session.touch(m.authorId, m.id);
@@ -63,7 +67,8 @@ export async function insertMessage(session: WriteSession, m: NewMessage): Promi
 		redFlags: 0,
 		replySkips: 0,
 		rank: null,
-		...(m.synthetic && { synthetic: true })
+		...(m.synthetic && { synthetic: true }),
+		...(m.toolSteps && { toolSteps: m.toolSteps })
 	};
 }
 

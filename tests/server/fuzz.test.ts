@@ -10,6 +10,7 @@ import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { mutationNames, pushResponseSchema } from '../../src/lib/protocol/sync';
 import { labelNames } from '../../src/lib/protocol/labels';
 import { taskTypes, skipReasons, type Task } from '../../src/lib/protocol/tasks';
+import { knownToolNames } from '../../src/lib/protocol/tools';
 import { openDatabase, type HearthDatabase } from '../../sync-server/db/database';
 import type { Tables } from '../../sync-server/db/schema';
 import { answerTask, Contributor, serviceOptions, workUntil } from './support/contributors';
@@ -135,6 +136,34 @@ describe.each(dialects)('fuzzing the API on %s', (dialect) => {
 			fc.constantFrom('', '..', '%00', 'a/b', '-', 'x'.repeat(65))
 		);
 	const anyJson = fc.jsonValue({ maxDepth: 3 });
+	/** An assistant reply's tool rounds: plausible, bent out of shape (too many, unknown tools), or anything. */
+	const toolSteps = () =>
+		fc.oneof(
+			fc.array(
+				fc.record(
+					{
+						text: fc.string({ maxLength: 20 }),
+						calls: fc.array(
+							fc.record(
+								{
+									name: fc.constantFrom(...knownToolNames, 'shell', ''),
+									arguments: fc.oneof(
+										fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 }),
+										fc.string({ maxLength: 20 })
+									),
+									result: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(4001)))
+								},
+								{ requiredKeys: [] }
+							),
+							{ maxLength: 5 }
+						)
+					},
+					{ requiredKeys: [] }
+				),
+				{ maxLength: 5 }
+			),
+			anyJson
+		);
 	/** A plausible value for any field name, or something else entirely. */
 	const field = () =>
 		fc.oneof(
@@ -254,6 +283,7 @@ describe.each(dialects)('fuzzing the API on %s', (dialect) => {
 					notRankable: fc.constantFrom(true, false),
 					reason: fc.constantFrom(...skipReasons, 'bored'),
 					tags: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
+					toolSteps: toolSteps(),
 					// A donated chat's fields (donate_chat, withdraw_donation).
 					donationId: id(),
 					licence: fc.constantFrom('CC-BY-4.0', 'all-rights-reserved'),
@@ -298,14 +328,18 @@ describe.each(dialects)('fuzzing the API on %s', (dialect) => {
 						field()
 					),
 					{ nil: undefined }
-				)
+				),
+				fc.option(toolSteps(), { nil: undefined })
 			)
-			.map(([i, bend]) => {
+			.map(([i, bend, steps]) => {
 				if (held.length === 0)
 					return { name: 'create_initial_prompt', args: { text: `Prompt ${n++}`, lang: 'en' } };
 				const answered = answerTask(held[i % held.length], 'Fuzzer', n++);
-				const args = answered.args as Record<string, unknown>;
-				return bend ? { ...answered, args: { ...args, [bend[0]]: bend[1] } } : answered;
+				const args = {
+					...(answered.args as Record<string, unknown>),
+					...(steps === undefined ? {} : { toolSteps: steps })
+				};
+				return { ...answered, args: bend ? { ...args, [bend[0]]: bend[1] } : args };
 			});
 		const noise = fc.record({
 			name: fc.oneof(fc.constantFrom(...mutationNames), fc.string({ minLength: 1, maxLength: 20 })),

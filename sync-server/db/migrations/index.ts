@@ -9,6 +9,7 @@ import * as m0004 from './0004_demo_data';
 import * as m0005 from './0005_trainer_tokens';
 import * as m0006 from './0006_ranking_priorities';
 import * as m0007 from './0007_donations_and_erasure';
+import * as m0008 from './0008_tool_steps';
 
 export const migrations: Record<string, Migration> = {
 	'0001_initial': m0001,
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
 	'0004_demo_data': m0004,
 	'0005_trainer_tokens': m0005,
 	'0006_ranking_priorities': m0006,
-	'0007_donations_and_erasure': m0007
+	'0007_donations_and_erasure': m0007,
+	'0008_tool_steps': m0008
 };
