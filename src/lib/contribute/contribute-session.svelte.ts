@@ -14,6 +14,7 @@ import { leaseRefusal, takenNotice, type MakeRoom } from './lease-guidance';
 import { findPii } from './pii';
 import { queueTaskResult } from './queue-result';
 import { reviewWarnings } from './review-warnings';
+import { loadReplyTools, withToolStep } from './reply-tools';
 import { sampleReplies } from './sample-replies';
 import { draftKey, restoreDraft, type TaskDraft } from './task-draft';
 import { tasksMatching, type TaskFilter } from './task-filter';
@@ -45,6 +46,10 @@ export class ContributeSession {
 	makeRoom = $state<MakeRoom | null>(null);
 	/** While the device's model samples replies for the open task: how far it got. */
 	sampling = $state<{ done: number; of: number } | null>(null);
+	/** A tool is running for the reply being written (Run waits for it). */
+	toolRunning = $state(false);
+	/** Why the last tool run gave no result, in the tool's words. */
+	toolProblem = $state<string | null>(null);
 	/** Tasks about to be handed back that hold work in progress: waiting for a yes. */
 	handBackPending = $state<{ taskIds: string[]; started: number } | null>(null);
 
@@ -130,6 +135,7 @@ export class ContributeSession {
 		const held = this.tasks.find((t) => t.id === taskId);
 		this.currentId = held ? held.id : null;
 		this.problems = [];
+		this.toolProblem = null;
 		this.piiConfirmed = false;
 		this.error = null;
 		this.draft = held
@@ -149,6 +155,7 @@ export class ContributeSession {
 		if (!task) return;
 		this.draft = draft;
 		this.problems = [];
+		this.toolProblem = null;
 		this.piiConfirmed = false;
 		await this.storage.drafts.save(draftKey(task.id), draft, this.now());
 	}
@@ -174,6 +181,26 @@ export class ContributeSession {
 			this.#fail(`The model on this device could not answer: ${(error as Error).message}`);
 		} finally {
 			this.sampling = null;
+		}
+	}
+
+	/** An assistant reply: runs the tool call filled in, and adds its real result as a round. */
+	async runTool(): Promise<void> {
+		const taskId = this.currentId;
+		const call = this.draft?.kind === 'text' ? this.draft.toolCall : undefined;
+		if (!call || this.toolRunning) return;
+		this.toolRunning = true;
+		this.toolProblem = null;
+		try {
+			const outcome = await (await loadReplyTools()).runReplyTool(call);
+			// The contributor may have moved on, or typed on, while it ran.
+			if (this.currentId !== taskId || this.draft?.kind !== 'text') return;
+			if (outcome.ok) await this.updateDraft(withToolStep(this.draft, outcome.call));
+			else this.toolProblem = outcome.problem;
+		} catch (error) {
+			this.toolProblem = `The tools could not be loaded: ${(error as Error).message}`;
+		} finally {
+			this.toolRunning = false;
 		}
 	}
 

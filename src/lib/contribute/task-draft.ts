@@ -2,15 +2,35 @@
 // when the contributor comes back. Pure.
 import type { LabelValues } from '$lib/protocol/labels';
 import type { Task } from '$lib/protocol/tasks';
+import { replyToolStepsSchema, type ReplyToolStep } from '$lib/protocol/tools';
 
 /** Editing the answer, or looking it over before it is queued. */
 export type DraftStep = 'edit' | 'review';
 
 export type TaskDraft =
-	| { kind: 'text'; step: DraftStep; text: string }
+	| TextDraft
 	| { kind: 'ranking'; step: DraftStep; order: string[]; notRankable: boolean }
 	| { kind: 'labels'; step: DraftStep; values: LabelValues }
 	| { kind: 'samples'; step: DraftStep; replies: SampledReply[] };
+
+/**
+ * A prompt or reply. An assistant reply may use tools first: the rounds run so far, and the call
+ * being filled in (its fields as typed), so a reload loses neither.
+ */
+export interface TextDraft {
+	kind: 'text';
+	step: DraftStep;
+	/** With tool steps, the final answer. */
+	text: string;
+	toolSteps?: ReplyToolStep[];
+	toolCall?: PendingToolCall;
+}
+
+/** A tool call being filled in: the tool, and each argument field as typed. */
+export interface PendingToolCall {
+	name: string;
+	values: Record<string, string>;
+}
 
 /** A reply the device's model wrote for a sampling task, and whether the contributor keeps it. */
 export interface SampledReply {
@@ -63,8 +83,17 @@ export function restoreDraft(task: Task, saved: unknown): TaskDraft {
 	const step: DraftStep = draft.step === 'review' ? 'review' : 'edit';
 	switch (empty.kind) {
 		case 'text': {
-			const text = (draft as { text?: unknown }).text;
-			return typeof text === 'string' ? { kind: 'text', step, text } : empty;
+			const { text, toolSteps, toolCall } = draft as Record<string, unknown>;
+			if (typeof text !== 'string') return empty;
+			if (task.type !== 'assistant_reply') return { kind: 'text', step, text };
+			const steps = replyToolStepsSchema.safeParse(toolSteps);
+			return {
+				kind: 'text',
+				step,
+				text,
+				...(steps.success && { toolSteps: steps.data }),
+				...(isPendingToolCall(toolCall) && { toolCall })
+			};
 		}
 		case 'ranking': {
 			const { order, notRankable } = draft as { order?: unknown; notRankable?: unknown };
@@ -91,4 +120,15 @@ export function restoreDraft(task: Task, saved: unknown): TaskDraft {
 			return { kind: 'labels', step, values: clean };
 		}
 	}
+}
+
+function isPendingToolCall(value: unknown): value is PendingToolCall {
+	if (typeof value !== 'object' || value === null) return false;
+	const { name, values } = value as Record<string, unknown>;
+	return (
+		typeof name === 'string' &&
+		typeof values === 'object' &&
+		values !== null &&
+		Object.values(values).every((v) => typeof v === 'string')
+	);
 }

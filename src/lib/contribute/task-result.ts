@@ -21,8 +21,17 @@ export function resultFromDraft(task: Task, draft: TaskDraft): ResultCheck {
 		case 'prompter_reply':
 		case 'assistant_reply': {
 			if (draft.kind !== 'text') break;
+			if (draft.toolCall) {
+				return { ok: false, problems: ['Run the tool you started, or cancel it.'] };
+			}
 			if (draft.text.trim() === '') return { ok: false, problems: ['Write something first.'] };
-			return checked({ type: task.type, taskId: task.id, text: draft.text, lang: task.lang });
+			return checked({
+				type: task.type,
+				taskId: task.id,
+				text: draft.text,
+				lang: task.lang,
+				...(draft.toolSteps && { toolSteps: draft.toolSteps })
+			});
 		}
 		case 'rank_prompter_replies':
 		case 'rank_assistant_replies': {

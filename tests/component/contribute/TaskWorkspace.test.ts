@@ -2,11 +2,12 @@
 // storage, and the sync engine talking to the unit suite's fake sync server. Every click and
 // keystroke goes through the session as on the Contribute page, and is checked where it lands:
 // the rendered workspace, the saved draft, and the mutations the server applied.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import TaskWorkspace from '$lib/components/contribute/TaskWorkspace.svelte';
 import { ContributeSession } from '$lib/contribute/contribute-session.svelte';
+import { loadReplyTools } from '$lib/contribute/reply-tools';
 import { draftKey } from '$lib/contribute/task-draft';
 import type { LeasedTask } from '$lib/protocol/sync';
 import { HearthApi } from '$lib/sync/api-client';
@@ -38,7 +39,7 @@ async function workspaceFor(...tasks: LeasedTask[]) {
 	const follow = async () => {
 		if (session.current) await result.rerender({ session, held: session.current });
 	};
-	return { ...result, storage, server, session, follow };
+	return { ...result, storage, server, sync, session, follow };
 }
 
 /** The task results the server applied (each a `submit_task_result` mutation's arguments). */
@@ -67,6 +68,7 @@ describe('TaskWorkspace: writing a reply', () => {
 		expect(screen.queryByText(/^Idea:/)).not.toBeInTheDocument();
 		expect(screen.getAllByRole('tab').map((b) => b.textContent)).toEqual(['Write', 'Preview']);
 		expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual([
+			'Use a tool',
 			'Review',
 			'Hand back',
 			'Skip…'
@@ -185,6 +187,147 @@ describe('TaskWorkspace: writing a reply', () => {
 		const summary = screen.getByRole('region', { name: 'What you are about to submit' });
 		expect(summary).toHaveTextContent('Paragraph 0: the tide turns.');
 		expect(summary).toHaveTextContent('Paragraph 59: the tide turns.');
+	});
+});
+
+describe('TaskWorkspace: a reply that uses tools', () => {
+	// The first import of the tools transforms mathjs, far longer than a findBy waits.
+	beforeAll(() => loadReplyTools(), 60_000);
+	const expression = () => screen.getByRole('textbox', { name: 'expression' });
+
+	it('runs the calculator for real, keeps the step across a reload, removes it, and sends the steps with the reply', async () => {
+		const user = userEvent.setup();
+		const { storage, server, sync, unmount } = await workspaceFor(leased(replyTask('t-1')));
+
+		await user.click(button('Use a tool'));
+		expect(await screen.findByRole('combobox', { name: 'Tool' })).toHaveValue('calculator');
+		await user.type(expression(), '347 * 829');
+		await user.click(button('Run'));
+		const step = await screen.findByTestId('tool-step');
+		expect(step).toHaveAttribute('data-tool', 'calculator');
+		expect(step).toHaveTextContent('347 * 829');
+		expect(within(step).getByTestId('tool-result')).toHaveTextContent('287663');
+		// The form closed; the final answer is still the text box's.
+		expect(screen.queryByRole('combobox', { name: 'Tool' })).not.toBeInTheDocument();
+		await user.type(
+			screen.getByRole('textbox', { name: 'Your reply as the assistant' }),
+			'347 × 829 = 287,663.'
+		);
+		const steps = [
+			{
+				text: '',
+				calls: [{ name: 'calculator', arguments: { expression: '347 * 829' }, result: '287663' }]
+			}
+		];
+		await waitFor(async () =>
+			expect((await storage.drafts.get(draftKey('t-1')))?.value).toMatchObject({
+				toolSteps: steps
+			})
+		);
+
+		// A reload: a new session on the same device finds the step where it was.
+		unmount();
+		const again = new ContributeSession(storage, sync, () => 1_000);
+		await again.init('en-GB');
+		render(TaskWorkspace, { session: again, held: again.current! });
+		expect(screen.getByTestId('tool-step')).toHaveTextContent('287663');
+		expect(screen.getByRole('textbox', { name: 'Your reply as the assistant' })).toHaveValue(
+			'347 × 829 = 287,663.'
+		);
+
+		await user.click(button('Remove step 1 (calculator)'));
+		expect(screen.queryByTestId('tool-step')).not.toBeInTheDocument();
+		expect(again.draft).not.toHaveProperty('toolSteps');
+
+		// Run it again, a weekday too, and submit: the server gets both rounds with the reply.
+		for (const [tool, field, value] of [
+			['calculator', 'expression', '347 * 829'],
+			['weekday', 'date', '2024-03-01']
+		]) {
+			await user.click(button('Use a tool'));
+			await user.selectOptions(await screen.findByRole('combobox', { name: 'Tool' }), tool);
+			await user.type(screen.getByRole('textbox', { name: field }), value);
+			await user.click(button('Run'));
+			await waitFor(() =>
+				expect(screen.queryByRole('combobox', { name: 'Tool' })).not.toBeInTheDocument()
+			);
+		}
+		expect(screen.getAllByTestId('tool-step').map((s) => s.getAttribute('data-tool'))).toEqual([
+			'calculator',
+			'weekday'
+		]);
+		await user.click(button('Review'));
+		const summary = screen.getByRole('region', { name: 'What you are about to submit' });
+		expect(within(summary).getAllByTestId('tool-step')).toHaveLength(2);
+		await user.click(button('Submit'));
+		await waitFor(() =>
+			expect(results(server)).toEqual([
+				{
+					type: 'assistant_reply',
+					taskId: 't-1',
+					text: '347 × 829 = 287,663.',
+					lang: 'en',
+					toolSteps: [
+						...steps,
+						{
+							text: '',
+							calls: [{ name: 'weekday', arguments: { date: '2024-03-01' }, result: 'Friday' }]
+						}
+					]
+				}
+			])
+		);
+		expect(again.draft).toBeNull();
+	});
+
+	it('a call the tool refuses says why and adds no step; a started call holds review', async () => {
+		const user = userEvent.setup();
+		const { session } = await workspaceFor(leased(replyTask('t-1')));
+
+		await user.click(button('Use a tool'));
+		await user.type(await screen.findByRole('textbox', { name: 'expression' }), '2 +');
+		await user.click(button('Run'));
+		expect(await screen.findByTestId('tool-problem')).toHaveTextContent(
+			'Error: calculator failed: cannot calculate "2 +"'
+		);
+		expect(screen.queryByTestId('tool-step')).not.toBeInTheDocument();
+
+		await user.type(screen.getByRole('textbox', { name: 'Your reply as the assistant' }), 'Two.');
+		await user.click(button('Review'));
+		expect(screen.getByTestId('task-problems')).toHaveTextContent(
+			'Run the tool you started, or cancel it.'
+		);
+		await user.click(button('Cancel'));
+		expect(session.draft).not.toHaveProperty('toolCall');
+		await user.click(button('Review'));
+		expect(session.draft?.step).toBe('review');
+	});
+
+	it('whoever ranks or labels a reply sees the tools it used', async () => {
+		const toolSteps = [
+			{
+				text: '',
+				calls: [{ name: 'calculator' as const, arguments: { expression: '2 * 3' }, result: '6' }]
+			}
+		];
+		const rank = rankTask('t-r');
+		rank.replies[1] = { ...rank.replies[1], toolSteps };
+		const label = labelTask('t-l');
+		label.conversation[1] = { ...label.conversation[1], toolSteps };
+		const { session, follow } = await workspaceFor(leased(rank), leased(label));
+
+		await session.open('t-r');
+		await follow();
+		const ranked = screen.getAllByTestId('ranked-reply');
+		expect(within(ranked[1]).getByTestId('tool-step')).toHaveTextContent('2 * 3');
+		expect(within(ranked[0]).queryByTestId('tool-step')).not.toBeInTheDocument();
+
+		await session.open('t-l');
+		await follow();
+		const context = within(screen.getByRole('list', { name: 'Conversation so far' }));
+		const messages = context.getAllByTestId('context-message');
+		expect(within(messages[1]).getByTestId('tool-result')).toHaveTextContent('6');
+		expect(within(messages[0]).queryByTestId('tool-step')).not.toBeInTheDocument();
 	});
 });
 

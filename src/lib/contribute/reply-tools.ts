@@ -1,0 +1,89 @@
+// Writing an assistant reply with tools: the contributor runs a tool as the assistant would, its
+// real result becomes a round of the reply (`toolSteps`, what the server stores and the export
+// carries as `tool_steps`), and the text box holds the final answer. Pure, except that the tools
+// themselves load on demand (local-tools.ts), so mathjs stays off the Contribute page's bundle.
+import { MAX_REPLY_TOOL_ROUNDS, type ReplyToolStep } from '$lib/protocol/tools';
+import type { PendingToolCall, TextDraft } from './task-draft';
+
+/** One argument of a tool, as a form field: the property's name, and whether it takes a number. */
+export interface ToolField {
+	name: string;
+	kind: 'text' | 'number';
+	required: boolean;
+}
+
+/** What the form shows of a tool: its name, its one-sentence description and its fields. */
+export interface ToolForm {
+	name: string;
+	description: string;
+	fields: ToolField[];
+}
+
+export type ReplyToolCall = ReplyToolStep['calls'][number];
+
+export type ToolOutcome = { ok: true; call: ReplyToolCall } | { ok: false; problem: string };
+
+/** A tool's form, from the JSON Schema its declaration gives models (`toolSpec`). */
+export function toolForm(spec: {
+	function: { name: string; description: string; parameters: Record<string, unknown> };
+}): ToolForm {
+	const { properties = {}, required = [] } = spec.function.parameters as {
+		properties?: Record<string, { type?: string }>;
+		required?: string[];
+	};
+	return {
+		name: spec.function.name,
+		description: spec.function.description,
+		fields: Object.entries(properties).map(([name, property]) => ({
+			name,
+			kind: property.type === 'integer' || property.type === 'number' ? 'number' : 'text',
+			required: required.includes(name)
+		}))
+	};
+}
+
+/**
+ * The arguments the typed fields stand for: numbers where the tool takes one, and optional fields
+ * left empty left out. Whatever is still wrong is for the tool's own schema to say.
+ */
+export function argumentsFrom(form: ToolForm, values: Record<string, string>) {
+	const args: Record<string, unknown> = {};
+	for (const field of form.fields) {
+		const raw = (values[field.name] ?? '').trim();
+		if (raw === '' && !field.required) continue;
+		args[field.name] =
+			field.kind === 'number' && raw !== '' && isFinite(Number(raw)) ? Number(raw) : raw;
+	}
+	return args;
+}
+
+/** Another round still fits the protocol's limit. */
+export function canUseAnotherTool(draft: TextDraft): boolean {
+	return (draft.toolSteps?.length ?? 0) < MAX_REPLY_TOOL_ROUNDS;
+}
+
+/** The draft with `call` filled in (or, for null, the form closed). */
+export function withToolCall(draft: TextDraft, call: PendingToolCall | null): TextDraft {
+	const { toolCall: _closed, ...rest } = draft;
+	return call ? { ...rest, toolCall: call } : rest;
+}
+
+/** The draft with `call`'s result as its next round, the form closed. */
+export function withToolStep(draft: TextDraft, call: ReplyToolCall): TextDraft {
+	const { toolCall: _ran, ...rest } = draft;
+	return { ...rest, toolSteps: [...(draft.toolSteps ?? []), { text: '', calls: [call] }] };
+}
+
+/** The draft without its round at `index`. */
+export function withoutToolStep(draft: TextDraft, index: number): TextDraft {
+	const { toolSteps = [], ...rest } = draft;
+	const kept = toolSteps.filter((_, i) => i !== index);
+	return kept.length > 0 ? { ...rest, toolSteps: kept } : rest;
+}
+
+let loading: Promise<typeof import('./local-tools')> | null = null;
+
+/** The tools a reply may use, loaded on first use. */
+export function loadReplyTools(): Promise<typeof import('./local-tools')> {
+	return (loading ??= import('./local-tools'));
+}
