@@ -2,15 +2,18 @@
 // arguments alone, on the device. Not search_documents (the contributor's private documents would
 // end up in a public dataset) and not the encyclopedia (the network; its answers change). Loaded
 // lazily through `loadReplyTools`: the calculator brings mathjs.
-import type { knownToolNames } from '$lib/protocol/tools';
+import type { knownToolNames, ReplyToolStep } from '$lib/protocol/tools';
 import { calculator } from '$lib/shared/tools/calculator';
 import { addDaysTool, daysBetween, weekday } from '$lib/shared/tools/dates';
 import { toolSpec } from '$lib/shared/tools/tool';
 import { runToolCall } from '$lib/tools/run-tool-call';
 import type { PendingToolCall } from './task-draft';
-import { argumentsFrom, toolForm, type ToolOutcome } from './reply-tools';
+import { argumentsFrom, toolForm } from './tool-form';
 
 type KnownToolName = (typeof knownToolNames)[number];
+
+export type ToolOutcome =
+	{ ok: true; call: ReplyToolStep['calls'][number] } | { ok: false; problem: string };
 
 const tools = [calculator, daysBetween, weekday, addDaysTool];
 const byName = new Map(tools.map((tool) => [tool.name, tool]));

@@ -4,13 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { replyToolForms, runReplyTool } from '$lib/contribute/local-tools';
 import {
-	argumentsFrom,
 	canUseAnotherTool,
-	toolForm,
 	withoutToolStep,
 	withToolCall,
 	withToolStep
 } from '$lib/contribute/reply-tools';
+import { argumentsFrom, toolForm } from '$lib/contribute/tool-form';
 import { restoreDraft, type TextDraft } from '$lib/contribute/task-draft';
 import { resultFromDraft } from '$lib/contribute/task-result';
 import { knownToolNames, type ReplyToolStep } from '$lib/protocol/tools';
