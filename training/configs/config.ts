@@ -40,6 +40,9 @@ const configFields = z.strictObject({
 	// Mixed precision where the hardware has native bf16 (training/trainer/precision.py).
 	precision: z.enum(['fp32', 'bf16']).optional(),
 	seed_trees: positiveInt,
+	// Conversations that start with a question of a tool skill, on top of seed_trees
+	// (training/seed/tool-trees.ts).
+	tool_seed_trees: z.number().int().nonnegative().default(0),
 	val_fraction: z.number().gt(0).lt(1),
 	tokenizer: z.string().min(1),
 	model: z.strictObject({

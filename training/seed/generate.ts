@@ -8,7 +8,14 @@
 // question when it has one ("Now spell it backwards."), or, more often, a fresh question of
 // another skill, so a model learns to answer whatever comes after an unrelated exchange. Every
 // question is written in a style of its own (variation.ts): quotes, capitalisation, punctuation.
-import { CHECKABLE_ORIGIN, type OasstMessage, type OasstTree } from '../datasets/oasst-tree';
+// A question of a tool skill is answered by a reply that calls the tool first: the assistant
+// message's `text` is the final answer and its `tool_steps` the calls with their results.
+import {
+	CHECKABLE_ORIGIN,
+	type OasstMessage,
+	type OasstTree,
+	type ToolStep
+} from '../datasets/oasst-tree';
 import { Random } from './random';
 import type { Question, Skill } from './skill';
 import { skills } from './skills/index';
@@ -38,14 +45,27 @@ const WORSE_REPLY_SETS: ReplyKind[][] = [
 type SeedMessage = OasstMessage & { replies: OasstMessage[] };
 export type SeedTree = OasstTree & { origin: string };
 
+/** Conversations whose first question is of a direct skill (skills/index.ts). */
 export function generateTrees(count: number, seed: number): SeedTree[] {
-	const rng = new Random(seed);
+	return generateFrom(new Random(seed), count, skills, skills);
+}
+
+/**
+ * `count` conversations whose first question is of one of `firstSkills`, in turn; later
+ * questions are of any of `laterSkills`. `rng` draws everything, the ids included.
+ */
+export function generateFrom(
+	rng: Random,
+	count: number,
+	firstSkills: readonly Skill[],
+	laterSkills: readonly Skill[]
+): SeedTree[] {
 	const users = Array.from({ length: 40 }, () => rng.uuid());
 	const trees: SeedTree[] = [];
 	for (let i = 0; i < count; i++) {
 		// Round-robin over skills for the first question keeps every skill equally present.
-		const first = skills[i % skills.length];
-		trees.push(buildTree(rng, users, first, START_DATE + i * 600_000));
+		const first = firstSkills[i % firstSkills.length];
+		trees.push(buildTree(rng, users, first, laterSkills, START_DATE + i * 600_000));
 	}
 	return trees;
 }
@@ -64,7 +84,11 @@ function turnCount(rng: Random): number {
  * a sum is part of the addition skill); a fresh question is of any other skill than the one
  * before it.
  */
-function planTurns(rng: Random, firstSkill: Skill): { skill: Skill; question: Question }[] {
+function planTurns(
+	rng: Random,
+	firstSkill: Skill,
+	laterSkills: readonly Skill[]
+): { skill: Skill; question: Question }[] {
 	const count = turnCount(rng);
 	const written = (make: (style: Style) => Question): Question => {
 		const style = drawStyle(rng);
@@ -78,15 +102,21 @@ function planTurns(rng: Random, firstSkill: Skill): { skill: Skill; question: Qu
 		if (followUp && rng.chance(FOLLOW_UP_SHARE)) {
 			turns.push({ skill: previous.skill, question: written((style) => followUp(rng, style)) });
 		} else {
-			const next = rng.pick(skills.filter((s) => s !== previous.skill));
+			const next = rng.pick(laterSkills.filter((s) => s !== previous.skill));
 			turns.push({ skill: next, question: written((style) => next.ask(rng, style)) });
 		}
 	}
 	return turns;
 }
 
-function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: number): SeedTree {
-	const turns = planTurns(rng, firstSkill);
+function buildTree(
+	rng: Random,
+	users: string[],
+	firstSkill: Skill,
+	laterSkills: readonly Skill[],
+	startMs: number
+): SeedTree {
+	const turns = planTurns(rng, firstSkill, laterSkills);
 
 	let clock = startMs;
 	const message = (
@@ -94,7 +124,8 @@ function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: num
 		role: 'prompter' | 'assistant',
 		text: string,
 		rank: number | null,
-		quality: number
+		quality: number,
+		toolSteps?: ToolStep[]
 	): SeedMessage => {
 		clock += rng.int(5, 120) * 1000;
 		return {
@@ -103,6 +134,7 @@ function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: num
 			user_id: rng.pick(users),
 			created_date: new Date(clock).toISOString(),
 			text,
+			...(toolSteps ? { tool_steps: toolSteps } : {}),
 			role,
 			lang: 'en',
 			review_count: 3,
@@ -124,9 +156,10 @@ function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: num
 		parent?.replies.push(prompt);
 		prompts.push(prompt);
 		const kinds: ReplyKind[] = ['correct', ...rng.pick(WORSE_REPLY_SETS)];
-		const replies = kinds.map((kind, rank) =>
-			message(prompt.message_id, 'assistant', replyText(rng, question, kind), rank, QUALITY[kind])
-		);
+		const replies = kinds.map((kind, rank) => {
+			const { text, toolSteps } = reply(rng, question, kind);
+			return message(prompt.message_id, 'assistant', text, rank, QUALITY[kind], toolSteps);
+		});
 		// Exports list siblings in no particular order; readers must go by rank.
 		prompt.replies = rng.shuffle(replies);
 		parent = replies[0];
@@ -140,8 +173,17 @@ function buildTree(rng: Random, users: string[], firstSkill: Skill, startMs: num
 	};
 }
 
-function replyText(rng: Random, question: Question, kind: ReplyKind): string {
-	if (kind === 'correct') return question.answer;
-	if (kind === 'wrong') return question.wrong;
-	return sloppyReply(rng, question);
+/**
+ * The reply of a kind. To a tool question the wrong reply makes the same calls and misstates
+ * their result, and the sloppy one skips the tool and guesses.
+ */
+function reply(
+	rng: Random,
+	question: Question,
+	kind: ReplyKind
+): { text: string; toolSteps?: ToolStep[] } {
+	const { tools } = question;
+	if (kind === 'correct') return { text: question.answer, toolSteps: tools?.steps };
+	if (kind === 'wrong') return { text: question.wrong, toolSteps: tools?.steps };
+	return { text: tools ? tools.guess : sloppyReply(rng, question) };
 }

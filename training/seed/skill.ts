@@ -3,6 +3,7 @@
 // an hour on two CPU cores. Each skill words its question many ways and writes it in the style it
 // is given (variation.ts); the reply keeps its one house form, so the model learns the skill, not
 // the sentence.
+import type { ToolStep } from '../datasets/oasst-tree';
 import type { Random } from './random';
 import type { Style } from './variation';
 
@@ -18,6 +19,10 @@ export interface Question {
 	wrong: string;
 	/** A next question that only makes sense after this one ("Now spell it backwards."). */
 	followUp?: (rng: Random, style: Style) => Question;
+	/** A question answered from a tool: the calls the correct reply makes first, with their
+	 * results (`answer` and `wrong` are the final texts after them), and what a reply that skips
+	 * the tool states instead. */
+	tools?: { steps: ToolStep[]; guess: string };
 }
 
 export interface Skill {
