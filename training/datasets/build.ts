@@ -3,10 +3,16 @@
 // Community trees (an export's snapshot) train beside a replay of the seed trees, so the skills
 // the model already has are not forgotten; each source keeps its own held-out trees, so the
 // seed skills stay measured exactly as before and the community part is measured on its own.
+// Trees that use tools, and half the others, are rendered with the tool list (tool-rendering.ts);
+// held-out questions are asked without it, and those answered with tools also with it
+// (tool-eval.ts).
+import type { ToolSpec } from '../../src/lib/protocol/tools';
 import type { ChatFormat } from '../../src/lib/shared/chat-format';
 import { bestThread, keptPreferences, rankedLists, toChat, toUserChat } from './conversations';
 import { checkableSkill, type OasstTree } from './oasst-tree';
 import { seededOrder, validationTrees } from './split';
+import { toolStages, type ToolStage } from './tool-eval';
+import { preferencePair, replyIds, templateExtra } from './tool-rendering';
 import { PLAIN, variationKinds } from './variations';
 
 export interface SftRow {
@@ -35,6 +41,11 @@ export interface EvalRow {
 	variations: string[];
 }
 
+/** A question whose best reply used tools: asked without them as an EvalRow, and with them in stages. */
+export interface ToolEvalRow extends EvalRow {
+	tool_stages: ToolStage[];
+}
+
 interface TreeCounts {
 	train: number;
 	val: number;
@@ -58,11 +69,16 @@ export interface Datasets {
 	eval_seen: EvalRow[];
 	/** The best threads of the held-out community trees, their last reply the answer. */
 	eval_community: EvalRow[];
+	/** Held-out questions whose best reply used tools (seed or community). */
+	eval_tools: ToolEvalRow[];
 	trees: TreeCounts;
 	/** The same counts per source; `replay_unused` counts seed training trees the mixture left out. */
 	sources: { seed: TreeCounts & { replay_unused: number }; community: TreeCounts };
 	/** Examples left out because they would not fit the model's context. */
 	too_long: { sft: number; rm: number; eval: number };
+	/** Trees rendered with the tool list, and tool-using trees left out because the run has no
+	 * tool list or the model's template renders no tools. */
+	tools: { listed: number; unrenderable: number };
 }
 
 export interface BuildOptions {
@@ -74,6 +90,9 @@ export interface BuildOptions {
 	maxNewTokens: number;
 	/** How community trees mix with the seed trees; DEFAULT_MIXTURE when not given. */
 	mixture?: Mixture;
+	/** The tool list the browser sends with every message when tools are on, in its order; none:
+	 * no tree is rendered with tools and those that use tools are left out. */
+	tools?: ToolSpec[];
 }
 
 export interface Mixture {
@@ -102,9 +121,11 @@ export function buildDatasets(
 		eval: [],
 		eval_seen: [],
 		eval_community: [],
+		eval_tools: [],
 		trees: counts(),
 		sources: { seed: { ...counts(), replay_unused: 0 }, community: counts() },
-		too_long: { sft: 0, rm: 0, eval: 0 }
+		too_long: { sft: 0, rm: 0, eval: 0 },
+		tools: { listed: 0, unrenderable: 0 }
 	};
 	const seen = new SeenQuestions();
 	const mixture = options.mixture ?? DEFAULT_MIXTURE;
@@ -189,27 +210,40 @@ function addTree(
 	options: BuildOptions
 ): void {
 	const tree_id = tree.message_tree_id;
+	const extra = templateExtra(tree, options.tools ?? [], format);
+	if (extra === null) {
+		out.tools.unrenderable++;
+		return;
+	}
+	if (extra.tools) out.tools.listed++;
+	const rounds = extra.tools !== undefined;
 	const thread = bestThread(tree);
 	if (thread.length > 0) {
-		const example = format.trainingExample(toChat(thread));
+		const example = format.trainingExample(toChat(thread, rounds), extra);
 		if (example.input_ids.length <= options.maxLength) out.sft[part].push({ tree_id, ...example });
 		else out.too_long.sft++;
 	}
 
 	for (const list of [...rankedLists(tree), ...keptPreferences(tree)]) {
-		const history = toChat(list.history);
-		const prefix_ids = format.promptIds(history);
-		const replies = list.replies.map((reply) => format.replyIds(history, reply.text));
+		const history = toChat(list.history, rounds);
+		const prefix_ids = format.promptIds(history, extra);
+		const messages = list.replies.map((reply) => toChat([reply], rounds));
+		const replies = messages.map((reply) => replyIds(format, history, reply, extra));
 		if (prefix_ids.length + Math.max(...replies.map((r) => r.length)) > options.maxLength) {
 			out.too_long.rm++;
 			continue;
 		}
 		out.rm[part].push({ tree_id, prefix_ids, replies });
-		replies.forEach((chosen_ids, i) => {
-			for (const rejected_ids of replies.slice(i + 1)) {
-				out.dpo[part].push({ tree_id, prompt_ids: prefix_ids, chosen_ids, rejected_ids });
+		for (let i = 0; i < replies.length; i++) {
+			for (let j = i + 1; j < replies.length; j++) {
+				// Two replies of one turn each part at once: the list's own ids are the pair's.
+				const pair =
+					messages[i].length === 1 && messages[j].length === 1
+						? { prompt_ids: prefix_ids, chosen_ids: replies[i], rejected_ids: replies[j] }
+						: preferencePair(format, history, messages[i], messages[j], extra);
+				out.dpo[part].push({ tree_id, ...pair });
 			}
-		});
+		}
 	}
 
 	if (thread.length === 0) return;
@@ -217,9 +251,13 @@ function addTree(
 	const community = part === 'val' && heldOut === out.eval_community;
 	const skill = checkableSkill(tree) ?? (community ? 'community' : null);
 	if (skill === null) return;
+	const graded = thread[thread.length - 1];
+	// Tool-using answers are graded with tools on held-out trees only (no seen figure for them).
+	if (graded.tool_steps && part === 'train') return;
 	if (part === 'train' && seen.full(skill)) return;
 	const question = thread.slice(0, -1);
-	const answer = thread[thread.length - 1].text;
+	const answer = graded.text;
+	// Asked without tools: a conversation where none were offered, earlier calls left out too.
 	const prompt_ids = format.promptIds(toChat(question));
 	// A question is only gradable when the whole answer fits the generation budget and context.
 	const answerLength = format.replyIds(toChat(question), answer).length;
@@ -239,6 +277,10 @@ function addTree(
 		answer,
 		variations: variationKinds(messages, answer)
 	};
-	if (part === 'val') heldOut.push(row);
+	if (graded.tool_steps) {
+		const tool_stages = toolStages(format, question, graded, extra, options);
+		if (tool_stages) out.eval_tools.push({ ...row, tool_stages });
+		else out.too_long.eval++;
+	} else if (part === 'val') heldOut.push(row);
 	else seen.add(row);
 }

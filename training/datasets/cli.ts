@@ -3,10 +3,13 @@
 // token files the trainer reads. With --community (the export stage's snapshot directory), the
 // community trees train beside a replay of the seed trees, mixed as the config's `mixture` says.
 // With --base (a Hugging Face model directory the run starts from), its tokenizer, chat template
-// and max_position_embeddings replace the config's (base-model.ts).
+// and max_position_embeddings replace the config's (base-model.ts). Conversations that use tools
+// are rendered with the tool list the browser sends, every tool Hearth offers in its order.
 //   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>]
 //       [--community <export dir>] [--base <model dir>] [--out <dir>]
 import { createHash } from 'node:crypto';
+import { toolDeclarations } from '../../src/lib/shared/tools/index';
+import { toolSpec } from '../../src/lib/shared/tools/tool';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
 import { writeFileAtomic } from '../files';
@@ -53,7 +56,8 @@ runCli(() => {
 			valFraction: config.val_fraction,
 			maxLength,
 			maxNewTokens: config.eval.max_new_tokens,
-			mixture: config.mixture
+			mixture: config.mixture,
+			tools: toolDeclarations.map(toolSpec)
 		},
 		snapshot?.trees
 	);
@@ -67,7 +71,8 @@ runCli(() => {
 		'dpo.val.jsonl': rows(data.dpo.val),
 		'eval.jsonl': rows(data.eval),
 		'eval.seen.jsonl': rows(data.eval_seen),
-		...(snapshot ? { 'eval.community.jsonl': rows(data.eval_community) } : {})
+		...(snapshot ? { 'eval.community.jsonl': rows(data.eval_community) } : {}),
+		...(data.eval_tools.length ? { 'eval.tools.jsonl': rows(data.eval_tools) } : {})
 	};
 	const names = Object.keys(files).sort();
 	const digest = createHash('sha256');
@@ -88,6 +93,7 @@ runCli(() => {
 		sources: data.sources,
 		...(snapshot ? { mixture: config.mixture, snapshot: snapshot.manifest } : {}),
 		too_long: data.too_long,
+		tools: data.tools,
 		counts,
 		data_digest: digest.digest('hex')
 	};
@@ -109,6 +115,12 @@ runCli(() => {
 		);
 	}
 	for (const name of names) console.log(`  ${name.padEnd(18)} ${counts[name]}`);
+	console.log(
+		`  rendered with the tool list: ${data.tools.listed} trees` +
+			(data.tools.unrenderable
+				? `; ${data.tools.unrenderable} tool-using trees left out: the chat template renders no tools`
+				: '')
+	);
 	const dropped = Object.entries(data.too_long).filter(([, n]) => n > 0);
 	if (dropped.length)
 		console.log(`  too long, left out: ${dropped.map(([k, n]) => `${k} ${n}`).join(', ')}`);

@@ -5,6 +5,7 @@
 // chat's `_kept` emoji) is preferred to each of its siblings.
 import { KEPT_EMOJI } from '../../src/lib/protocol/donations';
 import type { ChatMessage } from '../../src/lib/shared/chat-format';
+import { toolTurns } from '../../src/lib/shared/tool-calls';
 import type { OasstMessage, OasstTree } from './oasst-tree';
 
 export interface RankedList {
@@ -86,9 +87,17 @@ export function keptPreferences(tree: OasstTree): RankedList[] {
 	});
 }
 
-/** The messages as the chat template receives them (oasst roles; the template maps `prompter`). */
-export function toChat(messages: OasstMessage[]): ChatMessage[] {
-	return messages.map((m) => ({ role: m.role, content: m.text }));
+/**
+ * The messages as the chat template receives them (oasst roles; the template maps `prompter`).
+ * With `toolRounds`, a tool-using reply's rounds come before its final text: the assistant turns
+ * with their calls and the tool turns with the results (toolTurns); without, it is its final
+ * text alone, as in a conversation where no tools were offered.
+ */
+export function toChat(messages: OasstMessage[], toolRounds = false): ChatMessage[] {
+	return messages.flatMap((m): ChatMessage[] => [
+		...(toolRounds && m.tool_steps ? toolTurns(m.tool_steps) : []),
+		{ role: m.role, content: m.text }
+	]);
 }
 
 /** The same messages with the roles a chat UI uses, for files that browsers read. */

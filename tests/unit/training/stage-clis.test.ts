@@ -25,11 +25,16 @@ function tempConfig(change: (config: Record<string, unknown>) => void): {
 
 describe('seed and datasets command lines', { timeout: 60_000 }, () => {
 	it('write trees, then token files with a manifest that counts and digests them', () => {
-		const { dir, path } = tempConfig((c) => (c.seed_trees = 40));
+		const { dir, path } = tempConfig((c) =>
+			Object.assign(c, { seed_trees: 40, tool_seed_trees: 20 })
+		);
 		const trees = join(dir, 'trees.jsonl');
 		const seed = tsx('training/seed/cli.ts', '--config', path, '--out', trees);
 		expect(seed.stderr).toBe('');
-		expect(seed.stdout).toContain('wrote 40 trees');
+		expect(seed.stdout).toContain('wrote 60 trees');
+		expect(seed.stdout).toMatch(
+			/20 of them start with a tool question; their \d+ tool calls return what the tools return/
+		);
 
 		const out = join(dir, 'data');
 		const datasets = tsx(
@@ -60,7 +65,11 @@ describe('seed and datasets command lines', { timeout: 60_000 }, () => {
 			eos_token_id: 258,
 			tokenizer_dir: 'training/demo-tokenizer'
 		});
-		expect(manifest.trees).toEqual({ train: 36, val: 4, not_ready: 0 });
+		expect(manifest.trees).toEqual({ train: 54, val: 6, not_ready: 0 });
+		// Every tool tree and about half the others are rendered with the tool list.
+		expect(manifest.tools.unrenderable).toBe(0);
+		expect(manifest.tools.listed).toBeGreaterThan(20 + 40 * 0.3);
+		expect(manifest.tools.listed).toBeLessThan(20 + 40 * 0.7);
 	});
 
 	it('stop on a bad config with the file and the key', () => {
@@ -105,7 +114,9 @@ describe('export command line', { timeout: 60_000 }, () => {
 	const FIXTURE = 'tests/fixtures/oasst/trees.jsonl';
 
 	it('snapshots an oasst file with its hash and counts, and datasets mix it with the seed', () => {
-		const { dir, path } = tempConfig((c) => (c.seed_trees = 40));
+		const { dir, path } = tempConfig((c) =>
+			Object.assign(c, { seed_trees: 40, tool_seed_trees: 0 })
+		);
 		const snapshot = join(dir, 'export');
 		const run = tsx(
 			'training/export/cli.ts',
