@@ -157,3 +157,32 @@ def write_data(directory: Path, tokenizer_dir: Path, trees: int = 40) -> Path:
     write_jsonl(directory / "eval.seen.jsonl", evaluation["train"])
     (directory / "manifest.json").write_text(json.dumps({"tokenizer_dir": str(tokenizer_dir)}))
     return directory
+
+
+def write_tool_eval(directory: Path, questions: int = 6) -> Path:
+    """eval.tools.jsonl beside `write_data`'s files: reverse-the-letters questions answered with
+    a `reverse` tool, whose call turn and result stand in for a real tool's."""
+    lines = []
+    tools = turn("system", "T")
+    for index in range(questions):
+        letters = "".join(random.Random(index).choice("abcdef") for _ in range(3))
+        call = f"<{letters}>"
+        first = tools + prompt_ids(letters)
+        second = first + reply_ids(call) + [*b"\n"] + turn("tool", letters[::-1]) + [IM_START, *b"assistant\n"]
+        lines.append(
+            {
+                "tree_id": f"tool-{index}",
+                "skill": "reverse-tool",
+                "messages": [{"role": "user", "content": letters}],
+                "prompt_ids": prompt_ids(letters),
+                "answer": letters[::-1],
+                "variations": ["plain"],
+                "tool_stages": [
+                    {"prompt_ids": first, "answer": call, "max_new_tokens": 12},
+                    {"prompt_ids": second, "answer": letters[::-1], "max_new_tokens": 8},
+                ],
+            }
+        )
+    path = directory / "eval.tools.jsonl"
+    write_jsonl(path, lines)
+    return path

@@ -38,6 +38,21 @@ class ReadJsonlTest(unittest.TestCase):
             with self.subTest(message), self.assertRaisesRegex(ValueError, message):
                 self.read([json.dumps(line)], kind)
 
+    def test_tool_questions_check_every_stage_and_fit_the_longest_prompt(self):
+        stage = {"prompt_ids": [1, 2], "answer": "<call>", "max_new_tokens": 30}
+        line = {"tree_id": "a", "prompt_ids": [1], "answer": "x", "tool_stages": [stage]}
+        self.assertEqual(len(self.read([json.dumps(line)], "eval_tools")), 1)
+        cases = [
+            ({**line, "tool_stages": []}, r":1: tool_stages must be a non-empty list"),
+            ({**line, "tool_stages": [{**stage, "prompt_ids": [999]}]}, r":1: tool_stages\[0\]\.prompt_ids holds 999"),
+            ({**line, "tool_stages": [{**stage, "answer": None}]}, r":1: tool_stages\[0\]\.answer must be a string"),
+            ({**line, "tool_stages": [stage, {**stage, "max_new_tokens": 0}]}, r"tool_stages\[1\]\.max_new_tokens"),
+            ({**line, "tool_stages": [{**stage, "prompt_ids": list(range(17))}]}, r":1: 17 tokens exceed"),
+        ]
+        for bad, message in cases:
+            with self.subTest(message), self.assertRaisesRegex(ValueError, message):
+                self.read([json.dumps(bad)], "eval_tools")
+
     def test_empty_file_is_an_error(self):
         with self.assertRaisesRegex(ValueError, r"sft\.train\.jsonl: no examples"):
             self.read([""])

@@ -9,13 +9,13 @@ from pathlib import Path
 import torch
 
 from training.trainer.checkpoint import load_causal_lm
-from training.trainer.evaluate import exact_match_by_group, win_rate
+from training.trainer.evaluate import exact_match_by_group, tool_figures, tool_grades, tool_table, win_rate
 from training.trainer.evaluate import main as evaluate_main
 from training.trainer.tokenizer import Tokenizer
 from training.trainer.train import initial_policy
 from training.trainer.train import main as train_main
 
-from .fixtures import write_data, write_run_config, write_tokenizer
+from .fixtures import IM_END, write_data, write_run_config, write_tokenizer, write_tool_eval
 
 FIGURES = [
     "sft.val_ppl_before",
@@ -34,6 +34,8 @@ FIGURES = [
     "exact_match.dpo.variation.plain",
     "exact_match.dpo.variation.capitalisation",
     "exact_match.dpo.variation.case.upper",
+    "exact_match.tools.reverse-tool",
+    "exact_match.no_tools.reverse-tool",
 ]
 
 
@@ -50,6 +52,7 @@ class EvaluateCliTest(unittest.TestCase):
         cls.directory = Path(cls.enterClassContext(tempfile.TemporaryDirectory()))
         cls.tokenizer_dir = write_tokenizer(cls.directory / "tokenizer")
         cls.data = write_data(cls.directory / "data", cls.tokenizer_dir)
+        write_tool_eval(cls.data)
         cls.config = write_run_config(cls.directory / "config.json", steps=30)
         checkpoints = cls.directory / "checkpoints"
         for stage in ("sft", "rm", "dpo"):
@@ -160,6 +163,94 @@ class EvaluateCliTest(unittest.TestCase):
         # Per-skill figures of the training trees stay exactly one per skill (the shipped test counts them).
         per_seen_skill = [name for name in self.report if name.startswith("exact_match.seen.")]
         self.assertEqual(per_seen_skill, ["exact_match.seen.reverse"])
+
+    def test_tool_questions_with_and_without_tools_in_a_table(self):
+        self.assertEqual(self.report["tool_eval_counts"], {"reverse-tool": 6})
+        records = self.report["greedy.tools"]
+        self.assertEqual([record["tree_id"] for record in records], [f"tool-{i}" for i in range(6)])
+        self.assertAlmostEqual(
+            self.report["exact_match.tools.reverse-tool"], sum(r["with_tools"] for r in records) / 6
+        )
+        self.assertAlmostEqual(
+            self.report["exact_match.no_tools.reverse-tool"], sum(r["without_tools"] for r in records) / 6
+        )
+        self.assertRegex(self.printed, r"tool skills [(]dpo[)]\s+with tools\s+without tools\s+questions")
+        self.assertRegex(self.printed, r"reverse-tool\s+\d[.]\d{4}\s+\d[.]\d{4}\s+6")
+
+
+class ToolGradesTest(unittest.TestCase):
+    """Grading against scripted replies: each prompt (a tuple of ids) gets the reply listed for it."""
+
+    tokenizer = None
+
+    @classmethod
+    def setUpClass(cls):
+        directory = Path(cls.enterClassContext(tempfile.TemporaryDirectory()))
+        cls.tokenizer = Tokenizer.load(write_tokenizer(directory / "tokenizer"))
+
+    def grade(self, replies: dict[tuple, str], asked: list | None = None) -> dict:
+        example = {
+            "tree_id": "t",
+            "skill": "lookup",
+            "prompt_ids": [1],
+            "answer": "It is 7.",
+            "tool_stages": [
+                {"prompt_ids": [2], "answer": "<call>", "max_new_tokens": 20},
+                {"prompt_ids": [3], "answer": "It is 7.", "max_new_tokens": 9},
+            ],
+        }
+
+        def reply(prompt_ids: list[int], budget: int) -> list[int]:
+            if asked is not None:
+                asked.append((tuple(prompt_ids), budget))
+            return [*replies[tuple(prompt_ids)].encode(), IM_END]
+
+        [record] = tool_grades(reply, [example], self.tokenizer, max_new_tokens=5)
+        return record
+
+    def test_right_with_tools_only_when_the_call_and_the_answer_are(self):
+        asked = []
+        record = self.grade({(2,): "<call>", (3,): "It is 7.", (1,): "It is 8."}, asked)
+        self.assertEqual((record["with_tools"], record["without_tools"]), (True, False))
+        # Each stage within its own budget; the question without tools within the run's.
+        self.assertEqual(asked, [((2,), 20), ((3,), 9), ((1,), 5)])
+        self.assertFalse(self.grade({(2,): "<call>", (3,): "It is 8.", (1,): "It is 7."})["with_tools"])
+
+    def test_a_wrong_call_ends_the_stages(self):
+        asked = []
+        record = self.grade({(2,): "<cal>", (1,): "It is 7."}, asked)
+        self.assertEqual((record["with_tools"], record["without_tools"]), (False, True))
+        self.assertEqual(record["stages"], [{"output": "<cal>", "correct": False}])
+        self.assertNotIn((3,), [prompt for prompt, _ in asked])
+
+    def test_figures_per_skill_with_counts(self):
+        records = [
+            {"skill": "calc", "with_tools": True, "without_tools": False},
+            {"skill": "calc", "with_tools": False, "without_tools": False},
+            {"skill": "notes", "with_tools": True, "without_tools": True},
+        ]
+        figures = tool_figures(records)
+        self.assertEqual(figures["exact_match.tools.calc"], 0.5)
+        self.assertEqual(figures["exact_match.no_tools.calc"], 0.0)
+        self.assertEqual(figures["exact_match.tools.notes"], 1.0)
+        self.assertEqual(figures["tool_eval_counts"], {"calc": 2, "notes": 1})
+        self.assertIs(figures["greedy.tools"], records)
+
+
+class ToolTableTest(unittest.TestCase):
+    def test_prints_each_tool_skill_with_and_without_tools_and_the_multiplication_baseline(self):
+        figures = {
+            "exact_match.tools.calculator": 0.75,
+            "exact_match.no_tools.calculator": 0.0,
+            "tool_eval_counts": {"calculator": 4},
+            "exact_match.dpo.multiplication": 0.5,
+            "eval_counts": {"multiplication": 6},
+        }
+        lines = tool_table(figures, "dpo").splitlines()
+        self.assertRegex(lines[0], r"^tool skills [(]dpo[)]\s+with tools  without tools  questions$")
+        self.assertRegex(lines[1], r"^calculator\s+0[.]7500\s+0[.]0000\s+4$")
+        self.assertRegex(lines[2], r"^multiplication [(]baseline[)]\s+-\s+0[.]5000\s+6$")
+        self.assertEqual(tool_table({"exact_match.dpo": 0.5}, "dpo"), "")
 
 
 class BeforeBaselineTest(unittest.TestCase):

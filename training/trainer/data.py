@@ -67,6 +67,28 @@ def _check_eval(line: dict, vocab_size: int) -> str | None:
     return None
 
 
+def _check_tool_eval(line: dict, vocab_size: int) -> str | None:
+    problem = _check_eval(line, vocab_size)
+    if problem:
+        return problem
+    stages = line.get("tool_stages")
+    if not isinstance(stages, list) or not stages:
+        return "tool_stages must be a non-empty list"
+    for index, stage in enumerate(stages):
+        where = f"tool_stages[{index}]"
+        if not isinstance(stage, dict):
+            return f"{where} must be an object"
+        problem = _token_ids(stage.get("prompt_ids"), vocab_size)
+        if problem:
+            return f"{where}.prompt_ids {problem}"
+        if not isinstance(stage.get("answer"), str):
+            return f"{where}.answer must be a string"
+        budget = stage.get("max_new_tokens")
+        if not isinstance(budget, int) or isinstance(budget, bool) or budget < 1:
+            return f"{where}.max_new_tokens must be a positive integer"
+    return None
+
+
 # Per kind: the line check, and the longest sequence the model will see for that line.
 KINDS = {
     "sft": (_check_sft, lambda line: len(line["input_ids"])),
@@ -76,11 +98,15 @@ KINDS = {
         lambda line: len(line["prompt_ids"]) + max(len(line["chosen_ids"]), len(line["rejected_ids"])),
     ),
     "eval": (_check_eval, lambda line: len(line["prompt_ids"])),
+    "eval_tools": (
+        _check_tool_eval,
+        lambda line: max(len(line["prompt_ids"]), *(len(stage["prompt_ids"]) for stage in line["tool_stages"])),
+    ),
 }
 
 
 def read_jsonl(path: Path, kind: str, vocab_size: int, max_positions: int) -> list[dict]:
-    """The lines of a `kind` file (sft, rm, dpo or eval), each checked against the model's limits."""
+    """The lines of a `kind` file (sft, rm, dpo, eval or eval_tools), each checked against the model's limits."""
     check, longest = KINDS[kind]
     examples = []
     try:

@@ -13,7 +13,8 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -36,6 +37,11 @@ WIN_RATE_PARENT = "win_rate.parent"
 WIN_RATE_PROMPTS = "win_rate.prompts"
 # What the parent stage writes beside a published parent's checkpoint (training/parent/).
 PARENT_FILE = "parent.json"
+# Held-out questions whose best reply used tools (training/datasets/tool-eval.ts); absent when none.
+TOOL_QUESTIONS = "eval.tools.jsonl"
+# The skill whose held-out figure is what a model does without tools at arithmetic: the baseline
+# printed beside the tool skills.
+BASELINE_SKILL = "multiplication"
 
 
 def in_batches(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
@@ -119,15 +125,21 @@ def mean_score(judge: RewardModel, prompts: list[list[int]], replies: list[list[
     return total / len(prompts)
 
 
-def greedy_replies(model: CausalLM, examples: list[dict], max_new_tokens: int, stop_id: int) -> list[list[int]]:
+@contextmanager
+def one_thread() -> Iterator[None]:
     # One token of one sequence is too little work to share between threads: on a busy
     # 2-core machine the hand-offs made decoding 15× slower than a single thread.
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return [greedy(model, example["prompt_ids"], max_new_tokens, stop_id) for example in examples]
+        yield
     finally:
         torch.set_num_threads(threads)
+
+
+def greedy_replies(model: CausalLM, examples: list[dict], max_new_tokens: int, stop_id: int) -> list[list[int]]:
+    with one_thread():
+        return [greedy(model, example["prompt_ids"], max_new_tokens, stop_id) for example in examples]
 
 
 def reply_text(reply: list[int], tokenizer: Tokenizer) -> str:
@@ -158,6 +170,50 @@ def exact_match_by_group(hits: list[bool], examples: list[dict]) -> dict[str, tu
             correct, count = tally.setdefault(group, [0, 0])
             tally[group] = [correct + int(hit), count + 1]
     return {group: (correct / count, count) for group, (correct, count) in sorted(tally.items())}
+
+
+def tool_grades(
+    reply: Callable[[list[int], int], list[int]], examples: list[dict], tokenizer: Tokenizer, max_new_tokens: int
+) -> list[dict]:
+    """Each tool question graded with the tools and without them. With: every stage's reply (to
+    the recorded turns before it) must be the stage's answer; the stages after a wrong one are not
+    asked. Without: the reply to the question alone must be the final answer. `reply(prompt_ids,
+    budget)` is the model's greedy reply."""
+    records = []
+    for example in examples:
+        stages = []
+        for stage in example["tool_stages"]:
+            output = reply_text(reply(stage["prompt_ids"], stage["max_new_tokens"]), tokenizer)
+            stages.append({"output": output, "correct": is_correct(output, stage["answer"])})
+            if not stages[-1]["correct"]:
+                break
+        plain = reply_text(reply(example["prompt_ids"], max_new_tokens), tokenizer)
+        records.append(
+            {
+                "tree_id": example["tree_id"],
+                "skill": example["skill"],
+                "stages": stages,
+                "with_tools": len(stages) == len(example["tool_stages"]) and stages[-1]["correct"],
+                "output_without_tools": plain,
+                "without_tools": is_correct(plain, example["answer"]),
+            }
+        )
+    return records
+
+
+def tool_figures(records: list[dict]) -> dict:
+    """`exact_match.tools.<skill>` and `exact_match.no_tools.<skill>`, the question count per
+    skill (`tool_eval_counts`) and the graded replies (`greedy.tools`)."""
+    figures: dict = {}
+    counts = {}
+    for skill in sorted({record["skill"] for record in records}):
+        graded = [record for record in records if record["skill"] == skill]
+        figures[f"exact_match.tools.{skill}"] = sum(r["with_tools"] for r in graded) / len(graded)
+        figures[f"exact_match.no_tools.{skill}"] = sum(r["without_tools"] for r in graded) / len(graded)
+        counts[skill] = len(graded)
+    figures["tool_eval_counts"] = counts
+    figures["greedy.tools"] = records
+    return figures
 
 
 def parent_identity(directory: Path) -> dict:
@@ -275,6 +331,17 @@ def evaluate(args: argparse.Namespace) -> dict:
         figures[f"exact_match.{final}.{group}"] = share
     figures["eval_counts"] = {group: count for group, (_, count) in groups.items()}
     figures["greedy"] = greedy_records
+
+    # The published policy on held-out questions answered with tools: with them and without.
+    if (args.data / TOOL_QUESTIONS).exists():
+        with one_thread():
+            records = tool_grades(
+                lambda prompt_ids, budget: greedy(published, prompt_ids, budget, stop_id),
+                data(TOOL_QUESTIONS, "eval_tools"),
+                tokenizer,
+                run.max_new_tokens,
+            )
+        figures.update(tool_figures(records))
     return figures
 
 
@@ -310,6 +377,25 @@ def table(figures: dict, published: str) -> str:
     return "\n".join(lines)
 
 
+def tool_table(figures: dict, published: str) -> str:
+    """The tool skills' held-out exact match with and without tools, beside the published policy's
+    held-out multiplication (no tools): what the model does at arithmetic in its head. Empty
+    without tool questions."""
+    counts = figures.get("tool_eval_counts") or {}
+    if not counts:
+        return ""
+    width = max(len(skill) for skill in [*counts, f"{BASELINE_SKILL} (baseline)"])
+    lines = [f"{f'tool skills ({published})':<{width}}  with tools  without tools  questions"]
+    for skill, count in counts.items():
+        with_tools, without = figures[f"exact_match.tools.{skill}"], figures[f"exact_match.no_tools.{skill}"]
+        lines.append(f"{skill:<{width}}  {with_tools:>10.4f}  {without:>13.4f}  {count:>9}")
+    baseline = figures.get(f"exact_match.{published}.{BASELINE_SKILL}")
+    if baseline is not None:
+        count = (figures.get("eval_counts") or {}).get(BASELINE_SKILL, "?")
+        lines.append(f"{f'{BASELINE_SKILL} (baseline)':<{width}}  {'-':>10}  {baseline:>13.4f}  {count:>9}")
+    return "\n".join(lines)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python3 -m training.trainer.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--config", type=Path, required=True, help="training/configs/<name>.json")
@@ -336,7 +422,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     figures = evaluate(args)
     merge_report(args.out, figures)
-    print(table(figures, load_run_config(args.config).policy[-1]))
+    published = load_run_config(args.config).policy[-1]
+    print(table(figures, published))
+    tools = tool_table(figures, published)
+    if tools:
+        print(f"\n{tools}")
     print(f"wrote {args.out}")
 
 
