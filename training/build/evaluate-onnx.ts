@@ -6,7 +6,11 @@
 //   onnx.<variant>.exact_match.<skill>            eval.jsonl questions of one skill
 //   onnx.<variant>.exact_match.variation.<kind>   eval.jsonl questions of one variation kind
 //                                (later-turn, quotes, capitalisation, …: datasets/variations.ts)
-//   onnx.eval_counts             {<skill> | variation.<kind>: questions} the two above rest on
+//   onnx.<variant>.exact_match.tools.<skill>     eval.tools.jsonl questions of a tool skill asked
+//                                with the tools: the call and then the answer, each exactly
+//   onnx.<variant>.exact_match.no_tools.<skill>  the same questions without tools
+//   onnx.eval_counts             {<skill> | variation.<kind> | tools.<skill> | no_tools.<skill>:
+//                                questions} the figures above rest on
 //   onnx.<variant>.greedy        [{tree_id, output, output_ids, correct}] — what the browser's
 //                                own greedy decoding of the same prompt must reproduce
 //   onnx.<variant>.greedy_same_as_torch  share of replies identical to the report's `greedy`

@@ -26,6 +26,22 @@ export const evalLineSchema = z.object({
 });
 export type EvalLine = z.infer<typeof evalLineSchema>;
 
+/** A held-out question whose best reply used tools (eval.tools.jsonl): asked without tools as an
+ * eval line, and with them stage by stage (training/datasets/tool-eval.ts). */
+export const toolLineSchema = evalLineSchema.extend({
+	skill: z.string(),
+	tool_stages: z
+		.array(
+			z.object({
+				prompt_ids: tokenIds.min(1),
+				answer: z.string(),
+				max_new_tokens: z.number().int().positive()
+			})
+		)
+		.min(1)
+});
+export type ToolLine = z.infer<typeof toolLineSchema>;
+
 export async function readJsonl<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
 	let text: string;
 	try {

@@ -1,6 +1,7 @@
 // Figures for a built model directory through onnxruntime-node, for the fp32 and int4 graphs:
 // perplexity on assistant tokens, exact match of greedy replies (overall, per skill and per
-// variation kind of the question), and the replies themselves.
+// variation kind of the question; the tool skills' with and without tools), and the replies
+// themselves.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,10 +13,12 @@ import {
 	evalLineSchema,
 	readJsonl,
 	sftLineSchema,
+	toolLineSchema,
 	type EvalLine,
 	type SftLine
 } from './evaluation-data';
 import { negativeLogLikelihood, OnnxDecoder } from './onnx-decoder';
+import { toolExactMatch, toolGroupCounts } from './tool-evaluation';
 
 /** An eval line with what groups it: its skill and its question's variation kinds
  * (training/datasets/variations.ts); data written before they existed has neither. */
@@ -185,6 +188,9 @@ export async function evaluateOnnx(options: {
 	// Held-out community questions, when the run learnt from an export (the skill `community`).
 	const communityPath = join(options.data, 'eval.community.jsonl');
 	const community = existsSync(communityPath) ? await readJsonl(communityPath, evalLineSchema) : [];
+	// Held-out questions answered with tools, when the data has any.
+	const toolsPath = join(options.data, 'eval.tools.jsonl');
+	const tools = existsSync(toolsPath) ? await readJsonl(toolsPath, toolLineSchema) : [];
 	const share = (records: GreedyRecord[]) =>
 		records.filter((r) => r.correct).length / records.length;
 
@@ -195,7 +201,8 @@ export async function evaluateOnnx(options: {
 			group,
 			count
 		]),
-		...(community.length ? [['community', community.length]] : [])
+		...(community.length ? [['community', community.length]] : []),
+		...toolGroupCounts(tools)
 	]);
 	for (const variant of ['fp32', 'q4'] as Variant[]) {
 		const decoder = await OnnxDecoder.load(options.model, variant);
@@ -224,6 +231,13 @@ export async function evaluateOnnx(options: {
 				// What the model says to the crowd's held-out questions, for a person to read.
 				figures[`onnx.${variant}.greedy.community`] = replies;
 			}
+			const toolFigures = await toolExactMatch(
+				tools,
+				(lines, budget) => greedyReplies(decoder, lines, tokenizer, stopIds, budget),
+				options.maxNewTokens
+			);
+			for (const [group, share] of toolFigures)
+				figures[`onnx.${variant}.exact_match.${group}`] = share;
 			// The seed questions it was trained on, as the browser's runtime answers them.
 			figures[`onnx.${variant}.exact_match.seen`] = share(
 				await greedyReplies(decoder, seen, tokenizer, stopIds, options.maxNewTokens)
