@@ -2,6 +2,7 @@
 // held to the bars of issue 3.
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
+import { toolSkills } from '../../training/seed/skills/tool-skills';
 
 const { outDir } = inject('ciRun');
 const report = JSON.parse(readFileSync(`${outDir}/eval/report.json`, 'utf8')) as Record<
@@ -25,5 +26,21 @@ describe('the ci pipeline run', () => {
 
 	it('answers more held-out questions exactly after SFT than before', () => {
 		expect(report['exact_match.sft']).toBeGreaterThan(report['exact_match.before']);
+	});
+
+	it('grades each tool skill with and without tools, in PyTorch and through both ONNX graphs', () => {
+		// The ci model is too small to learn them: the figures must exist, not be high.
+		const counts = report['tool_eval_counts'] as unknown as Record<string, number>;
+		for (const { name } of toolSkills) {
+			expect(counts[name], name).toBeGreaterThan(0);
+			for (const prefix of ['exact_match', 'onnx.fp32.exact_match', 'onnx.q4.exact_match'])
+				for (const mode of ['tools', 'no_tools']) {
+					const figure = report[`${prefix}.${mode}.${name}`];
+					expect(figure, `${prefix}.${mode}.${name}`).toBeGreaterThanOrEqual(0);
+					expect(figure, `${prefix}.${mode}.${name}`).toBeLessThanOrEqual(1);
+				}
+		}
+		// The baseline beside them: held-out multiplication, answered without tools.
+		expect(report['exact_match.dpo.multiplication']).toBeGreaterThanOrEqual(0);
 	});
 });
