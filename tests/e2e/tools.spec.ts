@@ -54,7 +54,7 @@ test('Settings → Tools: network tools start off, and choices hold across a rel
 }) => {
 	await page.goto('/settings');
 	const form = page.getByTestId('tool-settings');
-	const encyclopedia = form.getByRole('checkbox', { name: /encyclopedia/ });
+	const encyclopedia = form.getByRole('checkbox', { name: /^encyclopedia/ });
 	await expect(encyclopedia).toBeDisabled();
 	await expect(encyclopedia).not.toBeChecked();
 	await form.getByRole('checkbox', { name: /^calculator/ }).uncheck();
