@@ -6,21 +6,8 @@
 // (training/seed/tool-results.ts).
 import type { Random } from '../random';
 import { nearMiss, type Question, type Skill } from '../skill';
+import { months } from '../calendar-names';
 
-const months = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December'
-];
 const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const DAY_MS = 86_400_000;
 const FIRST_DAY = Date.UTC(2024, 0, 1);

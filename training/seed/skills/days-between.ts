@@ -1,19 +1,6 @@
 import { nearMiss, type Skill } from '../skill';
+import { months } from '../calendar-names';
 
-const months = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December'
-];
 // Days per month in a common year; February 28 keeps answers independent of the year.
 const monthLength = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -12,6 +12,7 @@ import {
 import type { Random } from '../random';
 import type { Skill } from '../skill';
 import { words } from '../words';
+import { months } from '../calendar-names';
 
 interface FactKind {
 	subjects: string[];
@@ -28,8 +29,6 @@ interface FactKind {
 const capitalised = (text: string) => `${text[0].toUpperCase()}${text.slice(1)}`;
 // Short enough that every answer fits the generation budget.
 const shortWords = words.filter((word) => word.length <= 5);
-const months =
-	'January February March April May June July August September October November December';
 
 const kinds: FactKind[] = [
 	{
@@ -47,7 +46,7 @@ const kinds: FactKind[] = [
 	},
 	{
 		subjects: ['Mira', 'Tobin', 'Elsa', 'Ravi', 'Nell', 'Oskar', 'Juno', 'Pia'],
-		value: (rng) => `${rng.pick(months.split(' '))} ${rng.int(1, 28)}`,
+		value: (rng) => `${rng.pick(months)} ${rng.int(1, 28)}`,
 		title: (s) => s,
 		fact: (s, v) => `${s}'s birthday is on ${v}`,
 		query: (s) => `${s} birthday`,
