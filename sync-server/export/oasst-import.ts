@@ -320,7 +320,8 @@ export async function importTrees(
 					model_name: node.model_name ?? null,
 					emojis: Object.keys(otherEmojis).length > 0 ? JSON.stringify(otherEmojis) : null,
 					imported_labels: Object.keys(labels).length > 0 ? JSON.stringify(labels) : null,
-					imported_review_count: node.review_count ?? 0
+					imported_review_count: node.review_count ?? 0,
+					tool_steps: node.tool_steps ? JSON.stringify(node.tool_steps) : null
 				};
 			});
 			for (const chunk of chunks(rows)) await trx.insertInto('messages').values(chunk).execute();

@@ -1,7 +1,11 @@
 // Assistant replies written with tools, over the real API on SQLite and PostgreSQL: a reply's
 // `toolSteps` are stored with it, shown with it to whoever later labels or ranks it, exported on
-// its node as `tool_steps` ({text, calls: [{name, arguments, result}]}, nothing more), refused
-// whole with the field named when malformed, and erased with the message.
+// its node as `tool_steps` ({text, calls: [{name, arguments, result}]}, nothing more) and kept
+// by another server's import of that export, refused whole with the field named when malformed,
+// and erased with the message.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oasstTreeLineSchema, type OasstNodeInput } from '../../src/lib/protocol/export';
@@ -9,6 +13,8 @@ import type { RankTask, ReplyTask, Task } from '../../src/lib/protocol/tasks';
 import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import { openDatabase, type HearthDatabase } from '../../sync-server/db/database';
 import type { Tables } from '../../sync-server/db/schema';
+import { importOasstFile } from '../../sync-server/export/oasst-import';
+import { resolveServiceConfig } from '../../sync-server/service/service-config';
 import { answerTask, Contributor, serviceOptions } from './support/contributors';
 import { dialects } from './support/databases';
 import { dataTables, treeState } from './support/trees';
@@ -249,6 +255,28 @@ describe.each(dialects)('replies written with tools (%s)', (dialect) => {
 		expect(lines(anonymous).filter((line) => line.tool_steps)).toEqual([
 			expect.objectContaining({ tool_steps: steps })
 		]);
+	});
+
+	it('an export imported into another server keeps the steps on the reply', async () => {
+		const file = join(mkdtempSync(join(tmpdir(), 'hearth-tool-steps-')), 'export.trees.jsonl');
+		writeFileSync(file, await exportBody('format=trees'));
+		const other = await createTestApp(dialect, { overrides: { service: serviceOptions() } });
+		const otherDatabase = openDatabase(other.config.database);
+		try {
+			const service = { database: otherDatabase, config: resolveServiceConfig(serviceOptions()) };
+			expect(await importOasstFile(service, file)).toMatchObject({ trees: 1 });
+			const rows = await otherDatabase.db
+				.selectFrom('messages')
+				.select(['id', 'tool_steps'])
+				.where('tree_id', '=', treeId)
+				.where('tool_steps', 'is not', null)
+				.execute();
+			expect(rows.map((r) => [r.id, JSON.parse(r.tool_steps!)])).toEqual([[replyId, steps]]);
+		} finally {
+			await otherDatabase.close();
+			await other.close();
+			rmSync(dirname(file), { recursive: true, force: true });
+		}
 	});
 
 	it('a deleted reply leaves the export with its steps unless deleted ones are asked for', async () => {

@@ -2,13 +2,11 @@
 // (`*.messages.jsonl`), plain or gzip, fields left out when null — through the same reader as the
 // server's import (src/lib/protocol/oasst-file.ts). Any problem stops the stage with `file:line`
 // and what is wrong, because a silently skipped line would quietly change what the model learns.
-// Trees listed without a prompt hold nothing to learn from and are left out. An assistant
-// message's `tool_steps`, which the protocol's reader drops, is read back (read-tool-steps.ts).
+// Trees listed without a prompt hold nothing to learn from and are left out.
 import { gunzipSync } from 'node:zlib';
 import { readOasstText } from '../../src/lib/protocol/oasst-file';
 import { readFileNamed } from '../files';
 import type { OasstTree } from './oasst-tree';
-import { readToolSteps, withToolSteps } from './read-tool-steps';
 
 const SHOWN_PROBLEMS = 20;
 
@@ -32,8 +30,7 @@ export function readOasstFile(path: string): string {
 /** The trees of an oasst text; problems are reported as `<name>:<line>: …`. */
 export function parseTrees(text: string, name: string): OasstTree[] {
 	const file = readOasstText(text, name);
-	const tools = readToolSteps(text, name);
-	const problems = [...file.problems, ...tools.problems];
+	const problems = file.problems;
 	if (problems.length > 0) {
 		const more = problems.length - SHOWN_PROBLEMS;
 		throw new Error(
@@ -41,16 +38,11 @@ export function parseTrees(text: string, name: string): OasstTree[] {
 				(more > 0 ? `\n… and ${more} more problem(s)` : '')
 		);
 	}
-	return file.trees.map((tree) =>
-		withToolSteps(
-			{
-				message_tree_id: tree.message_tree_id,
-				tree_state: tree.tree_state,
-				prompt: tree.prompt,
-				origin: tree.origin,
-				tags: tree.tags
-			},
-			tools.steps
-		)
-	);
+	return file.trees.map((tree) => ({
+		message_tree_id: tree.message_tree_id,
+		tree_state: tree.tree_state,
+		prompt: tree.prompt,
+		origin: tree.origin,
+		tags: tree.tags
+	}));
 }

@@ -9,7 +9,7 @@
 // (oasst-file.ts). Browser-safe: zod only, no I/O.
 import { z } from 'zod';
 import { tagSchema } from './sync';
-import type { ReplyToolStep } from './tools';
+import { replyToolStepsSchema, type ReplyToolStep } from './tools';
 import { langSchema, treeStateSchema, treeStates, type TreeState } from './trees';
 
 /** A label's mean over the reviews that gave it; OpenAssistant writes a null mean when none gave a value. */
@@ -44,6 +44,8 @@ export const oasstNodeSchema = z.object({
 	/** Per label, e.g. `{"spam": {"value": 0.0, "count": 3}}`. */
 	labels: z.record(z.string(), oasstLabelSchema).nullish(),
 	events: z.record(z.string(), z.array(z.looseObject({ type: z.string() }))).nullish(),
+	/** Hearth's own, only on an assistant reply written with tools (see `OasstNode`). */
+	tool_steps: replyToolStepsSchema.nullish(),
 	get replies() {
 		return z.array(oasstNodeSchema).nullish();
 	}

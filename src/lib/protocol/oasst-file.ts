@@ -175,6 +175,9 @@ export function readOasstText(text: string, fileName: string): OasstFile {
 /** The initial prompt is a prompter message without parent; replies alternate roles. */
 function linkProblem(node: OasstReadNode, parent: OasstReadNode | null): string | null {
 	const label = `message ${node.message_id}`;
+	if (node.tool_steps && node.role !== 'assistant') {
+		return `${label}: has tool_steps, but only an assistant reply calls tools`;
+	}
 	if (parent === null) {
 		if (node.parent_id !== null) {
 			return `${label}: the initial prompt must have no parent_id (has ${node.parent_id})`;

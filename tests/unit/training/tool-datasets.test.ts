@@ -257,7 +257,7 @@ describe('reading tool-using trees from an oasst file', () => {
 		const onPrompt = JSON.parse(JSON.stringify(toolTrees[0]));
 		onPrompt.prompt.tool_steps = bestThread(toolTrees[0])[1].tool_steps;
 		expect(() => parseTrees(JSON.stringify(onPrompt), 'prompter.jsonl')).toThrow(
-			'prompter.jsonl:1: line.prompt.tool_steps: only an assistant message calls tools'
+			`prompter.jsonl:1: message ${onPrompt.prompt.message_id}: has tool_steps, but only an assistant reply calls tools`
 		);
 	});
 });
