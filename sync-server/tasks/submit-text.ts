@@ -16,6 +16,7 @@ import { insertMessage, insertTreeRow } from '../trees/tree-writes';
 import { finishLease, taskOfType, takeLease } from './leased-work';
 import { initialPromptRoom } from './lease';
 import { ensureTextAllowed, rememberText } from './text-rules';
+import { toolArgumentsProblem } from './tool-arguments';
 
 async function writeInitialPrompt(
 	ctx: MutationContext,
@@ -91,6 +92,10 @@ export async function submitText(
 	const lease = await takeLease(ctx, submission.taskId);
 	const task = taskOfType(lease, submission.type);
 	await ensureTextAllowed(ctx, submission.text);
+	const toolProblem = submission.toolSteps
+		? toolArgumentsProblem(submission.toolSteps, 'args.toolSteps')
+		: null;
+	if (toolProblem) reject('invalid_args', toolProblem);
 	if (task.type === 'initial_prompt') {
 		const messageId = await writeInitialPrompt(ctx, {
 			text: submission.text,

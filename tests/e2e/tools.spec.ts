@@ -17,7 +17,7 @@ test.describe.configure({ timeout: 180_000 });
 
 /** The tools a conversation is offered by default: every local tool, no network tool. */
 async function defaultToolSpecs() {
-	const { toolDeclarations } = await import('../../src/lib/shared/tools/index');
+	const { toolDeclarations } = await import('../../src/lib/shared/tools/declarations');
 	return toolDeclarations.filter((tool) => !tool.network).map(toolSpec);
 }
 

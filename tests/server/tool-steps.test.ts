@@ -1,8 +1,8 @@
 // Assistant replies written with tools, over the real API on SQLite and PostgreSQL: a reply's
 // `toolSteps` are stored with it, shown with it to whoever later labels or ranks it, exported on
 // its node as `tool_steps` ({text, calls: [{name, arguments, result}]}, nothing more) and kept
-// by another server's import of that export, refused whole with the field named when malformed,
-// and erased with the message.
+// by another server's import of that export, refused whole with the field named when malformed
+// (in shape, or arguments the tool itself refuses), and erased with the message.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -145,6 +145,24 @@ describe.each(dialects)('replies written with tools (%s)', (dialect) => {
 					toolSteps: [{ text: '', calls: [{ ...call, arguments: '{"expression": "1"}' }] }]
 				}),
 				'args.toolSteps[0].calls[0].arguments: must be an object'
+			],
+			[
+				replyArgs(taskId, {
+					toolSteps: [
+						steps[0],
+						{
+							text: '',
+							calls: [{ name: 'weekday', arguments: { date: '2024-02-30' }, result: '' }]
+						}
+					]
+				}),
+				'args.toolSteps[1].calls[0].arguments.date: no such date'
+			],
+			[
+				replyArgs(taskId, {
+					toolSteps: [{ text: '', calls: [{ ...call, arguments: { expr: '1 + 1' } }] }]
+				}),
+				'args.toolSteps[0].calls[0].arguments.expression: '
 			],
 			[replyArgs(taskId, { toolSteps: [] }), 'args.toolSteps: leave it out when no tool was used'],
 			[

@@ -8,7 +8,7 @@
 //   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>]
 //       [--community <export dir>] [--base <model dir>] [--out <dir>]
 import { createHash } from 'node:crypto';
-import { toolDeclarations } from '../../src/lib/shared/tools/index';
+import { toolDeclarations } from '../../src/lib/shared/tools/declarations';
 import { toolSpec } from '../../src/lib/shared/tools/tool';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';

@@ -4,8 +4,8 @@
 // here (the calculator, the date tools) is run on them, its result compared with the recorded one.
 // Document searches are not re-run: their notes live only in the skill that wrote them, which
 // ran the real DocumentIndex itself.
-import { toolDeclarations } from '../../src/lib/shared/tools/index';
-import type { Tool } from '../../src/lib/shared/tools/tool';
+import { toolDeclarations } from '../../src/lib/shared/tools/declarations';
+import { pureTools } from '../../src/lib/shared/tools/pure-tools';
 import type { OasstMessage, OasstTree } from '../datasets/oasst-tree';
 
 /** Checks every tool call of `trees`, throwing at the first that is off; returns how many it checked. */
@@ -19,8 +19,9 @@ export async function checkToolResults(trees: readonly OasstTree[]): Promise<num
 			if (!tool) throw new Error(`${where}: no such tool`);
 			const args = tool.arguments.safeParse(call.arguments);
 			if (!args.success) throw new Error(`${where}: ${args.error.issues[0].message}`);
-			if ('run' in tool) {
-				const { text } = await (tool as Tool).run(args.data, { signal });
+			const runnable = pureTools.find((t) => t.name === call.name);
+			if (runnable) {
+				const { text } = await runnable.run(args.data, { signal });
 				if (text !== call.result) {
 					throw new Error(`${where}: recorded result "${call.result}", the tool returns "${text}"`);
 				}

@@ -3,8 +3,7 @@
 // end up in a public dataset) and not the encyclopedia (the network; its answers change). Loaded
 // lazily through `loadReplyTools`: the calculator brings mathjs.
 import type { knownToolNames, ReplyToolStep } from '$lib/protocol/tools';
-import { calculator } from '$lib/shared/tools/calculator';
-import { addDaysTool, daysBetween, weekday } from '$lib/shared/tools/dates';
+import { pureTools } from '$lib/shared/tools/pure-tools';
 import { toolSpec } from '$lib/shared/tools/tool';
 import { runToolCall } from '$lib/tools/run-tool-call';
 import type { PendingToolCall } from './task-draft';
@@ -15,10 +14,9 @@ type KnownToolName = (typeof knownToolNames)[number];
 export type ToolOutcome =
 	{ ok: true; call: ReplyToolStep['calls'][number] } | { ok: false; problem: string };
 
-const tools = [calculator, daysBetween, weekday, addDaysTool];
-const byName = new Map(tools.map((tool) => [tool.name, tool]));
+const byName = new Map(pureTools.map((tool) => [tool.name, tool]));
 
-export const replyToolForms = tools.map((tool) => toolForm(toolSpec(tool)));
+export const replyToolForms = pureTools.map((tool) => toolForm(toolSpec(tool)));
 
 /** Runs `call` with the real tool: its result, or why there is none (in the tool's own words). */
 export async function runReplyTool(call: PendingToolCall): Promise<ToolOutcome> {

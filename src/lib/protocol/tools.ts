@@ -46,9 +46,9 @@ export interface ToolStep {
 }
 
 /**
- * Every tool's name, as `toolDeclarations` (src/lib/shared/tools/index.ts) lists them; a test
- * holds the two lists equal. Spelled out here because the declarations import the tools' code
- * (mathjs among it), which the protocol, loaded by every page and the server, must not carry.
+ * Every tool's name, as `toolDeclarations` (src/lib/shared/tools/declarations.ts) lists them; a test
+ * holds the two lists equal. Spelled out here so that each name is a type (`z.enum`), and so
+ * that the protocol, loaded by every page, carries no tool's argument checks.
  */
 export const knownToolNames = [
 	'calculator',

@@ -2,23 +2,18 @@
 // pipeline trains with). Loaded on demand: the calculator's mathjs and the search index stay off
 // the first visit's bundle.
 import type { HearthStorage } from '$lib/db/open';
-import { calculator } from '$lib/shared/tools/calculator';
-import { addDaysTool, daysBetween, weekday } from '$lib/shared/tools/dates';
-import { toolDeclarations } from '$lib/shared/tools/index';
+import { toolDeclarations } from '$lib/shared/tools/declarations';
+import { pureTools } from '$lib/shared/tools/pure-tools';
 import type { Tool } from '$lib/shared/tools/tool';
 import { searchDocumentsTool } from './documents';
 import { encyclopediaTool } from './encyclopedia';
 
 export function browserTools(storage: HearthStorage): Tool[] {
 	const byName = new Map(
-		[
-			calculator,
-			daysBetween,
-			weekday,
-			addDaysTool,
-			searchDocumentsTool(storage),
-			encyclopediaTool()
-		].map((tool) => [tool.name, tool])
+		[...pureTools, searchDocumentsTool(storage), encyclopediaTool()].map((tool) => [
+			tool.name,
+			tool
+		])
 	);
 	return toolDeclarations.flatMap((declaration) => byName.get(declaration.name) ?? []);
 }

@@ -6,11 +6,8 @@
 // MiniSearch comes with this module: import it dynamically, when a chat first offers tools, so
 // it stays out of the first visit's bundle.
 import type { HearthStorage } from '$lib/db/open';
-import {
-	DocumentIndex,
-	passagesOutput,
-	searchDocumentsDeclaration
-} from '$lib/shared/tools/document-search';
+import { searchDocumentsDeclaration } from '$lib/shared/tools/declarations';
+import { DocumentIndex, passagesOutput } from '$lib/shared/tools/document-search';
 import { defineTool, type Tool } from '$lib/shared/tools/tool';
 
 type DocumentSource = HearthStorage['documents'];

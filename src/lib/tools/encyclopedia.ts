@@ -1,7 +1,7 @@
 // The encyclopedia lookup: Wikipedia's public REST API (CORS-enabled, no key), first a title
 // search, then the summary of the best page. Offline, or when Wikipedia cannot be reached, the
 // model reads a plain sentence saying so and answers without it.
-import { encyclopediaDeclaration } from '$lib/shared/tools/encyclopedia';
+import { encyclopediaDeclaration } from '$lib/shared/tools/declarations';
 import { ENCYCLOPEDIA_ORIGIN } from '$lib/shared/tools/encyclopedia-origin';
 import { passagesOutput } from '$lib/shared/tools/document-search';
 import { defineTool } from '$lib/shared/tools/tool';

@@ -13,7 +13,7 @@ import { argumentsFrom, toolForm } from '$lib/contribute/tool-form';
 import { restoreDraft, type TextDraft } from '$lib/contribute/task-draft';
 import { resultFromDraft } from '$lib/contribute/task-result';
 import { knownToolNames, type ReplyToolStep } from '$lib/protocol/tools';
-import { toolDeclarations } from '$lib/shared/tools/index';
+import { toolDeclarations } from '$lib/shared/tools/declarations';
 import { toolSpec } from '$lib/shared/tools/tool';
 import { addDaysTool } from '$lib/shared/tools/dates';
 import { promptTask, replyTask } from './fixtures';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { calculate, calculator } from '$lib/shared/tools/calculator';
 import { addDaysTool, daysBetween, weekday } from '$lib/shared/tools/dates';
-import { toolDeclarations } from '$lib/shared/tools/index';
+import { toolDeclarations } from '$lib/shared/tools/declarations';
 import { toolSpec } from '$lib/shared/tools/tool';
 
 const context = { signal: new AbortController().signal };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolDeclarations } from '$lib/shared/tools/index';
+import { toolDeclarations } from '$lib/shared/tools/declarations';
 import { saveToolSettings } from '$lib/tools/save-tool-settings';
 import { chatTools } from '$lib/tools/chat-tools';
 import { defaultToolSettings, offeredTools } from '$lib/tools/tool-settings';

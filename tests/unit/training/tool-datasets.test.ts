@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readOasstText } from '../../../src/lib/protocol/oasst-file';
-import { toolDeclarations } from '../../../src/lib/shared/tools/index';
+import { toolDeclarations } from '../../../src/lib/shared/tools/declarations';
 import { toolSpec } from '../../../src/lib/shared/tools/tool';
 import { buildDatasets, type ToolEvalRow } from '../../../training/datasets/build';
 import { bestThread, toChat } from '../../../training/datasets/conversations';

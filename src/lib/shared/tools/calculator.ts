@@ -2,7 +2,7 @@
 // which evaluates its own syntax tree (no `eval`, no `Function`). Functions that would let an
 // expression change the parser itself are replaced, as mathjs's security notes advise.
 import { all, create } from 'mathjs';
-import { z } from 'zod';
+import { calculatorDeclaration } from './declarations';
 import { defineTool } from './tool';
 
 const math = create(all);
@@ -26,19 +26,8 @@ math.import(
 	{ override: true }
 );
 
-/** Longest expression accepted: a model looping on one call should not stall the page. */
-const MAX_EXPRESSION = 500;
-
 export const calculator = defineTool({
-	name: 'calculator',
-	description:
-		'Evaluates an arithmetic expression exactly, e.g. "347 * 829", "sqrt(2) / 3", "5 km to mi".',
-	arguments: z.object({
-		expression: z
-			.string()
-			.min(1, 'the expression is empty')
-			.max(MAX_EXPRESSION, `the expression is longer than ${MAX_EXPRESSION} characters`)
-	}),
+	...calculatorDeclaration,
 	async run({ expression }) {
 		return { text: calculate(expression) };
 	}

@@ -3,8 +3,7 @@
 // passages numbered for citation. Pure, so the pipeline writes its seed conversations' results
 // with the code the browser runs.
 import MiniSearch from 'minisearch';
-import { z } from 'zod';
-import type { ToolDeclaration, ToolOutput } from './tool';
+import type { ToolOutput } from './tool';
 
 export interface SearchableDocument {
 	id: string;
@@ -111,19 +110,6 @@ export class DocumentIndex {
 			}));
 	}
 }
-
-export const searchDocumentsDeclaration: ToolDeclaration<{ query: string }> = {
-	name: 'search_documents',
-	description:
-		"Searches the user's own notes and files and returns the best passages, numbered [1], [2] … for citing.",
-	arguments: z.object({
-		query: z
-			.string()
-			.trim()
-			.min(1, 'the query is empty')
-			.max(300, 'the query is over 300 characters')
-	})
-};
 
 /** The passages as the model reads them: numbered, each with its document's title. */
 export function passagesOutput(query: string, passages: Passage[]): ToolOutput {
