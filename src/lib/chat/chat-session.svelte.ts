@@ -431,10 +431,10 @@ export class ChatSession {
 				}
 			};
 			// A continued reply carries on its own text, so it is not offered tools again.
-			const tools = stream.prefix ? [] : await this.#offeredTools(modelId, conversation);
+			const offer = stream.prefix ? null : await this.#toolOffer(modelId, conversation);
 			stream.phase = 'streaming';
-			const outcome: ToolLoopResult = tools.length
-				? await this.#generateWithTools(conversationId, stream, prompt, params, tools, {
+			const outcome: ToolLoopResult = offer
+				? await this.#generateWithTools(conversationId, stream, prompt, params, offer, {
 						onToken,
 						onStep: () => void save(model)
 					})
@@ -454,14 +454,16 @@ export class ChatSession {
 		}
 	}
 
-	async #offeredTools(
+	/** The tools this reply may call and how many rounds it may take; null when none. */
+	async #toolOffer(
 		modelId: string,
 		conversation: StoredConversation | undefined
-	): Promise<Tool[]> {
-		if (!this.tools || !(await this.engine.toolUse(modelId))) return [];
+	): Promise<{ tools: Tool[]; maxRounds: number } | null> {
+		if (!this.tools || !(await this.engine.toolUse(modelId))) return null;
 		const settings = await this.tools.settings();
-		if (!settings.enabled || conversation?.tools?.off) return [];
-		return offeredTools(await this.tools.load(), settings, conversation?.tools);
+		if (!settings.enabled || conversation?.tools?.off) return null;
+		const tools = offeredTools(await this.tools.load(), settings, conversation?.tools);
+		return tools.length ? { tools, maxRounds: settings.maxRounds } : null;
 	}
 
 	async #generateWithTools(
@@ -469,10 +471,9 @@ export class ChatSession {
 		stream: ReplyStream,
 		prompt: ReturnType<typeof promptMessages>,
 		params: GenerationParamsInput,
-		tools: Tool[],
+		{ tools, maxRounds }: { tools: Tool[]; maxRounds: number },
 		progress: { onToken: (event: TokenEvent) => void; onStep: () => void }
 	): Promise<ToolLoopResult> {
-		const settings = await this.tools!.settings();
 		// Loaded with the tools, on the first reply that has any: tools' schemas need zod, which
 		// stays off the first visit's bundle.
 		const { generateWithTools } = await import('./tool-loop');
@@ -480,7 +481,7 @@ export class ChatSession {
 			messages: prompt,
 			params,
 			tools,
-			maxRounds: settings.maxRounds,
+			maxRounds,
 			signal: stream.controller.signal,
 			generate: (messages, roundParams): Promise<GenerationResult> => {
 				stream.text = '';
