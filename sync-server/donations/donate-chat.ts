@@ -3,8 +3,10 @@
 // lottery, and then its replies are labelled, contributors may add replies of their own, and
 // sibling replies (regenerations, or people's answers beside the model's) get ranked. The
 // model's replies are synthetic, named by model and version, and carry the donor's thumbs and
-// which regenerated reply they kept as oasst emoji counts (`+1`, `-1`, `_kept`). Each message obeys the configured text length; the repeat rule does not
-// apply, since a chat legitimately repeats what its person wrote elsewhere.
+// which regenerated reply they kept as oasst emoji counts (`+1`, `-1`, `_kept`); a reply that
+// called tools keeps its calls and results, each call checked against its tool's own arguments.
+// Each message obeys the configured text length; the repeat rule does not apply, since a chat
+// legitimately repeats what its person wrote elsewhere.
 import { randomUUID } from 'node:crypto';
 import {
 	DONATION_ORIGIN,
@@ -16,6 +18,7 @@ import { checkText } from '../tree-manager/submissions';
 import { newTree } from '../tree-manager/state-machine';
 import { settleAndPersist } from '../trees/persist-settlement';
 import { insertMessage, insertTreeRow } from '../trees/tree-writes';
+import { toolArgumentsProblem } from '../tasks/tool-arguments';
 import {
 	ensure,
 	reject,
@@ -45,7 +48,13 @@ export async function donateChat(
 		.where('id', '=', donation.donationId)
 		.executeTakeFirst();
 	if (earlier) reject('already_donated', 'This chat was shared already.');
-	for (const m of donation.messages) ensure(checkText(m.text, [], session.now, session.treeConfig));
+	for (const [i, m] of donation.messages.entries()) {
+		ensure(checkText(m.text, [], session.now, session.treeConfig));
+		const toolProblem = m.toolSteps
+			? toolArgumentsProblem(m.toolSteps, `args.messages[${i}].toolSteps`)
+			: null;
+		if (toolProblem) reject('invalid_args', toolProblem);
+	}
 
 	const [root] = donation.messages;
 	const idOf = new Map(donation.messages.map((m) => [m.ref, randomUUID()]));
@@ -82,7 +91,8 @@ export async function donateChat(
 						modelName: m.modelName!,
 						emojis: emojisOf(m)
 					}
-				})
+				}),
+				...(m.toolSteps && { toolSteps: m.toolSteps })
 			})
 		);
 	}

@@ -1,6 +1,6 @@
 // Donated chats and taking contributions back, over the real API on SQLite and PostgreSQL: a
 // shared chat becomes one tree of synthetic replies in review that the crowd labels and ranks,
-// with the donor's thumbs as emoji counts in the export; withdrawing it and deleting an account
+// with the donor's thumbs as emoji counts and the replies' tool calls in the export; withdrawing it and deleting an account
 // erase the texts from every table, the exports leave them out from then on, and the export of
 // withdrawals lists them under the ids earlier exports gave them.
 import type { Kysely } from 'kysely';
@@ -12,6 +12,7 @@ import {
 } from '../../src/lib/protocol/donations';
 import { apiErrorSchema } from '../../src/lib/protocol/errors';
 import { oasstTreeLineSchema, type OasstNodeInput } from '../../src/lib/protocol/export';
+import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import { openDatabase, type HearthDatabase } from '../../sync-server/db/database';
 import type { Tables } from '../../sync-server/db/schema';
 import { Contributor, serviceOptions, workUntil } from './support/contributors';
@@ -173,6 +174,65 @@ describe.each(dialects)('donated chats and taking them back (%s)', (dialect) => 
 		// The donor's pull lists them as their own, in review.
 		const pulled = (await donor.pullAll()).messages.filter((m) => m.treeId === treeId);
 		expect(pulled.map((m) => m.status)).toEqual(Array(5).fill('in_review'));
+	});
+
+	it('keeps the tool calls of a reply, exports them as tool_steps and erases them with it', async () => {
+		const donor = await Contributor.register(t.app, 'Calculating');
+		const steps: ReplyToolStep[] = [
+			{
+				text: '',
+				calls: [
+					{ name: 'calculator', arguments: { expression: '347 * 829' }, result: 'TANGO 287663' }
+				]
+			}
+		];
+		const withTools = chat('TANGO').map((m, i) =>
+			i === 1 ? { ...m, toolSteps: structuredClone(steps) } : m
+		);
+		// A call its tool would refuse teaches nothing: the chat is refused, naming the call.
+		const refused = await donor.pushNew(
+			donate(
+				'donation-bad-call',
+				withTools.map((m, i) =>
+					i === 1
+						? {
+								...m,
+								toolSteps: [
+									{
+										text: '',
+										calls: [{ name: 'weekday', arguments: { date: '2024-02-30' }, result: '' }]
+									}
+								]
+							}
+						: m
+				)
+			)
+		);
+		expect(refused.response.results[0]).toMatchObject({
+			status: 'rejected',
+			code: 'invalid_args',
+			message: expect.stringContaining(
+				'args.messages[1].toolSteps[0].calls[0].arguments.date: no such date'
+			)
+		});
+
+		const { response } = await donor.pushNew(donate('donation-tools', withTools));
+		expect(response.results[0]).toMatchObject({ status: 'applied' });
+		const treeId = (response.results[0] as { result: { messageId: string } }).result.messageId;
+		const line = (await exportTrees('synthetic=true&state=initial_prompt_review')).find(
+			(tree) => tree.message_tree_id === treeId
+		)!;
+		const exported = nodes(line.prompt) as (OasstNodeInput & { tool_steps?: unknown })[];
+		expect(exported.filter((m) => m.tool_steps).map((m) => [m.text, m.tool_steps])).toEqual([
+			[withTools[1].text, steps]
+		]);
+
+		const withdrawal = await donor.pushNew({
+			name: 'withdraw_donation',
+			args: { donationId: 'donation-tools' }
+		});
+		expect(withdrawal.response.results[0]).toMatchObject({ status: 'applied' });
+		expect(await tablesHolding(database.db, 'TANGO 287663')).toEqual([]);
 	});
 
 	it('refuses a malformed chat with a reason naming the message, and writes nothing', async () => {

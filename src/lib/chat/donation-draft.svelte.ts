@@ -40,12 +40,32 @@ export class DonationDraft {
 			this.messages.map((m) => [m.ref, findPii(m.text)] as const).filter(([, s]) => s.length > 0)
 		)
 	);
+	/**
+	 * What it marked in the results of a reply's tool calls (a search of the person's own notes
+	 * quotes them), by `resultKey`. Results are what the tool gave, so they are not edited: the
+	 * person confirms, or shares less.
+	 */
+	readonly resultPii: Readonly<Record<string, PiiSpan[]>> = $derived(
+		Object.fromEntries(
+			this.messages.flatMap((m) =>
+				(m.toolSteps ?? []).flatMap((step, round) =>
+					step.calls
+						.map((call, index) => [resultKey(m.ref, round, index), findPii(call.result)] as const)
+						.filter(([, spans]) => spans.length > 0)
+				)
+			)
+		)
+	);
+	/** Whether the check marked anything, in texts or in tool results. */
+	readonly flagged = $derived(
+		Object.keys(this.pii).length > 0 || Object.keys(this.resultPii).length > 0
+	);
 	readonly problem: string | null = $derived.by(() => {
 		if (this.messages.length < 2)
 			return 'There is nothing to share yet: a message and a finished reply to it.';
 		if (this.messages.some((m) => m.text.trim() === ''))
 			return 'A message is empty: write something in it.';
-		if (Object.keys(this.pii).length > 0 && !this.piiConfirmed) {
+		if (this.flagged && !this.piiConfirmed) {
 			return 'Edit the marked personal data out, or confirm that it is not personal.';
 		}
 		if (!this.consent) return 'Agree to the licence to share.';
@@ -70,4 +90,9 @@ export class DonationDraft {
 		if (this.problem) throw new Error(this.problem);
 		return { lang: this.lang, messages: $state.snapshot(this.messages) as DonatedMessage[] };
 	}
+}
+
+/** The key of a tool call's result in `DonationDraft.resultPii`. */
+export function resultKey(ref: string, round: number, index: number): string {
+	return `${ref}:${round}:${index}`;
 }

@@ -3,9 +3,12 @@
 // regenerated reply and edited branch); either way only finished, non-empty messages go, parents
 // before replies, and the conversation's system prompt and settings stay on the device. A
 // reply's thumb goes only when the person chose to share thumbs; among regenerated replies the
-// one the visible thread goes on with is marked kept, a preference over its siblings. Pure.
+// one the visible thread goes on with is marked kept, a preference over its siblings. A reply that
+// called tools goes with its calls and their results, so it teaches the calls as well as the
+// answer; one whose calls did not all succeed teaches neither and stays, like a failed reply. Pure.
 import type { StoredMessage } from '$lib/db/records/message';
 import { versionedModelName, type DonatedMessage } from '$lib/protocol/donations';
+import { replyToolStepsOf } from '$lib/protocol/tools';
 import { pathTo } from './tree';
 
 export type DonationScope = 'thread' | 'tree';
@@ -17,8 +20,12 @@ export interface DonationChoice {
 	edits: Readonly<Record<string, string>>;
 }
 
-/** A reply that failed, or a message with no text, cannot be shared, nor what hangs below it. */
+/**
+ * A reply that failed or whose tool calls did not all succeed, or a message with no text, cannot
+ * be shared, nor what hangs below it.
+ */
 function shareable(m: StoredMessage): boolean {
+	if (m.steps?.length && replyToolStepsOf(m.steps) === null) return false;
 	return m.content.trim() !== '' && m.finishReason !== 'error';
 }
 
@@ -65,6 +72,7 @@ export function donatedMessages(
 		modelName:
 			m.role === 'assistant' ? versionedModelName(m.model ?? 'unknown', m.modelVersion) : null,
 		vote: m.role === 'assistant' && choice.includeVotes ? (m.feedback ?? null) : null,
-		kept: m.role === 'assistant' && onThread.has(m.id) && siblings(m) > 1
+		kept: m.role === 'assistant' && onThread.has(m.id) && siblings(m) > 1,
+		...(m.role === 'assistant' && m.steps?.length && { toolSteps: replyToolStepsOf(m.steps)! })
 	}));
 }

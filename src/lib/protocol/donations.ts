@@ -1,11 +1,13 @@
 // Donated chats and taking contributions back, on the wire. A person shares a chat from their
 // device ("Share to improve Hearth"): the server receives it as a new message tree of origin
 // `donation`, its assistant messages marked synthetic with the model and version that wrote
-// them, and the person's thumbs as oasst emoji counts. A donation can be withdrawn, and an
-// account deleted with everything its person wrote: the texts are erased, not only hidden.
+// them (and the tool calls they made), and the person's thumbs as oasst emoji counts. A donation
+// can be withdrawn, and an account deleted with everything its person wrote: the texts are
+// erased, not only hidden.
 // Browser-safe: zod only, no I/O.
 import { z } from 'zod';
 import { TEXT_BODY_CEILING } from './tasks';
+import { replyToolStepsSchema } from './tools';
 import { entityIdSchema, langSchema, messageRoleSchema } from './trees';
 
 /** The emoji count that marks the reply a person kept among regenerated ones (oasst emojis are free-form counts). */
@@ -49,7 +51,12 @@ export const donatedMessageSchema = z.object({
 	 * Of a reply the person regenerated: the one they kept (their visible thread went on with
 	 * it). It is a preference over its siblings, exported as the emoji count `_kept`.
 	 */
-	kept: z.boolean().default(false)
+	kept: z.boolean().default(false),
+	/**
+	 * Of a reply that called tools: its rounds of calls with their results, as a written reply
+	 * carries them (`replyToolStepsSchema`); `text` is the answer after the last round.
+	 */
+	toolSteps: replyToolStepsSchema.optional()
 });
 export type DonatedMessage = z.output<typeof donatedMessageSchema>;
 
@@ -72,6 +79,7 @@ function checkDonatedTree(messages: readonly DonatedMessage[], ctx: z.Refinement
 		if (m.role === 'prompter' && (m.modelName !== null || m.vote !== null || m.kept)) {
 			issue("the person's own message has no model, no vote and is not a kept reply");
 		}
+		if (m.role === 'prompter' && m.toolSteps) issue('only an assistant reply calls tools');
 		if (m.kept && messages.some((o, j) => j < i && o.kept && o.parentRef === m.parentRef)) {
 			issue('only one reply to a message can be the one kept');
 		}

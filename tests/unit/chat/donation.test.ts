@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { donatedMessages } from '$lib/chat/donation';
 import type { StoredMessage } from '$lib/db/records/message';
 import { donateChatSchema } from '$lib/protocol/donations';
+import type { ToolStep } from '$lib/protocol/tools';
 import { branchyConversation } from './fixtures';
 
 /** The branchy conversation as stored: replies by hearth-demo v2, a thumb on two of them. */
@@ -77,5 +78,89 @@ describe('donatedMessages', () => {
 			'u3'
 		]);
 		expect(donatedMessages(messages, null, choice)).toEqual([]);
+	});
+
+	const product: ToolStep = {
+		text: 'Let me calculate.',
+		calls: [
+			{
+				name: 'calculator',
+				arguments: { expression: '347 * 829' },
+				result: '287663',
+				status: 'ok',
+				ms: 3
+			}
+		]
+	};
+
+	it('sends a reply that called tools with its calls and results, nothing of timing or status', () => {
+		const messages = stored().map((m) => (m.id === 'a1' ? { ...m, steps: [product] } : m));
+		const sent = donatedMessages(messages, 'a2', choice);
+		expect(sent[1].toolSteps).toEqual([
+			{
+				text: 'Let me calculate.',
+				calls: [{ name: 'calculator', arguments: { expression: '347 * 829' }, result: '287663' }]
+			}
+		]);
+		expect(sent.filter((m) => m.toolSteps)).toHaveLength(1);
+		expect(
+			donateChatSchema.safeParse({
+				donationId: 'd1',
+				lang: 'en',
+				licence: 'CC-BY-4.0',
+				messages: sent
+			}).success
+		).toBe(true);
+	});
+
+	it('leaves out a reply whose tool calls did not all succeed, and everything below it', () => {
+		const unknown: ToolStep = {
+			text: '',
+			calls: [
+				{
+					name: 'shell',
+					arguments: { command: 'ls' },
+					result: 'no such tool',
+					status: 'error',
+					ms: 0
+				}
+			]
+		};
+		const failedArguments: ToolStep = {
+			text: '',
+			calls: [
+				{
+					name: 'calculator',
+					arguments: '{"expression": ',
+					result: 'not JSON',
+					status: 'error',
+					ms: 0
+				}
+			]
+		};
+		for (const step of [unknown, failedArguments]) {
+			const messages = stored().map((m) => (m.id === 'a1' ? { ...m, steps: [product, step] } : m));
+			expect(refs(donatedMessages(messages, 'a2', choice))).toEqual(['u1']);
+		}
+	});
+
+	it('is refused by the protocol when the person’s own message carries tool calls', () => {
+		const sent = donatedMessages(stored(), 'a2', choice);
+		const parsed = donateChatSchema.safeParse({
+			donationId: 'd1',
+			lang: 'en',
+			licence: 'CC-BY-4.0',
+			messages: sent.map((m, i) =>
+				i === 0
+					? {
+							...m,
+							toolSteps: [{ text: '', calls: [{ name: 'weekday', arguments: {}, result: 'x' }] }]
+						}
+					: m
+			)
+		});
+		expect(parsed.error?.issues.map((issue) => issue.message)).toEqual([
+			'only an assistant reply calls tools'
+		]);
 	});
 });
