@@ -9,6 +9,7 @@ import {
 	type ModeratorTree,
 	type TrollboardRow
 } from '../../src/lib/protocol/moderation';
+import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import { messageStatus, type TreeState } from '../../src/lib/protocol/trees';
 import type { Tables } from '../db/schema';
 import { ApiHttpError } from '../http/api-error';
@@ -20,6 +21,10 @@ const statusOf = (row: { review_result: number | null; deleted: number }) =>
 		reviewResult: row.review_result === null ? null : row.review_result === 1,
 		deleted: row.deleted === 1
 	});
+
+/** A reply's stored tool rounds (written only after the protocol's schema checked them). */
+const toolStepsOf = (row: { tool_steps: string | null }): { toolSteps?: ReplyToolStep[] } =>
+	row.tool_steps === null ? {} : { toolSteps: JSON.parse(row.tool_steps) as ReplyToolStep[] };
 
 /** Flagged messages, most red flags first, then the most flagging reviews, then newest. */
 export async function flaggedMessages(
@@ -40,6 +45,7 @@ export async function flaggedMessages(
 			'messages.deleted',
 			'messages.created_at',
 			'messages.red_flags',
+			'messages.tool_steps',
 			'trees.state',
 			'users.display_name'
 		])
@@ -88,7 +94,8 @@ export async function flaggedMessages(
 			createdAt: row.created_at,
 			redFlags: row.red_flags,
 			flagReasons: flags.filter((f) => f.message_id === row.id && f.reason).map((f) => f.reason!),
-			reviewFlags
+			reviewFlags,
+			...toolStepsOf(row)
 		};
 	});
 }
@@ -137,7 +144,8 @@ export async function moderatorTree(db: Kysely<Tables>, treeId: string): Promise
 			reviews:
 				m.imported_review_count +
 				Number(reviewCounts.find((r) => r.message_id === m.id)?.count ?? 0),
-			createdAt: m.created_at
+			createdAt: m.created_at,
+			...toolStepsOf(m)
 		})),
 		events: events.map((e) => ({
 			from: e.from_state as TreeState | null,

@@ -1,8 +1,8 @@
 // Assistant replies written with tools, over the real API on SQLite and PostgreSQL: a reply's
-// `toolSteps` are stored with it, shown with it to whoever later labels or ranks it, exported on
-// its node as `tool_steps` ({text, calls: [{name, arguments, result}]}, nothing more) and kept
-// by another server's import of that export, refused whole with the field named when malformed
-// (in shape, or arguments the tool itself refuses), and erased with the message.
+// `toolSteps` are stored with it, shown with it to whoever later labels, ranks or moderates it,
+// exported on its node as `tool_steps` ({text, calls: [{name, arguments, result}]}, nothing
+// more) and kept by another server's import of that export, refused whole with the field named
+// when malformed (in shape, or arguments the tool itself refuses), and erased with the message.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -221,6 +221,27 @@ describe.each(dialects)('replies written with tools (%s)', (dialect) => {
 		expect(shown.at(-1)).toMatchObject({ id: replyId, toolSteps: steps });
 		expect(shown[0].toolSteps).toBeUndefined();
 		await crowd[0].pushNew({ name: 'release_task', args: { taskId: labelling!.task.id } });
+	});
+
+	it('shows the steps to a moderator, in the flagged queue and in the tree', async () => {
+		const flagger = await Contributor.register(t.app, 'Flagger');
+		await flagger.pushNew({
+			name: 'flag_message',
+			args: { messageId: replyId, reason: 'checking what moderators see' }
+		});
+		const moderator = await Contributor.register(t.app, 'Watcher');
+		await moderator.claimAdmin();
+		const queue = await moderator.request('GET', '/api/moderation/flagged');
+		expect(queue.statusCode, queue.body).toBe(200);
+		const flagged = (queue.json() as { messages: { messageId: string; toolSteps?: unknown }[] })
+			.messages;
+		expect(flagged.find((m) => m.messageId === replyId)?.toolSteps).toEqual(steps);
+		const tree = await moderator.request('GET', `/api/moderation/trees/${treeId}`);
+		expect(tree.statusCode, tree.body).toBe(200);
+		const messages = (tree.json() as { messages: { id: string; toolSteps?: unknown }[] }).messages;
+		expect(messages.filter((m) => m.toolSteps).map((m) => [m.id, m.toolSteps])).toEqual([
+			[replyId, steps]
+		]);
 	});
 
 	it('shows the steps with the reply in a ranking task', async () => {

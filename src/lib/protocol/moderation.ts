@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { leaderboardWindowSchema } from './points';
 import { tagSchema } from './sync';
+import { replyToolStepsSchema } from './tools';
 import {
 	entityIdSchema,
 	langSchema,
@@ -53,7 +54,9 @@ export const flaggedMessageSchema = z.object({
 	/** Reasons contributors gave with their red flags. */
 	flagReasons: z.array(z.string()),
 	/** How many reviewers set each of `queueFlagLabels`. */
-	reviewFlags: z.record(z.string(), z.number().int())
+	reviewFlags: z.record(z.string(), z.number().int()),
+	/** Of a reply that called tools: its calls and their results, which may be what was flagged. */
+	toolSteps: replyToolStepsSchema.optional()
 });
 export type FlaggedMessage = z.infer<typeof flaggedMessageSchema>;
 
@@ -72,7 +75,8 @@ export const moderatorMessageSchema = z.object({
 	redFlags: z.number().int(),
 	replySkips: z.number().int(),
 	reviews: z.number().int(),
-	createdAt: z.number().int()
+	createdAt: z.number().int(),
+	toolSteps: replyToolStepsSchema.optional()
 });
 
 export const treeEventSchema = z.object({
