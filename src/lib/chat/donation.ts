@@ -8,8 +8,28 @@
 // answer; one whose calls did not all succeed teaches neither and stays, like a failed reply. Pure.
 import type { StoredMessage } from '$lib/db/records/message';
 import { versionedModelName, type DonatedMessage } from '$lib/protocol/donations';
-import { replyToolStepsOf } from '$lib/protocol/tools';
+import { replyToolStepsSchema, type ReplyToolStep, type ToolStep } from '$lib/protocol/tools';
 import { pathTo } from './tree';
+
+/**
+ * A chat reply's tool rounds as a dataset takes them (`ReplyToolStep`: no timing, status or
+ * sources), or null when they cannot teach: a call failed (a tool that does not exist,
+ * arguments its tool refused, a tool that threw or timed out) or the rounds exceed the limits.
+ */
+function replyToolStepsOf(steps: readonly ToolStep[]): ReplyToolStep[] | null {
+	if (steps.some((step) => step.calls.some((call) => call.status !== 'ok'))) return null;
+	const parsed = replyToolStepsSchema.safeParse(
+		steps.map((step) => ({
+			text: step.text,
+			calls: step.calls.map(({ name, arguments: args, result }) => ({
+				name,
+				arguments: args,
+				result
+			}))
+		}))
+	);
+	return parsed.success ? parsed.data : null;
+}
 
 export type DonationScope = 'thread' | 'tree';
 

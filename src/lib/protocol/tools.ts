@@ -113,23 +113,3 @@ export const replyToolStepsSchema = z
 	.array(replyToolStepSchema)
 	.min(1, 'leave it out when no tool was used')
 	.max(MAX_REPLY_TOOL_ROUNDS, `must hold at most ${MAX_REPLY_TOOL_ROUNDS} rounds`);
-
-/**
- * A chat reply's tool rounds as a dataset takes them (`ReplyToolStep`: no timing, status or
- * sources), or null when they cannot teach: a call failed (a tool that does not exist,
- * arguments its tool refused, a tool that threw or timed out) or the rounds exceed the limits.
- */
-export function replyToolStepsOf(steps: readonly ToolStep[]): ReplyToolStep[] | null {
-	if (steps.some((step) => step.calls.some((call) => call.status !== 'ok'))) return null;
-	const parsed = replyToolStepsSchema.safeParse(
-		steps.map((step) => ({
-			text: step.text,
-			calls: step.calls.map(({ name, arguments: args, result }) => ({
-				name,
-				arguments: args,
-				result
-			}))
-		}))
-	);
-	return parsed.success ? parsed.data : null;
-}
