@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { waitForServiceWorkerControl } from './support/service-worker';
@@ -22,7 +23,7 @@ test('a note and a Markdown file are listed, still there after a reload, and one
 	await note.getByRole('button', { name: 'Save note' }).click();
 	await expect(report(page)).toHaveText('Saved “Bike”.');
 
-	await page.getByLabel('Add .txt or .md files').setInputFiles(trip);
+	await page.getByLabel('Add .txt, .md or .pdf files').setInputFiles(trip);
 	await expect(report(page)).toHaveText('Added “Trip”.');
 
 	const items = page.getByRole('list', { name: 'Your documents' }).getByRole('listitem');
@@ -44,9 +45,50 @@ test('a note and a Markdown file are listed, still there after a reload, and one
 	await expect(items).toHaveText([/^Trip/]);
 });
 
+/** A PDF from tests/fixtures/documents (see its README for the producer of each). */
+const pdf = (name: string) => ({
+	name,
+	mimeType: 'application/pdf',
+	buffer: readFileSync(`tests/fixtures/documents/${name}`)
+});
+
+test('a PDF is added with its text and its own title; a scanned, a locked and a broken one are refused by name', async ({
+	page
+}) => {
+	await page.goto('/documents');
+	const files = page.getByLabel('Add .txt, .md or .pdf files');
+	await files.setInputFiles(pdf('garden-notes.pdf'));
+	await expect(report(page)).toHaveText('Added “Garden notes”.');
+	const items = page.getByRole('list', { name: 'Your documents' }).getByRole('listitem');
+	await expect(items).toHaveText([/^Garden notes\s+PDF · /]);
+
+	await items.getByRole('button', { name: 'Garden notes', exact: true }).click();
+	const text = page.getByTestId('document-text');
+	// Both pages, in order, with their accents.
+	await expect(text).toContainText('The tomatoes went in on the 3rd of May');
+	await expect(text).toContainText(
+		'The shed code is 4417, and the spare key hangs behind the blue door.'
+	);
+	await expect(text).toContainText('Crème fraîche goes in the top fridge');
+	await page.getByRole('button', { name: 'Back to documents' }).click();
+
+	await files.setInputFiles([
+		pdf('scanned-page.pdf'),
+		pdf('locked.pdf'),
+		{ name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nnot a PDF') }
+	]);
+	const problems = page.getByTestId('documents').getByRole('alert').getByRole('listitem');
+	await expect(problems).toHaveText([
+		'scanned-page.pdf has no text to read (a scanned PDF holds pictures of pages).',
+		'locked.pdf is protected by a password.',
+		/^broken\.pdf is not a PDF Hearth can read \(.+\)\.$/
+	]);
+	await expect(items).toHaveText([/^Garden notes/]);
+});
+
 test("a reply's citation link (/documents#<id>) opens the document it quoted", async ({ page }) => {
 	await page.goto('/documents');
-	await page.getByLabel('Add .txt or .md files').setInputFiles(trip);
+	await page.getByLabel('Add .txt, .md or .pdf files').setInputFiles(trip);
 	await expect(report(page)).toHaveText('Added “Trip”.');
 	const id = await page.evaluate(
 		() =>

@@ -4,13 +4,15 @@ import type { PrecacheEntry } from 'workbox-precaching';
 export const shellUrl = '/';
 
 /**
- * Large files only a model needs are left out: the WebAssembly runtimes and the inference
- * worker's backend chunks (web-llm alone is 6 MB). They are cached the first time they are used
- * instead (see `isCachedOnUse`), so installing the app stays light and a model used once keeps
- * working offline. The worker's entry is precached: the Chat and Models pages start it on every
+ * Large files only some uses need are left out: the WebAssembly runtimes and the inference
+ * worker's backend chunks (web-llm alone is 6 MB), and pdf.js with its worker (1.6 MB, read only
+ * when someone adds a PDF). They are cached the first time they are used instead (see
+ * `isCachedOnUse`), so installing the app stays light and what was used once keeps working
+ * offline. The inference worker's entry is precached: the Chat and Models pages start it on every
  * visit to probe the device. Its chunks never appear in `$service-worker`'s lists at all.
  */
-const loadedOnUse = (path: string) => path.endsWith('.wasm');
+const loadedOnUse = (path: string) =>
+	path.endsWith('.wasm') || /\/pdf\.(worker\.)?min\.[^/]+\.mjs$/.test(path);
 
 /** Model data never goes through the service worker's caches: the model manager owns it. */
 const modelFile = (path: string) =>

@@ -63,15 +63,15 @@ describe('DocumentsWorkspace', () => {
 		expect(screen.getByText('Your unsaved changes from earlier are back.')).toBeInTheDocument();
 	});
 
-	it('adds a Markdown file and refuses a PDF by name', async () => {
+	it('adds a Markdown file and refuses a slide deck by name', async () => {
 		const { storage, user } = await workspace();
-		await user.upload(screen.getByLabelText('Add .txt or .md files'), [
+		await user.upload(screen.getByLabelText('Add .txt, .md or .pdf files'), [
 			pickedFile('# Trip\n\nRome in **May**.', 'Trip.md', 'text/markdown'),
-			pickedFile('%PDF-1.7', 'scan.pdf', 'application/pdf')
+			pickedFile('PK', 'slides.pptx', 'application/vnd.ms-powerpoint')
 		]);
 
 		expect(await screen.findByRole('alert')).toHaveTextContent(
-			'scan.pdf is a PDF: Hearth reads only .txt and .md files so far.'
+			'slides.pptx is not a .txt, .md or .pdf file, the kinds Hearth can read.'
 		);
 		expect(screen.getByRole('status')).toHaveTextContent('Added “Trip”.');
 		expect(listed()).toEqual(['Trip']);

@@ -7,6 +7,8 @@ const listing = {
 		'/_app/immutable/nodes/0.B2.js',
 		'/_app/immutable/assets/0.C3.css',
 		'/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm',
+		'/_app/immutable/assets/pdf.min.BjwPyQXB.mjs',
+		'/_app/immutable/assets/pdf.worker.min.FHbmGBN0.mjs',
 		'/_app/immutable/workers/inference.worker-E5.js',
 		'/_app/version.json'
 	],
@@ -47,10 +49,16 @@ describe('planPrecache', () => {
 		expect(precached.has('/_app/immutable/workers/inference.worker-E5.js')).toBe(true);
 	});
 
-	it('leaves WebAssembly runtimes and worker chunks to be cached on first use', () => {
-		expect(precached.has('/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm')).toBe(false);
+	it('leaves WebAssembly runtimes, pdf.js and worker chunks to be cached on first use', () => {
 		for (const path of [
 			'/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm',
+			'/_app/immutable/assets/pdf.min.BjwPyQXB.mjs',
+			'/_app/immutable/assets/pdf.worker.min.FHbmGBN0.mjs'
+		])
+			expect(precached.has(path)).toBe(false);
+		for (const path of [
+			'/_app/immutable/assets/ort-wasm-simd-threaded.jsep.D4.wasm',
+			'/_app/immutable/assets/pdf.worker.min.FHbmGBN0.mjs',
 			// Never listed by `$service-worker`: only ever cached on use.
 			'/_app/immutable/workers/chunks/F6.js'
 		])

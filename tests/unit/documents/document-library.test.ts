@@ -47,7 +47,7 @@ describe('DocumentLibrary', () => {
 		const { storage, library } = await openLibrary();
 		await library.addFiles([
 			new File(['# Trip\nRome'], 'Trip.md'),
-			new File(['%PDF-1.7'], 'scan.pdf'),
+			new File(['PK'], 'slides.pptx'),
 			new File(['socks'], 'Packing.txt'),
 			new File([new Uint8Array([0xff, 0xfe])], 'odd.txt')
 		]);
@@ -55,7 +55,7 @@ describe('DocumentLibrary', () => {
 		expect(titles(library)).toEqual(['Packing', 'Trip']);
 		expect(library.done).toBe('Added “Trip” and “Packing”.');
 		expect(library.problems).toEqual([
-			'scan.pdf is a PDF: Hearth reads only .txt and .md files so far.',
+			'slides.pptx is not a .txt, .md or .pdf file, the kinds Hearth can read.',
 			'odd.txt is not UTF-8 text.'
 		]);
 		expect(library.addingFiles).toBe(false);
@@ -67,7 +67,7 @@ describe('DocumentLibrary', () => {
 		await library.addFiles([new File(['x'], 'photo.jpg')]);
 		expect(library.done).toBeNull();
 		expect(library.problems).toEqual([
-			'photo.jpg is not a .txt or .md file, the kinds Hearth can read.'
+			'photo.jpg is not a .txt, .md or .pdf file, the kinds Hearth can read.'
 		]);
 		expect(await storage.documents.count()).toBe(0);
 	});

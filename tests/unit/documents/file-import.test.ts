@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importFile } from '$lib/documents/file-import';
-import { MAX_DOCUMENT_BYTES } from '$lib/documents/limits';
+import { MAX_DOCUMENT_BYTES, MAX_PDF_FILE_BYTES } from '$lib/documents/limits';
 
 const file = (name: string, content: BlobPart = 'some text') => new File([content], name);
 
@@ -30,11 +30,20 @@ describe('importFile', () => {
 	});
 
 	it.each([
-		['photo.jpg', 'photo.jpg is not a .txt or .md file, the kinds Hearth can read.'],
-		['README', 'README is not a .txt or .md file, the kinds Hearth can read.'],
-		['report.pdf', 'report.pdf is a PDF: Hearth reads only .txt and .md files so far.']
+		['photo.jpg', 'photo.jpg is not a .txt, .md or .pdf file, the kinds Hearth can read.'],
+		['README', 'README is not a .txt, .md or .pdf file, the kinds Hearth can read.']
 	])('refuses %s, naming it and saying why', async (name, problem) => {
 		expect(await importFile(file(name))).toEqual({ ok: false, problem });
+	});
+
+	it('refuses a PDF over its own, larger limit without reading it', async () => {
+		const huge = file('atlas.pdf');
+		Object.defineProperty(huge, 'size', { value: MAX_PDF_FILE_BYTES + 1 });
+		huge.arrayBuffer = () => Promise.reject(new Error('read a file it should have refused'));
+		expect(await importFile(huge)).toEqual({
+			ok: false,
+			problem: 'atlas.pdf is just over the 50 MB a PDF file may hold.'
+		});
 	});
 
 	it('refuses a file over the size limit without reading it', async () => {
