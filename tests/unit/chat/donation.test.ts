@@ -19,6 +19,14 @@ function stored(): StoredMessage[] {
 }
 
 const refs = (messages: { ref: string }[]) => messages.map((m) => m.ref);
+const donation = (messages: unknown[]) => ({
+	donationId: 'd1',
+	lang: 'en',
+	licence: 'CC-BY-4.0',
+	messages
+});
+/** Whether `donate_chat` takes the messages: one root, parents first, roles alternating. */
+const serverTakes = (messages: unknown[]) => donateChatSchema.safeParse(donation(messages)).success;
 const choice = { scope: 'thread' as const, includeVotes: false, edits: {} };
 
 describe('donatedMessages', () => {
@@ -35,15 +43,7 @@ describe('donatedMessages', () => {
 			kept: false
 		});
 		expect(sent[0]).toMatchObject({ role: 'prompter', modelName: null, vote: null });
-		// What the server will take: one root, parents first, roles alternating.
-		expect(
-			donateChatSchema.safeParse({
-				donationId: 'd1',
-				lang: 'en',
-				licence: 'CC-BY-4.0',
-				messages: sent
-			}).success
-		).toBe(true);
+		expect(serverTakes(sent)).toBe(true);
 	});
 
 	it('sends the whole tree under the thread’s first message, parents first, not the other root', () => {
@@ -80,17 +80,14 @@ describe('donatedMessages', () => {
 		expect(donatedMessages(messages, null, choice)).toEqual([]);
 	});
 
-	const product: ToolStep = {
-		text: 'Let me calculate.',
-		calls: [
-			{
-				name: 'calculator',
-				arguments: { expression: '347 * 829' },
-				result: '287663',
-				status: 'ok',
-				ms: 3
-			}
-		]
+	/** One round with one call, as the chat records it. */
+	const round = (call: Partial<ToolStep['calls'][number]>): ToolStep => ({
+		text: '',
+		calls: [{ name: 'calculator', arguments: {}, result: '', status: 'ok', ms: 3, ...call }]
+	});
+	const product = {
+		...round({ arguments: { expression: '347 * 829' }, result: '287663' }),
+		text: 'Let me calculate.'
 	};
 
 	it('sends a reply that called tools with its calls and results, nothing of timing or status', () => {
@@ -103,41 +100,12 @@ describe('donatedMessages', () => {
 			}
 		]);
 		expect(sent.filter((m) => m.toolSteps)).toHaveLength(1);
-		expect(
-			donateChatSchema.safeParse({
-				donationId: 'd1',
-				lang: 'en',
-				licence: 'CC-BY-4.0',
-				messages: sent
-			}).success
-		).toBe(true);
+		expect(serverTakes(sent)).toBe(true);
 	});
 
 	it('leaves out a reply whose tool calls did not all succeed, and everything below it', () => {
-		const unknown: ToolStep = {
-			text: '',
-			calls: [
-				{
-					name: 'shell',
-					arguments: { command: 'ls' },
-					result: 'no such tool',
-					status: 'error',
-					ms: 0
-				}
-			]
-		};
-		const failedArguments: ToolStep = {
-			text: '',
-			calls: [
-				{
-					name: 'calculator',
-					arguments: '{"expression": ',
-					result: 'not JSON',
-					status: 'error',
-					ms: 0
-				}
-			]
-		};
+		const unknown = round({ name: 'shell', arguments: { command: 'ls' }, status: 'error' });
+		const failedArguments = round({ arguments: '{"expression": ', status: 'error' });
 		for (const step of [unknown, failedArguments]) {
 			const messages = stored().map((m) => (m.id === 'a1' ? { ...m, steps: [product, step] } : m));
 			expect(refs(donatedMessages(messages, 'a2', choice))).toEqual(['u1']);
@@ -146,19 +114,10 @@ describe('donatedMessages', () => {
 
 	it('is refused by the protocol when the person’s own message carries tool calls', () => {
 		const sent = donatedMessages(stored(), 'a2', choice);
-		const parsed = donateChatSchema.safeParse({
-			donationId: 'd1',
-			lang: 'en',
-			licence: 'CC-BY-4.0',
-			messages: sent.map((m, i) =>
-				i === 0
-					? {
-							...m,
-							toolSteps: [{ text: '', calls: [{ name: 'weekday', arguments: {}, result: 'x' }] }]
-						}
-					: m
-			)
-		});
+		const toolSteps = [{ text: '', calls: [{ name: 'weekday', arguments: {}, result: 'x' }] }];
+		const parsed = donateChatSchema.safeParse(
+			donation(sent.map((m, i) => (i === 0 ? { ...m, toolSteps } : m)))
+		);
 		expect(parsed.error?.issues.map((issue) => issue.message)).toEqual([
 			'only an assistant reply calls tools'
 		]);
