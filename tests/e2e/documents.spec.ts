@@ -126,3 +126,30 @@ test('with no network at all, a half-written note survives a reload and is saved
 	await expect(report(page)).toHaveText('Saved “Garden”.');
 	await expect(page.getByRole('list', { name: 'Your documents' })).toContainText('Garden');
 });
+
+test('offline, a PDF waits for the reader it has not loaded yet; once read online, PDFs work offline', async ({
+	page,
+	context
+}) => {
+	await page.goto('/documents');
+	await waitForServiceWorkerControl(page);
+	await context.setOffline(true);
+	await page.reload();
+	const files = page.getByLabel('Add .txt, .md or .pdf files');
+	await files.setInputFiles(pdf('garden-notes.pdf'));
+	await expect(page.getByTestId('documents').getByRole('alert')).toHaveText(
+		'garden-notes.pdf needs the PDF reader, which loads once the first time you are online.'
+	);
+
+	await context.setOffline(false);
+	await files.setInputFiles(pdf('garden-notes.pdf'));
+	await expect(report(page)).toHaveText('Added “Garden notes”.');
+	// The service worker kept the reader it fetched: the next PDF is read with no network.
+	await context.setOffline(true);
+	await page.reload();
+	await files.setInputFiles({ ...pdf('garden-notes.pdf'), name: 'copy.pdf' });
+	await expect(report(page)).toHaveText('Added “Garden notes”.');
+	await expect(
+		page.getByRole('list', { name: 'Your documents' }).getByRole('listitem')
+	).toHaveCount(2);
+});

@@ -49,8 +49,9 @@ export async function importFile(file: File): Promise<FileImport> {
 			text = read.text;
 			title = read.title ?? title;
 		} catch (error) {
+			// A page pdf.js cannot parse fails the file, with pdf.js's own words for why.
 			if (error instanceof PdfProblem) return refuse(error.message);
-			throw error;
+			return refuse(`could not be read as a PDF (${(error as Error).message})`);
 		}
 		if (!text.trim()) return refuse('has no text to read (a scanned PDF holds pictures of pages)');
 		const size = new TextEncoder().encode(text).length;

@@ -12,12 +12,18 @@ export class PdfProblem extends Error {}
 export async function pdfText(bytes: ArrayBuffer): Promise<{ text: string; title: string | null }> {
 	// Both files ship as they are, under their own names, so the service worker can leave them
 	// out of what it installs (precache-plan.ts) and cache them only once someone uses them.
-	const [library, worker] = await Promise.all([
-		import('pdfjs-dist/build/pdf.min.mjs?url'),
-		import('pdfjs-dist/build/pdf.worker.min.mjs?url')
-	]);
-	const pdfjs: typeof import('pdfjs-dist') = await import(/* @vite-ignore */ library.default);
-	pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
+	let pdfjs: typeof import('pdfjs-dist');
+	try {
+		const [library, worker] = await Promise.all([
+			import('pdfjs-dist/build/pdf.min.mjs?url'),
+			import('pdfjs-dist/build/pdf.worker.min.mjs?url')
+		]);
+		pdfjs = await import(/* @vite-ignore */ library.default);
+		pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
+	} catch {
+		// Offline before the reader was ever used: it is cached on first use, not installed.
+		throw new PdfProblem('needs the PDF reader, which loads once the first time you are online');
+	}
 	const task = pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false });
 	let document: Awaited<typeof task.promise>;
 	try {
