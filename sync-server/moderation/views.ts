@@ -9,10 +9,10 @@ import {
 	type ModeratorTree,
 	type TrollboardRow
 } from '../../src/lib/protocol/moderation';
-import type { ReplyToolStep } from '../../src/lib/protocol/tools';
 import { messageStatus, type TreeState } from '../../src/lib/protocol/trees';
 import type { Tables } from '../db/schema';
 import { ApiHttpError } from '../http/api-error';
+import { toolStepsOf } from '../trees/tree-store';
 import type { TreeManagerConfig } from '../tree-manager/config';
 import { windowStart } from '../tree-manager/leaderboard';
 
@@ -21,10 +21,6 @@ const statusOf = (row: { review_result: number | null; deleted: number }) =>
 		reviewResult: row.review_result === null ? null : row.review_result === 1,
 		deleted: row.deleted === 1
 	});
-
-/** A reply's stored tool rounds (written only after the protocol's schema checked them). */
-const toolStepsOf = (row: { tool_steps: string | null }): { toolSteps?: ReplyToolStep[] } =>
-	row.tool_steps === null ? {} : { toolSteps: JSON.parse(row.tool_steps) as ReplyToolStep[] };
 
 /** Flagged messages, most red flags first, then the most flagging reviews, then newest. */
 export async function flaggedMessages(

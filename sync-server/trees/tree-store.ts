@@ -25,9 +25,15 @@ export function toTreeMessage(row: Selectable<MessagesTable>): TreeMessage {
 		replySkips: row.reply_skips,
 		rank: row.rank,
 		...(row.synthetic === 1 ? { synthetic: true } : {}),
-		// Written only after the protocol's schema checked it (submit-text.ts).
-		...(row.tool_steps !== null ? { toolSteps: JSON.parse(row.tool_steps) as ReplyToolStep[] } : {})
+		...toolStepsOf(row)
 	};
+}
+
+/** A reply's stored tool rounds, written only after the protocol's schema checked them. */
+export function toolStepsOf(row: { tool_steps: string | null }): { toolSteps?: ReplyToolStep[] } {
+	return row.tool_steps === null
+		? {}
+		: { toolSteps: JSON.parse(row.tool_steps) as ReplyToolStep[] };
 }
 
 function assemble(

@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { waitForServiceWorkerControl } from './support/service-worker';
 
 /** The page's own status line (the connection badge in the header is a status too). */
 const report = (page: Page) => page.getByTestId('documents').getByRole('status');
+
+/** My documents, served by the service worker with the network off. */
+async function openDocumentsOffline(page: Page, context: BrowserContext) {
+	await page.goto('/documents');
+	await waitForServiceWorkerControl(page);
+	await context.setOffline(true);
+	await page.reload();
+}
 
 const trip = {
 	name: 'Trip.md',
@@ -111,10 +119,7 @@ test('with no network at all, a half-written note survives a reload and is saved
 	page,
 	context
 }) => {
-	await page.goto('/documents');
-	await waitForServiceWorkerControl(page);
-	await context.setOffline(true);
-	await page.reload();
+	await openDocumentsOffline(page, context);
 
 	const text = page.getByRole('form', { name: 'New note' }).getByRole('textbox', { name: 'Text' });
 	await text.fill('## Garden\nWater the tomatoes.');
@@ -131,10 +136,7 @@ test('offline, a PDF waits for the reader it has not loaded yet; once read onlin
 	page,
 	context
 }) => {
-	await page.goto('/documents');
-	await waitForServiceWorkerControl(page);
-	await context.setOffline(true);
-	await page.reload();
+	await openDocumentsOffline(page, context);
 	const files = page.getByLabel('Add .txt, .md or .pdf files');
 	await files.setInputFiles(pdf('garden-notes.pdf'));
 	await expect(page.getByTestId('documents').getByRole('alert')).toHaveText(
