@@ -45,6 +45,11 @@ function loopConfig(dir: string): string {
 	config.model_name = 'hearth-demo';
 	// Mostly seed replay: fine-tuned on the crowd's few trees alone, the model forgets the rest.
 	config.mixture = { seed_share: 0.9, community_val_fraction: 0.25 };
+	// Direct skills only. SFT averages its loss over tokens, and a tool conversation's calls and
+	// results are hundreds of tokens against an answer's ten: replayed, they took most of every
+	// batch's gradient from the crowd's answers (a CI run learnt 2 of 13 held-out questions). The gate could not guard
+	// tool use here anyway: so few tool trees are held out that it skips that skill.
+	config.tool_seed_trees = 0;
 	config.gate = { exact_match_drop: 0.1, skill_drop: 0.2, min_skill_questions: 20, ppl_rise: 0.25 };
 	const top = { trainable_layers: 2, batch_size: 16 };
 	config.sft = { ...config.sft, ...top, steps: 800, warmup: 10, lr: 5e-3 };
@@ -230,7 +235,7 @@ test('the crowd teaches the model new facts; every browser picks the update up a
 		const learnt = heldOut.filter((q) => q.child === q.truth);
 		console.log(`[crowd-loop] held out: ${learnt.length} of ${heldOut.length} learnt`);
 		expect(heldOut.filter((q) => q.parent === q.truth)).toEqual([]);
-		// Typically 5 to 8 of 12 or 13: which answers reach which tree varies with the server's
+		// 8 or 9 of 12 in three runs: which answers reach which tree varies with the server's
 		// task order from run to run, and a 3-layer model copies invented names imperfectly.
 		expect(learnt.length).toBeGreaterThanOrEqual(3);
 		const asked = learnt.slice(0, 3);
