@@ -17,8 +17,8 @@ test.describe.configure({ timeout: 180_000 });
 
 /** The tools a conversation is offered by default: every local tool, no network tool. */
 async function defaultToolSpecs() {
-	const { toolDeclarations } = await import('../../src/lib/shared/tools/declarations');
-	return toolDeclarations.filter((tool) => !tool.network).map(toolSpec);
+	const { localToolDeclarations } = await import('../../src/lib/shared/tools/declarations');
+	return localToolDeclarations.map(toolSpec);
 }
 
 test("the worker renders the page's tools through the model's own template", async ({

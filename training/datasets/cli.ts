@@ -8,7 +8,7 @@
 //   npx tsx training/datasets/cli.ts --config training/configs/<c>.json [--trees <trees.jsonl>]
 //       [--community <export dir>] [--base <model dir>] [--out <dir>]
 import { createHash } from 'node:crypto';
-import { toolDeclarations } from '../../src/lib/shared/tools/declarations';
+import { localToolDeclarations } from '../../src/lib/shared/tools/declarations';
 import { toolSpec } from '../../src/lib/shared/tools/tool';
 import { readFlags, runCli } from '../cli-args';
 import { loadConfig, outDir } from '../configs/config';
@@ -57,7 +57,8 @@ runCli(() => {
 			maxLength,
 			maxNewTokens: config.eval.max_new_tokens,
 			mixture: config.mixture,
-			tools: toolDeclarations.map(toolSpec)
+			// As a browser offers them by default: the model learns the prompt it will be given.
+			tools: localToolDeclarations.map(toolSpec)
 		},
 		snapshot?.trees
 	);

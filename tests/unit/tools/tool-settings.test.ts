@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolDeclarations } from '$lib/shared/tools/declarations';
+import { localToolDeclarations, toolDeclarations } from '$lib/shared/tools/declarations';
 import { saveToolSettings } from '$lib/tools/save-tool-settings';
 import { chatTools } from '$lib/tools/chat-tools';
 import { defaultToolSettings, offeredTools } from '$lib/tools/tool-settings';
@@ -16,6 +16,10 @@ describe('offeredTools', () => {
 			'add_days',
 			'search_documents'
 		]);
+		// The list the pipeline trains the model with is this default offer.
+		expect(offeredTools(toolDeclarations, defaultToolSettings, undefined)).toEqual(
+			localToolDeclarations
+		);
 		const network = { ...defaultToolSettings, allowNetwork: true };
 		expect(names(offeredTools(toolDeclarations, network, {}))).toContain('encyclopedia');
 		expect(names(offeredTools(toolDeclarations, network, { network: 'refused' }))).not.toContain(

@@ -85,3 +85,11 @@ export const toolDeclarations: readonly ToolDeclaration[] = [
 	searchDocumentsDeclaration,
 	encyclopediaDeclaration
 ] as readonly ToolDeclaration[];
+
+/**
+ * The tools that run on the device: what a conversation is offered until its user allows tools
+ * that use the network, and so the list the pipeline trains and evaluates the model with.
+ */
+export const localToolDeclarations: readonly ToolDeclaration[] = toolDeclarations.filter(
+	(tool) => !tool.network
+);
