@@ -31,8 +31,9 @@ for (const device of ['wasm', 'webgpu'] as DeviceChoice[]) {
 		});
 		await chooseModel(page, 'hearth-demo', device);
 		await page.goto('/');
-		// Each seed prompt in a conversation of its own, as the evaluation asked it.
-		const seeds = demo.greedy.slice(0, 3);
+		// Each seed prompt in a conversation of its own, as the evaluation asked it; prompts whose
+		// reply the model ended itself, so that each must end the same way here.
+		const seeds = demo.greedy.filter((g) => g.stopped).slice(0, 3);
 		for (const [i, { prompt }] of seeds.entries()) {
 			await page.getByTestId('new-conversation').click();
 			await setSettings(page, greedy(demo.maxNewTokens));

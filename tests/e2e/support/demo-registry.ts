@@ -12,7 +12,7 @@ const CI_OUT = 'training/out/ci';
 export interface DemoRegistry {
 	dir: string;
 	/** Eval prompts with the greedy reply of the published (int4) graph, from report.json. */
-	greedy: { prompt: string; output: string }[];
+	greedy: { prompt: string; output: string; stopped: boolean }[];
 	/** The evaluation's max_new_tokens: the browser must be given the same limit. */
 	maxNewTokens: number;
 	/** A private copy of the registry, for a test that publishes into it. */
@@ -76,11 +76,15 @@ export function prepareDemoRegistry(): DemoRegistry {
 	const dir = mkdtempSync(join(tmpdir(), 'hearth-e2e-registry-'));
 	publish(dir, join(CI_OUT, 'model'));
 
+	const config = JSON.parse(readFileSync('training/configs/ci.json', 'utf8'));
+	const maxNewTokens: number = config.eval?.max_new_tokens ?? 48;
 	const report = JSON.parse(readFileSync(join(CI_OUT, 'eval/report.json'), 'utf8'));
-	const outputs = new Map<string, string>(
-		(report['onnx.q4.greedy'] as { tree_id: string; output: string }[]).map((g) => [
+	type Greedy = { tree_id: string; output: string; output_ids: number[] };
+	const outputs = new Map(
+		(report['onnx.q4.greedy'] as Greedy[]).map((g) => [
 			g.tree_id,
-			g.output
+			// Fewer tokens than allowed: the model ended the reply itself.
+			{ output: g.output, stopped: g.output_ids.length < maxNewTokens }
 		])
 	);
 	const greedy = readFileSync(join(CI_OUT, 'data/eval.jsonl'), 'utf8')
@@ -88,16 +92,12 @@ export function prepareDemoRegistry(): DemoRegistry {
 		.split('\n')
 		.map((line) => JSON.parse(line) as { tree_id: string; messages: { content: string }[] })
 		.filter((example) => example.messages.length === 1 && outputs.has(example.tree_id))
-		.map((example) => ({
-			prompt: example.messages[0].content,
-			output: outputs.get(example.tree_id)!
-		}));
-	const config = JSON.parse(readFileSync('training/configs/ci.json', 'utf8'));
+		.map((example) => ({ prompt: example.messages[0].content, ...outputs.get(example.tree_id)! }));
 
 	return {
 		dir,
 		greedy,
-		maxNewTokens: config.eval?.max_new_tokens ?? 48,
+		maxNewTokens,
 		copy() {
 			const copy = mkdtempSync(join(tmpdir(), 'hearth-e2e-registry-'));
 			cpSync(dir, copy, { recursive: true });
