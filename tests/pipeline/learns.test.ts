@@ -43,4 +43,19 @@ describe('the ci pipeline run', () => {
 		// The baseline beside them: held-out multiplication, answered without tools.
 		expect(report['exact_match.dpo.multiplication']).toBeGreaterThanOrEqual(0);
 	});
+
+	it('records how each ONNX greedy reply ended: its stop token, or the token budget', () => {
+		const config = JSON.parse(readFileSync('training/configs/ci.json', 'utf8'));
+		const budget: number = config.eval?.max_new_tokens ?? 48;
+		type Greedy = { output_ids: number[]; finish_reason: string };
+		const greedy = report['onnx.q4.greedy'] as unknown as Greedy[];
+		expect(greedy.length).toBeGreaterThan(0);
+		for (const { output_ids, finish_reason } of greedy) {
+			if (finish_reason === 'length') expect(output_ids).toHaveLength(budget);
+			else expect(finish_reason).toBe('stop');
+		}
+		// The ci model ends most of its replies itself.
+		const stopped = greedy.filter((g) => g.finish_reason === 'stop').length;
+		expect(stopped).toBeGreaterThan(greedy.length / 2);
+	});
 });

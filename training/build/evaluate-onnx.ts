@@ -11,8 +11,9 @@
 //   onnx.<variant>.exact_match.no_tools.<skill>  the same questions without tools
 //   onnx.eval_counts             {<skill> | variation.<kind> | tools.<skill> | no_tools.<skill>:
 //                                questions} the figures above rest on
-//   onnx.<variant>.greedy        [{tree_id, output, output_ids, correct}] — what the browser's
-//                                own greedy decoding of the same prompt must reproduce
+//   onnx.<variant>.greedy        [{tree_id, output, output_ids, finish_reason, correct}] — what
+//                                the browser's own greedy decoding of the same prompt must
+//                                reproduce; finish_reason `stop` or `length`, as the browser's
 //   onnx.<variant>.greedy_same_as_torch  share of replies identical to the report's `greedy`
 //
 //   npx tsx training/build/evaluate-onnx.ts --model <model dir> --data <data dir>

@@ -32,6 +32,8 @@ export interface GreedyRecord {
 	tree_id: string;
 	output: string;
 	output_ids: number[];
+	/** `stop`: the model ended the reply itself; `length`: it ran to the token budget. */
+	finish_reason: 'stop' | 'length';
 	correct: boolean;
 }
 
@@ -70,13 +72,15 @@ export async function greedyReplies(
 	const records: GreedyRecord[] = [];
 	for (const line of lines) {
 		const ids = await decoder.greedy(line.prompt_ids, maxNewTokens, stopIds);
-		const content = stopIds.has(ids[ids.length - 1]) ? ids.slice(0, -1) : ids;
+		const stopped = stopIds.has(ids[ids.length - 1]);
+		const content = stopped ? ids.slice(0, -1) : ids;
 		// The tokenizer refuses an empty list; an immediate stop is an empty reply.
 		const output = content.length ? tokenizer.decode(content, { skip_special_tokens: true }) : '';
 		records.push({
 			tree_id: line.tree_id,
 			output,
 			output_ids: ids,
+			finish_reason: stopped ? 'stop' : 'length',
 			correct: output.trim() === line.answer.trim()
 		});
 	}
@@ -126,6 +130,7 @@ const placeholderRecord = (line: GradedLine): GreedyRecord => ({
 	tree_id: line.tree_id,
 	output: '',
 	output_ids: [],
+	finish_reason: 'length',
 	correct: false
 });
 

@@ -79,12 +79,11 @@ export function prepareDemoRegistry(): DemoRegistry {
 	const config = JSON.parse(readFileSync('training/configs/ci.json', 'utf8'));
 	const maxNewTokens: number = config.eval?.max_new_tokens ?? 48;
 	const report = JSON.parse(readFileSync(join(CI_OUT, 'eval/report.json'), 'utf8'));
-	type Greedy = { tree_id: string; output: string; output_ids: number[] };
+	type Greedy = { tree_id: string; output: string; finish_reason: 'stop' | 'length' };
 	const outputs = new Map(
 		(report['onnx.q4.greedy'] as Greedy[]).map((g) => [
 			g.tree_id,
-			// Fewer tokens than allowed: the model ended the reply itself.
-			{ output: g.output, stopped: g.output_ids.length < maxNewTokens }
+			{ output: g.output, stopped: g.finish_reason === 'stop' }
 		])
 	);
 	const greedy = readFileSync(join(CI_OUT, 'data/eval.jsonl'), 'utf8')

@@ -20,6 +20,7 @@ const record = (tree_id: string, correct: boolean): GreedyRecord => ({
 	tree_id,
 	output: '',
 	output_ids: [],
+	finish_reason: 'stop',
 	correct
 });
 
