@@ -1,4 +1,4 @@
-// The demo model ships with the repository, in registry form under shipped-models/ (about 3 MB),
+// The demo model ships with the repository, in registry form under shipped-models/,
 // so a newcomer chats with it the moment the server listens instead of waiting for a training
 // run. `npm start` and `npm run dev` copy each shipped model into the registry the server serves
 // when that registry does not have the model yet; a model the operator published there is theirs
@@ -31,8 +31,12 @@ export function installShippedModels(
 		// Blobs first, then manifests, then the index, as the pipeline publishes: the model becomes
 		// visible only when everything it names is in place, even if this copy is interrupted.
 		for (const manifest of manifests) {
-			const { files } = JSON.parse(readFileSync(join(SHIPPED_REGISTRY, manifest), 'utf8'));
-			for (const { sha256 } of files) copyIfMissing(join('blobs', 'sha256', sha256), registry);
+			// The trainer checkpoint too: browsers never fetch it, but the next version starts from it.
+			const { files, checkpoint = [] } = JSON.parse(
+				readFileSync(join(SHIPPED_REGISTRY, manifest), 'utf8')
+			);
+			for (const { sha256 } of [...files, ...checkpoint])
+				copyIfMissing(join('blobs', 'sha256', sha256), registry);
 		}
 		for (const manifest of manifests) copyIfMissing(manifest, registry);
 		copyIfMissing(join(model.name, 'index.json'), registry);

@@ -1,36 +1,69 @@
-// Re-creates shipped-models/, the demo model that ships with the repository: runs the whole
-// demo pipeline (`--reuse` keeps an up-to-date training/out/demo), publishes it as version 1 of
-// an empty registry, verifies every blob against its manifest, and only then replaces
-// shipped-models/ with it. Commit the result; `npm start` copies it into the served registry.
-//   npm run pipeline:ship-demo [-- --reuse]
+// Re-creates shipped-models/, the demo model that ships with the repository, in two versions
+// as the loop makes them: version 1 trained from scratch on the direct skills (the `demo`
+// config), and version 2 fine-tuned from it to use tools (`demo-tools`, `--from
+// hearth-demo@1`), held by the release gate to version 1's skills. It verifies every blob of the
+// new registry against its manifest, and only then replaces shipped-models/ with it. Commit the
+// result; `npm start` copies it into the served registry.
+//   npm run pipeline:ship-demo [-- --reuse] [-- --keep-base]
+// --reuse keeps up-to-date stage outputs under training/out/; --keep-base starts from the
+// shipped version 1 (its checkpoint is in the registry) and trains only version 2.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+	cpSync,
+	existsSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { manifestBlobs, parseVersionManifest, registryPaths } from '../src/lib/protocol/registry';
 import { readFlags, runCli } from './cli-args';
 import { verifyRegistry } from './publish/verify';
 
 const SHIPPED = 'shipped-models';
 const STAGING = `${SHIPPED}.new`;
+const MODEL = 'hearth-demo';
+const BASE = { config: 'demo', from: [] as string[] };
+const TOOLS = { config: 'demo-tools', from: ['--from', `${MODEL}@1`] };
 
-runCli(async () => {
-	const { reuse } = readFlags(
-		{ reuse: { type: 'boolean' } },
-		'npm run pipeline:ship-demo [-- --reuse]'
-	);
-	rmSync(STAGING, { recursive: true, force: true });
+function pipeline({ config, from }: typeof BASE, reuse: boolean): void {
 	const run = spawnSync(
 		'node_modules/.bin/tsx',
 		[
-			'training/pipeline.ts',
-			'--config',
-			'demo',
-			'--registry',
-			STAGING,
+			...['training/pipeline.ts', '--config', config, '--registry', STAGING, ...from],
 			...(reuse ? ['--reuse'] : [])
 		],
 		{ stdio: 'inherit' }
 	);
-	if (run.status !== 0) throw new Error(`the demo pipeline failed; ${SHIPPED}/ is unchanged`);
+	if (run.status !== 0) throw new Error(`the ${config} pipeline failed; ${SHIPPED}/ is unchanged`);
+}
+
+/** STAGING as a copy of the shipped registry cut back to version 1: its manifest and blobs. */
+function baseOnly(): void {
+	cpSync(SHIPPED, STAGING, { recursive: true });
+	const dir = join(STAGING, MODEL);
+	for (const name of readdirSync(join(dir, 'versions')))
+		if (name !== '1.json') rmSync(join(dir, 'versions', name));
+	const index = { model: MODEL, latest: 1, versions: [1] };
+	writeFileSync(join(STAGING, registryPaths.index(MODEL)), JSON.stringify(index, null, 2) + '\n');
+	const path = join(STAGING, registryPaths.manifest(MODEL, 1));
+	const manifest = parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+	const kept = new Set(manifestBlobs(manifest).map((file) => file.sha256));
+	const blobs = join(STAGING, dirname(registryPaths.blob('x')));
+	for (const name of readdirSync(blobs)) if (!kept.has(name)) rmSync(join(blobs, name));
+}
+
+runCli(async () => {
+	const { reuse, 'keep-base': keepBase } = readFlags(
+		{ reuse: { type: 'boolean' }, 'keep-base': { type: 'boolean' } },
+		'npm run pipeline:ship-demo [-- --reuse] [-- --keep-base]'
+	);
+	rmSync(STAGING, { recursive: true, force: true });
+	if (keepBase) baseOnly();
+	else pipeline(BASE, reuse);
+	pipeline(TOOLS, reuse);
 	const { problems } = await verifyRegistry(STAGING);
 	if (problems.length) throw new Error(`the new registry does not verify:\n${problems.join('\n')}`);
 	if (existsSync(join(SHIPPED, 'README.md')))

@@ -1,15 +1,18 @@
 // The demo model — what a newcomer chats with — ships in shipped-models/ so nobody waits for a
 // training run. These checks hold the shipped files to what the pipeline promised when it
-// published them: every blob hashes to its manifest, and the int4 graph the browser downloads by
-// default, run through onnxruntime with the model's own chat template and tokenizer, answers
-// the seed questions of every skill, and questions it never trained on: other operands, other
-// wordings, quotes and capitalisation, and questions asked later in a conversation. Training the demo config from scratch is one command
+// published them: every blob hashes to its manifest, each version's trainer checkpoint builds
+// into that version's graphs, and the latest version's int4 graph, run through onnxruntime with
+// the model's own chat template and tokenizer, answers the seed questions of every skill, and
+// questions it never trained on: other operands, other wordings, quotes and capitalisation, and
+// questions asked later in a conversation. Re-creating the shipped versions is one command
 // (`npm run pipeline:ship-demo`); the `ci` config proves in this suite that the pipeline learns.
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_REGISTRY } from '../../scripts/shipped-models.mjs';
+import { buildModelDir } from '../../training/build/model-dir';
 import { OnnxDecoder } from '../../training/build/onnx-decoder';
 import { stopIdsOf } from '../../training/build/onnx-evaluation';
 import { loadConfig } from '../../training/configs/config';
@@ -21,7 +24,9 @@ import { variationKinds } from '../../training/datasets/variations';
 import { publishedVersions } from '../../registry-store/versions';
 import { verifyRegistry } from '../../training/publish/verify';
 import { generateTrees } from '../../training/seed/generate';
+import { toolSkills } from '../../training/seed/skills/tool-skills';
 import {
+	manifestBlobs,
 	parseRegistryIndex,
 	parseVersionManifest,
 	registryPaths,
@@ -36,6 +41,13 @@ const HELD_OUT = { first: 4, later: 2 };
 /** The bars of the demo model on its ~600 held-out questions, through the int4 graph. */
 const HELD_OUT_BARS = { overall: 0.85, perSkill: 0.6 };
 const MAX_NEW_TOKENS = 48;
+/**
+ * How much better it answers the held-out questions of each tool skill with its tools than the
+ * same questions without them (through int4). Without tools it gets none of them.
+ */
+const TOOL_GAIN = 0.25;
+
+const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 function latestManifest(): VersionManifest {
 	const indexPath = join(SHIPPED_REGISTRY, registryPaths.index(MODEL));
@@ -45,9 +57,9 @@ function latestManifest(): VersionManifest {
 }
 
 /** The model directory a browser assembles from the manifest: each file is its blob. */
-function materialize(manifest: VersionManifest): string {
+function materialize(manifest: VersionManifest, files = manifest.files): string {
 	const dir = mkdtempSync(join(tmpdir(), 'hearth-shipped-demo-'));
-	for (const { path, sha256 } of manifest.files) {
+	for (const { path, sha256 } of files) {
 		mkdirSync(dirname(join(dir, path)), { recursive: true });
 		copyFileSync(join(SHIPPED_REGISTRY, registryPaths.blob(sha256)), join(dir, path));
 	}
@@ -112,8 +124,36 @@ describe('the shipped demo model', () => {
 	it('is a registry whose every blob matches its manifest hash and size', async () => {
 		const { problems, manifests, blobs } = await verifyRegistry(SHIPPED_REGISTRY);
 		expect(problems).toEqual([]);
-		expect(manifests).toBe((await publishedVersions(join(SHIPPED_REGISTRY, MODEL))).length);
-		expect(blobs).toBe(new Set(manifest.files.map((f) => f.sha256)).size);
+		const versions = await publishedVersions(join(SHIPPED_REGISTRY, MODEL));
+		expect(manifests).toBe(versions.length);
+		// Every version's files and trainer checkpoint, each distinct blob stored once.
+		const listed = versions.flatMap((version) => {
+			const path = join(SHIPPED_REGISTRY, registryPaths.manifest(MODEL, version));
+			const each = parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+			return manifestBlobs(each).map((file) => file.sha256);
+		});
+		expect(blobs).toBe(new Set(listed).size);
+	});
+
+	it("builds from each version's trainer checkpoint into that version's graphs, byte for byte", async () => {
+		for (const version of await publishedVersions(join(SHIPPED_REGISTRY, MODEL))) {
+			const path = join(SHIPPED_REGISTRY, registryPaths.manifest(MODEL, version));
+			const each = parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+			expect(each.checkpoint, `version ${version}`).toBeDefined();
+			const model = materialize(each);
+			const checkpoint = materialize(each, each.checkpoint);
+			const out = join(model, 'rebuilt');
+			try {
+				await buildModelDir({ checkpoint, tokenizer: model, out });
+				for (const file of each.files.filter((f) => f.path.startsWith('onnx/')))
+					expect(sha256Of(join(out, file.path)), `version ${version}: ${file.path}`).toBe(
+						file.sha256
+					);
+			} finally {
+				rmSync(model, { recursive: true, force: true });
+				rmSync(checkpoint, { recursive: true, force: true });
+			}
+		}
 	});
 
 	it('met its evaluation bars when it was published, per skill and through the int4 graph', () => {
@@ -131,6 +171,32 @@ describe('the shipped demo model', () => {
 		expect(skills).toHaveLength(SKILLS);
 		for (const skill of skills)
 			expect.soft(report[skill], skill).toBeGreaterThanOrEqual(HELD_OUT_BARS.perSkill);
+	});
+
+	it('answered the held-out questions of every tool skill far better with its tools than without', () => {
+		const counts = report['onnx.eval_counts'] as unknown as Record<string, number>;
+		const rows = toolSkills.map(({ name }) => ({
+			skill: name,
+			questions: counts[`tools.${name}`],
+			withTools: report[`onnx.q4.exact_match.tools.${name}`],
+			withoutTools: report[`onnx.q4.exact_match.no_tools.${name}`]
+		}));
+		// Three-digit products: what the model does in its head at arithmetic is the baseline.
+		const baseline = report['onnx.q4.exact_match.multiplication'];
+		console.log(
+			[`held-out multiplication without tools (baseline): ${baseline.toFixed(3)}`]
+				.concat(
+					rows.map(
+						(r) =>
+							`${r.skill.padEnd(12)} with tools ${r.withTools.toFixed(3)}  without ${r.withoutTools.toFixed(3)}  (${r.questions} questions)`
+					)
+				)
+				.join('\n')
+		);
+		for (const row of rows) {
+			expect.soft(row.questions, row.skill).toBeGreaterThanOrEqual(10);
+			expect.soft(row.withTools - row.withoutTools, row.skill).toBeGreaterThanOrEqual(TOOL_GAIN);
+		}
 	});
 
 	describe('asked in plain text through onnxruntime, as the chat page asks it', () => {

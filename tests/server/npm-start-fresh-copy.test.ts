@@ -104,6 +104,7 @@ describe(
 			const manifestPath = `hearth-demo/versions/${index.latest}.json`;
 			const manifest = (await (await fetch(`${url}registry/${manifestPath}`)).json()) as {
 				files: { path: string; sha256: string }[];
+				checkpoint?: { path: string; sha256: string }[];
 			};
 			expect(manifest).toEqual(
 				JSON.parse(readFileSync(join(SHIPPED_REGISTRY, manifestPath), 'utf8'))
@@ -113,6 +114,13 @@ describe(
 				await (await fetch(`${url}registry/blobs/sha256/${graph.sha256}`)).arrayBuffer()
 			);
 			expect(createHash('sha256').update(blob).digest('hex')).toBe(graph.sha256);
+			// Its trainer checkpoint is served too, so the next version can start from it.
+			expect(manifest.checkpoint?.map((f) => f.path)).toEqual(['config.json', 'model.safetensors']);
+			for (const { sha256 } of manifest.checkpoint!) {
+				const response = await fetch(`${url}registry/blobs/sha256/${sha256}`);
+				const bytes = Buffer.from(await response.arrayBuffer());
+				expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256);
+			}
 		});
 	}
 );
