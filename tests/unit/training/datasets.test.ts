@@ -293,8 +293,7 @@ describe('community trees mixed with a seed replay', () => {
 		// The same community against seed replies ten times as long: a tenth as many trees replayed.
 		const long = seedTrees.map((t) => {
 			const copy = structuredClone(t);
-			for (const reply of copy.prompt.replies ?? [])
-				reply.text = Array(10).fill(reply.text).join(' ');
+			for (const reply of copy.prompt.replies) reply.text = Array(10).fill(reply.text).join(' ');
 			return copy;
 		});
 		const longData = buildDatasets(
