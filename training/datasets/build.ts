@@ -3,9 +3,6 @@
 // Community trees (an export's snapshot) train beside a replay of the seed trees, so the skills
 // the model already has are not forgotten; each source keeps its own held-out trees, so the
 // seed skills stay measured exactly as before and the community part is measured on its own.
-// The replay's share is counted in SFT target tokens, not trees: SFT averages its loss over
-// tokens, so a share of trees would hand long seed conversations (tool calls and results run to
-// hundreds of tokens) most of the gradient and leave a crowd's one-line answers little.
 // Trees that use tools, and half the others, are rendered with the tool list (tool-rendering.ts);
 // held-out questions are asked without it, and those answered with tools also with it
 // (tool-eval.ts).
@@ -15,7 +12,7 @@ import { bestThread, keptPreferences, rankedLists, toChat, toUserChat } from './
 import { checkableSkill, type OasstTree } from './oasst-tree';
 import { seededOrder, validationTrees } from './split';
 import { toolStages, type ToolStage } from './tool-eval';
-import { preferencePair, replyIds, templateExtra, type TemplateExtra } from './tool-rendering';
+import { preferencePair, replyIds, templateExtra } from './tool-rendering';
 import { PLAIN, variationKinds } from './variations';
 
 export interface SftRow {
@@ -55,9 +52,6 @@ interface TreeCounts {
 	not_ready: number;
 }
 
-/** A source's trees, and the SFT target tokens (replies the loss covers) of those trained on. */
-type SourceCounts = TreeCounts & { sft_tokens: number };
-
 interface Split<T> {
 	train: T[];
 	val: T[];
@@ -79,7 +73,7 @@ export interface Datasets {
 	eval_tools: ToolEvalRow[];
 	trees: TreeCounts;
 	/** The same counts per source; `replay_unused` counts seed training trees the mixture left out. */
-	sources: { seed: SourceCounts & { replay_unused: number }; community: SourceCounts };
+	sources: { seed: TreeCounts & { replay_unused: number }; community: TreeCounts };
 	/** Examples left out because they would not fit the model's context. */
 	too_long: { sft: number; rm: number; eval: number };
 	/** Trees rendered with the tool list, and tool-using trees left out because the run has no
@@ -102,7 +96,7 @@ export interface BuildOptions {
 }
 
 export interface Mixture {
-	/** The share of the SFT target tokens that come from seed trees replayed beside the community ones. */
+	/** The share of training trees that are seed trees, replayed beside the community ones. */
 	seed_share: number;
 	/** The share of community trees held out. */
 	community_val_fraction: number;
@@ -129,10 +123,7 @@ export function buildDatasets(
 		eval_community: [],
 		eval_tools: [],
 		trees: counts(),
-		sources: {
-			seed: { ...counts(), sft_tokens: 0, replay_unused: 0 },
-			community: { ...counts(), sft_tokens: 0 }
-		},
+		sources: { seed: { ...counts(), replay_unused: 0 }, community: counts() },
 		too_long: { sft: 0, rm: 0, eval: 0 },
 		tools: { listed: 0, unrenderable: 0 }
 	};
@@ -141,7 +132,10 @@ export function buildDatasets(
 	const seed = splitReady(trees, options.seed, options.valFraction);
 	const crowd = splitReady(community, options.seed, mixture.community_val_fraction);
 	if (community.length > 0) {
-		const replayed = replay(seed, crowd, mixture.seed_share, format, options);
+		// Seed trees to replay, in proportion to the community trees trained on.
+		const share = mixture.seed_share;
+		const wanted = Math.round((crowd.train.size * share) / (1 - share));
+		const replayed = new Set(seededOrder([...seed.train], options.seed).slice(0, wanted));
 		out.sources.seed.replay_unused = seed.train.size - replayed.size;
 		seed.train = replayed;
 	}
@@ -160,8 +154,7 @@ export function buildDatasets(
 			source[part]++;
 			out.trees[part]++;
 			try {
-				const tokens = addTree(out, seen, tree, part, heldOut, format, options);
-				if (part === 'train') source.sft_tokens += tokens;
+				addTree(out, seen, tree, part, heldOut, format, options);
 			} catch (error) {
 				throw new Error(`tree ${id}: ${(error as Error).message}`, { cause: error });
 			}
@@ -169,34 +162,6 @@ export function buildDatasets(
 	}
 	out.eval_seen = seen.rows();
 	return out;
-}
-
-/**
- * The seed training trees to replay, in a seeded order (the same ones every run), until their SFT
- * target tokens are `share` of all: the community's tokens × share / (1 − share).
- */
-function replay(
-	seed: ReturnType<typeof splitReady>,
-	crowd: ReturnType<typeof splitReady>,
-	share: number,
-	format: ChatFormat,
-	options: BuildOptions
-): Set<string> {
-	const byId = (split: ReturnType<typeof splitReady>) =>
-		new Map(split.ready.map((tree) => [tree.message_tree_id, tree]));
-	const crowdTrees = byId(crowd);
-	let crowdTokens = 0;
-	for (const id of crowd.train) crowdTokens += sftTokens(crowdTrees.get(id)!, format, options);
-	const wanted = (crowdTokens * share) / (1 - share);
-	const seedTrees = byId(seed);
-	const replayed = new Set<string>();
-	let tokens = 0;
-	for (const id of seededOrder([...seed.train], options.seed)) {
-		if (tokens >= wanted) break;
-		replayed.add(id);
-		tokens += sftTokens(seedTrees.get(id)!, format, options);
-	}
-	return replayed;
 }
 
 /** The ready trees, with the ids of those held out and those to train on. */
@@ -234,28 +199,6 @@ class SeenQuestions {
 	}
 }
 
-/** The tree's SFT example: its best thread, rendered as the model sees it; null when it has none. */
-function sftExample(
-	tree: OasstTree,
-	extra: TemplateExtra,
-	format: ChatFormat
-): Omit<SftRow, 'tree_id'> | null {
-	const thread = bestThread(tree);
-	if (thread.length === 0) return null;
-	return format.trainingExample(toChat(thread, extra.tools !== undefined), extra);
-}
-
-const targetTokens = (example: Omit<SftRow, 'tree_id'>) =>
-	example.loss_mask.reduce<number>((sum, mask) => sum + mask, 0);
-
-/** The target tokens SFT would train on from this tree (0 when it gives no example that fits). */
-function sftTokens(tree: OasstTree, format: ChatFormat, options: BuildOptions): number {
-	const extra = templateExtra(tree, options.tools ?? [], format);
-	const example = extra && sftExample(tree, extra, format);
-	return example && example.input_ids.length <= options.maxLength ? targetTokens(example) : 0;
-}
-
-/** Adds the tree's rows; returns the target tokens of its SFT example (0 when none). */
 function addTree(
 	out: Datasets,
 	seen: SeenQuestions,
@@ -265,22 +208,21 @@ function addTree(
 	heldOut: EvalRow[],
 	format: ChatFormat,
 	options: BuildOptions
-): number {
+): void {
 	const tree_id = tree.message_tree_id;
 	const extra = templateExtra(tree, options.tools ?? [], format);
 	if (extra === null) {
 		out.tools.unrenderable++;
-		return 0;
+		return;
 	}
 	if (extra.tools) out.tools.listed++;
 	const rounds = extra.tools !== undefined;
 	const thread = bestThread(tree);
-	const example = sftExample(tree, extra, format);
-	let tokens = 0;
-	if (example && example.input_ids.length <= options.maxLength) {
-		out.sft[part].push({ tree_id, ...example });
-		tokens = targetTokens(example);
-	} else if (example) out.too_long.sft++;
+	if (thread.length > 0) {
+		const example = format.trainingExample(toChat(thread, rounds), extra);
+		if (example.input_ids.length <= options.maxLength) out.sft[part].push({ tree_id, ...example });
+		else out.too_long.sft++;
+	}
 
 	for (const list of [...rankedLists(tree), ...keptPreferences(tree)]) {
 		const history = toChat(list.history, rounds);
@@ -304,24 +246,7 @@ function addTree(
 		}
 	}
 
-	if (thread.length > 0)
-		addQuestion(out, seen, tree, thread, part, heldOut, extra, format, options);
-	return tokens;
-}
-
-/** The thread's last reply as a checkable question: held out, or one of the seen ones. */
-function addQuestion(
-	out: Datasets,
-	seen: SeenQuestions,
-	tree: OasstTree,
-	thread: ReturnType<typeof bestThread>,
-	part: 'train' | 'val',
-	heldOut: EvalRow[],
-	extra: TemplateExtra,
-	format: ChatFormat,
-	options: BuildOptions
-): void {
-	const tree_id = tree.message_tree_id;
+	if (thread.length === 0) return;
 	// A held-out community tree's question is checked against the reply its people ranked best.
 	const community = part === 'val' && heldOut === out.eval_community;
 	const skill = checkableSkill(tree) ?? (community ? 'community' : null);

@@ -112,8 +112,7 @@ runCli(() => {
 	if (snapshot) {
 		const { seed, community } = data.sources;
 		console.log(
-			`  community train ${community.train} (${community.sft_tokens} target tokens), val ${community.val}; ` +
-				`seed replay ${seed.train} (${seed.sft_tokens} target tokens; ${seed.replay_unused} left out), val ${seed.val}`
+			`  community train ${community.train}, val ${community.val}; seed replay ${seed.train} (${seed.replay_unused} left out), val ${seed.val}`
 		);
 	}
 	for (const name of names) console.log(`  ${name.padEnd(18)} ${counts[name]}`);

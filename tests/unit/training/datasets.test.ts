@@ -268,43 +268,17 @@ describe('community trees mixed with a seed replay', () => {
 	const seedOnly = buildDatasets(seedTrees, format, options);
 	const isCommunity = (id: string) => community.some((t) => t.message_tree_id === id);
 
-	const targets = (rows: { loss_mask: number[] }[]) =>
-		rows.reduce((sum, row) => sum + row.loss_mask.reduce((a, b) => a + b, 0), 0);
-
-	it('replays seed trees until they hold the configured share of the SFT target tokens', () => {
+	it('replays seed trees in the configured share of the training trees', () => {
 		const { seed, community: crowd } = data.sources;
-		const crowdRows = data.sft.train.filter((row) => isCommunity(row.tree_id));
-		const seedRows = data.sft.train.filter((row) => !isCommunity(row.tree_id));
-		expect(crowd).toEqual({ train: 32, val: 8, not_ready: 0, sft_tokens: targets(crowdRows) });
-		expect(seed.sft_tokens).toBe(targets(seedRows));
-		// share 0.25: the replay holds a third of the community's tokens, and one tree fewer would not.
-		const wanted = crowd.sft_tokens / 3;
-		expect(seed.sft_tokens).toBeGreaterThanOrEqual(wanted);
-		expect(seed.sft_tokens - Math.max(...seedRows.map((row) => targets([row])))).toBeLessThan(
-			wanted
-		);
-		expect(seedRows).toHaveLength(seed.train);
+		expect(crowd).toEqual({ train: 32, val: 8, not_ready: 0 });
+		// 32 community trees are 75 % of the training trees: 32 × 0.25 / 0.75 ≈ 11 seed trees.
+		expect(seed.train).toBe(11);
 		expect(seed.val).toBe(20);
-		expect(seed.replay_unused).toBe(80 - seed.train);
-		expect(data.trees).toEqual({ train: 32 + seed.train, val: 28, not_ready: 0 });
-	});
-
-	it('counts the share in tokens, so long seed conversations are replayed in fewer trees', () => {
-		// The same community against seed replies ten times as long: a tenth as many trees replayed.
-		const long = seedTrees.map((t) => {
-			const copy = structuredClone(t);
-			for (const reply of copy.prompt.replies) reply.text = Array(10).fill(reply.text).join(' ');
-			return copy;
-		});
-		const longData = buildDatasets(
-			long,
-			format,
-			{ ...options, mixture, maxLength: 4096 },
-			community
-		);
-		const { seed } = longData.sources;
-		expect(seed.train).toBeLessThan(data.sources.seed.train);
-		expect(seed.sft_tokens).toBeGreaterThanOrEqual(longData.sources.community.sft_tokens / 3);
+		expect(seed.replay_unused).toBe(80 - 11);
+		expect(data.trees).toEqual({ train: 43, val: 28, not_ready: 0 });
+		const trainedIds = new Set(data.sft.train.map((row) => row.tree_id));
+		expect([...trainedIds].filter(isCommunity)).toHaveLength(32);
+		expect([...trainedIds].filter((id) => !isCommunity(id))).toHaveLength(11);
 	});
 
 	it('holds out community trees of their own, graded against their best-ranked reply', () => {
@@ -347,10 +321,7 @@ describe('community trees mixed with a seed replay', () => {
 	});
 
 	it('changes nothing for a run without community trees', () => {
-		expect(seedOnly.sources.seed).toEqual({
-			...{ train: 80, val: 20, not_ready: 0, replay_unused: 0 },
-			sft_tokens: targets(seedOnly.sft.train)
-		});
+		expect(seedOnly.sources.seed).toEqual({ train: 80, val: 20, not_ready: 0, replay_unused: 0 });
 		expect(seedOnly.eval_community).toEqual([]);
 		// Every training tree, in file order, as before mixing existed (all fit a long context).
 		const ids = seedTrees.map((t) => t.message_tree_id);
