@@ -7,13 +7,14 @@
 // questions asked later in a conversation. Re-creating the shipped versions is one command
 // (`npm run pipeline:ship-demo`); the `ci` config proves in this suite that the pipeline learns.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_REGISTRY } from '../../scripts/shipped-models.mjs';
 import { buildModelDir } from '../../training/build/model-dir';
 import { OnnxDecoder } from '../../training/build/onnx-decoder';
+import { parseSafetensors } from '../../training/build/safetensors';
 import { stopIdsOf } from '../../training/build/onnx-evaluation';
 import { loadConfig } from '../../training/configs/config';
 import { loadChatFormat } from '../../training/datasets/load-chat-format';
@@ -30,8 +31,10 @@ import {
 	parseRegistryIndex,
 	parseVersionManifest,
 	registryPaths,
+	type RegistryFile,
 	type VersionManifest
 } from '../../src/lib/protocol/registry';
+import { onnxVariantFiles, parseModelRecord } from '../../src/lib/protocol/model-record';
 
 const MODEL = 'hearth-demo';
 const SKILLS = 14;
@@ -49,12 +52,20 @@ const TOOL_GAIN = 0.25;
 
 const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-function latestManifest(): VersionManifest {
-	const indexPath = join(SHIPPED_REGISTRY, registryPaths.index(MODEL));
-	const index = parseRegistryIndex(JSON.parse(readFileSync(indexPath, 'utf8')), indexPath);
-	const path = join(SHIPPED_REGISTRY, registryPaths.manifest(MODEL, index.latest));
-	return parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+/** The shipped manifest of `version` (the index's latest when left out). */
+function manifestOf(version?: number): VersionManifest {
+	if (version === undefined) {
+		const indexPath = join(SHIPPED_REGISTRY, registryPaths.index(MODEL));
+		version = parseRegistryIndex(readJson(indexPath), indexPath).latest;
+	}
+	const path = join(SHIPPED_REGISTRY, registryPaths.manifest(MODEL, version));
+	return parseVersionManifest(readJson(path), path);
 }
+
+const blobOf = (file: RegistryFile) =>
+	readFileSync(join(SHIPPED_REGISTRY, registryPaths.blob(file.sha256)));
 
 /** The model directory a browser assembles from the manifest: each file is its blob. */
 function materialize(manifest: VersionManifest, files = manifest.files): string {
@@ -118,7 +129,7 @@ function heldOutQuestions(): HeldOutQuestion[] {
 }
 
 describe('the shipped demo model', () => {
-	const manifest = latestManifest();
+	const manifest = manifestOf();
 	const report = manifest.evaluation as Record<string, number>;
 
 	it('is a registry whose every blob matches its manifest hash and size', async () => {
@@ -127,18 +138,15 @@ describe('the shipped demo model', () => {
 		const versions = await publishedVersions(join(SHIPPED_REGISTRY, MODEL));
 		expect(manifests).toBe(versions.length);
 		// Every version's files and trainer checkpoint, each distinct blob stored once.
-		const listed = versions.flatMap((version) => {
-			const path = join(SHIPPED_REGISTRY, registryPaths.manifest(MODEL, version));
-			const each = parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
-			return manifestBlobs(each).map((file) => file.sha256);
-		});
+		const listed = versions.flatMap((version) =>
+			manifestBlobs(manifestOf(version)).map((file) => file.sha256)
+		);
 		expect(blobs).toBe(new Set(listed).size);
 	});
 
 	it("builds from each version's trainer checkpoint into that version's graphs, byte for byte", async () => {
 		for (const version of await publishedVersions(join(SHIPPED_REGISTRY, MODEL))) {
-			const path = join(SHIPPED_REGISTRY, registryPaths.manifest(MODEL, version));
-			const each = parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+			const each = manifestOf(version);
 			expect(each.checkpoint, `version ${version}`).toBeDefined();
 			const model = materialize(each);
 			const checkpoint = materialize(each, each.checkpoint);
@@ -153,6 +161,33 @@ describe('the shipped demo model', () => {
 				rmSync(model, { recursive: true, force: true });
 				rmSync(checkpoint, { recursive: true, force: true });
 			}
+		}
+	});
+
+	it('has model records that say what the latest version is: its window, parameters and download', () => {
+		const records = readdirSync('model-configs')
+			.map((file) => parseModelRecord(readJson(join('model-configs', file)), file))
+			.filter((record) => record.source === `registry:${MODEL}`);
+		expect(records.map((record) => record.id).sort()).toEqual(['hearth-demo', 'hearth-demo-fp32']);
+		const file = (path: string) => manifest.files.find((f) => f.path === path)!;
+		const config = JSON.parse(blobOf(file('config.json')).toString('utf8'));
+		const weights = manifest.checkpoint!.find((f) => f.path === 'model.safetensors')!;
+		const tensors = parseSafetensors(blobOf(weights), weights.path);
+		const parameters = [...tensors.values()].reduce(
+			(sum, { shape }) => sum + shape.reduce((n, d) => n * d, 1),
+			0
+		);
+		for (const record of records) {
+			if (record.runtime !== 'onnx') throw new Error(`${record.id} is not an ONNX record`);
+			// The worker runs the smaller of the record's window and the model's: a smaller record
+			// cut tool calls off mid-call once, so the record must give the model all it was trained on.
+			expect(record.context_window, record.id).toBe(config.max_position_embeddings);
+			expect(record.parameters, record.id).toBe(parameters);
+			const downloaded = onnxVariantFiles(
+				record.model_file,
+				manifest.files.map((f) => f.path)
+			).reduce((sum, path) => sum + file(path).size, 0);
+			expect(record.download_size_MB, record.id).toBeCloseTo(downloaded / 1e6, 1);
 		}
 	});
 

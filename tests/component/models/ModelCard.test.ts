@@ -74,9 +74,9 @@ describe('ModelCard', () => {
 		expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('Hearth demo (q4)');
 		expect(screen.getByTestId('model-card')).toHaveAttribute('data-model-id', 'hearth-demo');
 		expect(screen.getByText(demo.description)).toBeInTheDocument();
-		expect(screen.getByText('about 600 KB')).toBeInTheDocument();
+		expect(screen.getByText('about 1.8 MB')).toBeInTheDocument();
 		expect(screen.getByText('ONNX Runtime, q4')).toBeInTheDocument();
-		expect(screen.getByText('624,128')).toBeInTheDocument();
+		expect(screen.getByText('2,411,520')).toBeInTheDocument();
 		expect(screen.getByTestId('model-fit')).toHaveTextContent(
 			`Fits — ${fitModel(demo, noGpu).reasons.join('; ')}`
 		);

@@ -26,10 +26,10 @@ describe('the demo model', () => {
 
 	it('introduces itself plainly as a tiny demonstration model', () => {
 		expect(demoIntroduction(record('hearth-demo'))).toBe(
-			'Hearth demo (q4) is a tiny demonstration model (624 thousand parameters), trained in minutes on a few kinds of questions with checkable answers. It answers those; anything else gets a confident, made-up reply.'
+			'Hearth demo (q4) is a tiny demonstration model (2.4 million parameters), trained in minutes on a few kinds of questions with checkable answers. It answers those; anything else gets a confident, made-up reply.'
 		);
-		expect(demoIntroduction({ ...record('hearth-demo'), parameters: 2_100_000 })).toContain(
-			'(2.1 million parameters)'
+		expect(demoIntroduction({ ...record('hearth-demo'), parameters: 624_128 })).toContain(
+			'(624 thousand parameters)'
 		);
 	});
 
