@@ -1,8 +1,10 @@
 // The demo model ships with the repository, in registry form under shipped-models/,
 // so a newcomer chats with it the moment the server listens instead of waiting for a training
 // run. `npm start` and `npm run dev` copy each shipped model into the registry the server serves
-// when that registry does not have the model yet; a model the operator published there is theirs
-// and is left alone. Re-create the shipped files with `npm run pipeline:ship-demo`.
+// when that registry does not have the model yet, and add newer shipped versions to a registry
+// that holds only shipped ones (a clone pulled after a new demo version shipped). A model the
+// operator published a version of is theirs and is left alone. Re-create the shipped files with
+// `npm run pipeline:ship-demo`.
 import {
 	copyFileSync,
 	existsSync,
@@ -16,43 +18,91 @@ import { basename, dirname, join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 export const SHIPPED_REGISTRY = join(root, 'shipped-models');
 
-/** Copies every shipped model the registry lacks into it; returns the names it copied. */
+/**
+ * @typedef {{ model: string, versions: number[], added: boolean }} Installed
+ * A shipped model put into the registry: `added` when the registry had no such model, else the
+ * newer shipped `versions` it lacked.
+ */
+
+/**
+ * Copies into the registry every shipped model it lacks, and the newer shipped versions of one
+ * whose every version is the shipped one.
+ * @returns {Installed[]}
+ */
 export function installShippedModels(
 	registry = process.env.HEARTH_REGISTRY_DIR || join(root, 'registry')
 ) {
+	/** @type {Installed[]} */
 	const installed = [];
 	for (const model of readdirSync(SHIPPED_REGISTRY, { withFileTypes: true })) {
 		if (!model.isDirectory() || model.name === 'blobs') continue;
-		if (existsSync(join(registry, model.name, 'index.json'))) continue;
-		const versionsDir = join(model.name, 'versions');
-		const manifests = readdirSync(join(SHIPPED_REGISTRY, versionsDir)).map((f) =>
-			join(versionsDir, f)
-		);
-		// Blobs first, then manifests, then the index, as the pipeline publishes: the model becomes
+		const indexPath = join(model.name, 'index.json');
+		/** @type {number[]} */
+		const shipped = readJson(join(SHIPPED_REGISTRY, indexPath)).versions;
+		/** @type {number[]} */
+		const held = existsSync(join(registry, indexPath))
+			? readJson(join(registry, indexPath)).versions
+			: [];
+		if (!held.every((version) => isShippedVersion(model.name, version, registry))) continue;
+		const missing = shipped.filter((version) => !held.includes(version));
+		if (missing.length === 0) continue;
+		const manifests = missing.map((version) => join(model.name, 'versions', `${version}.json`));
+		// Blobs first, then manifests, then the index, as the pipeline publishes: a version becomes
 		// visible only when everything it names is in place, even if this copy is interrupted.
 		for (const manifest of manifests) {
 			// The trainer checkpoint too: browsers never fetch it, but the next version starts from it.
-			const { files, checkpoint = [] } = JSON.parse(
-				readFileSync(join(SHIPPED_REGISTRY, manifest), 'utf8')
-			);
+			const { files, checkpoint = [] } = readJson(join(SHIPPED_REGISTRY, manifest));
 			for (const { sha256 } of [...files, ...checkpoint])
 				copyIfMissing(join('blobs', 'sha256', sha256), registry);
 		}
 		for (const manifest of manifests) copyIfMissing(manifest, registry);
-		copyIfMissing(join(model.name, 'index.json'), registry);
-		installed.push(model.name);
+		copyInPlace(indexPath, registry);
+		installed.push({ model: model.name, versions: missing, added: held.length === 0 });
 	}
 	return installed;
 }
 
 /**
- * Copies shipped-models/<path> to <registry>/<path> through a temporary name, as publish does.
+ * Whether the registry's `version` of `model` is the shipped one: the same files, blob for blob.
+ * Only the files count: a shipped manifest may since have gained its trainer checkpoint.
+ * @param {string} model
+ * @param {number} version
+ * @param {string} registry
+ */
+function isShippedVersion(model, version, registry) {
+	const path = join(model, 'versions', `${version}.json`);
+	if (!existsSync(join(SHIPPED_REGISTRY, path))) return false;
+	/** @param {string} folder */
+	const filesOf = (folder) =>
+		JSON.stringify(
+			readJson(join(folder, path)).files.map(
+				(/** @type {{ path: string, sha256: string }} */ file) => [file.path, file.sha256]
+			)
+		);
+	return filesOf(registry) === filesOf(SHIPPED_REGISTRY);
+}
+
+/** @param {string} path */
+function readJson(path) {
+	return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/**
  * @param {string} path
  * @param {string} registry
  */
 function copyIfMissing(path, registry) {
+	if (!existsSync(join(registry, path))) copyInPlace(path, registry);
+}
+
+/**
+ * Copies shipped-models/<path> to <registry>/<path> through a temporary name, as publish does,
+ * so a reader sees the old file or the new one, never half of one.
+ * @param {string} path
+ * @param {string} registry
+ */
+function copyInPlace(path, registry) {
 	const target = join(registry, path);
-	if (existsSync(target)) return;
 	mkdirSync(dirname(target), { recursive: true });
 	const temporary = join(dirname(target), `.tmp-${process.pid}-${basename(target)}`);
 	copyFileSync(join(SHIPPED_REGISTRY, path), temporary);

@@ -4,7 +4,8 @@
 // the environment variables that change the defaults.
 //
 // The demo model ships with the repository (shipped-models/) and is copied into the registry
-// on the first start, so chat works at once with no model hub and no training run.
+// on the first start (and its newer versions on a later one), so chat works at once with no
+// model hub and no training run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,12 @@ if (!process.env.HEARTH_STATIC_DIR) {
 	}
 }
 
-for (const model of installShippedModels()) console.log(`[start] ${model} added to the registry`);
+for (const { model, versions, added } of installShippedModels())
+	console.log(
+		added
+			? `[start] ${model} added to the registry`
+			: `[start] ${model} version ${versions.join(', ')} added to the registry`
+	);
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'sync-server', 'main.ts')], {
 	cwd: root,

@@ -38,7 +38,7 @@ const test = base.extend({
 		// eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring
 		async ({}, use) => {
 			const registry = mkdtempSync(join(tmpdir(), 'hearth-tool-use-registry-'));
-			expect(installShippedModels(registry)).toContain('hearth-demo');
+			expect(installShippedModels(registry).map((each) => each.model)).toContain('hearth-demo');
 			const server = await startHearthServer(e2eBuilds().current.dir, { registryDir: registry });
 			await use(server);
 			await server.stop();
