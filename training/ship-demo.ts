@@ -8,17 +8,11 @@
 // --reuse keeps up-to-date stage outputs under training/out/; --keep-base starts from the
 // shipped version 1 (its checkpoint is in the registry) and trains only version 2.
 import { spawnSync } from 'node:child_process';
-import {
-	cpSync,
-	existsSync,
-	readdirSync,
-	readFileSync,
-	renameSync,
-	rmSync,
-	writeFileSync
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { manifestBlobs, parseVersionManifest, registryPaths } from '../src/lib/protocol/registry';
+import { copyFileVerified } from '../registry-store/files';
+import { commitVersion } from '../registry-store/versions';
 import { readFlags, runCli } from './cli-args';
 import { verifyRegistry } from './publish/verify';
 
@@ -40,19 +34,16 @@ function pipeline({ config, from }: typeof BASE, reuse: boolean): void {
 	if (run.status !== 0) throw new Error(`the ${config} pipeline failed; ${SHIPPED}/ is unchanged`);
 }
 
-/** STAGING as a copy of the shipped registry cut back to version 1: its manifest and blobs. */
-function baseOnly(): void {
-	cpSync(SHIPPED, STAGING, { recursive: true });
-	const dir = join(STAGING, MODEL);
-	for (const name of readdirSync(join(dir, 'versions')))
-		if (name !== '1.json') rmSync(join(dir, 'versions', name));
-	const index = { model: MODEL, latest: 1, versions: [1] };
-	writeFileSync(join(STAGING, registryPaths.index(MODEL)), JSON.stringify(index, null, 2) + '\n');
-	const path = join(STAGING, registryPaths.manifest(MODEL, 1));
+/** STAGING as a registry holding only the shipped version 1, written as publish writes one. */
+async function baseOnly(): Promise<void> {
+	const path = join(SHIPPED, registryPaths.manifest(MODEL, 1));
 	const manifest = parseVersionManifest(JSON.parse(readFileSync(path, 'utf8')), path);
-	const kept = new Set(manifestBlobs(manifest).map((file) => file.sha256));
-	const blobs = join(STAGING, dirname(registryPaths.blob('x')));
-	for (const name of readdirSync(blobs)) if (!kept.has(name)) rmSync(join(blobs, name));
+	for (const { sha256 } of manifestBlobs(manifest)) {
+		const target = join(STAGING, registryPaths.blob(sha256));
+		mkdirSync(dirname(target), { recursive: true });
+		await copyFileVerified(join(SHIPPED, registryPaths.blob(sha256)), target, sha256);
+	}
+	await commitVersion(STAGING, manifest);
 }
 
 runCli(async () => {
@@ -61,7 +52,7 @@ runCli(async () => {
 		'npm run pipeline:ship-demo [-- --reuse] [-- --keep-base]'
 	);
 	rmSync(STAGING, { recursive: true, force: true });
-	if (keepBase) baseOnly();
+	if (keepBase) await baseOnly();
 	else pipeline(BASE, reuse);
 	pipeline(TOOLS, reuse);
 	const { problems } = await verifyRegistry(STAGING);
