@@ -39,11 +39,9 @@ export function installShippedModels(
 		const indexPath = join(model.name, 'index.json');
 		/** @type {number[]} */
 		const shipped = readJson(join(SHIPPED_REGISTRY, indexPath)).versions;
-		/** @type {number[]} */
-		const held = existsSync(join(registry, indexPath))
-			? readJson(join(registry, indexPath)).versions
-			: [];
-		if (!held.every((version) => isShippedVersion(model.name, version, registry))) continue;
+		const held = existsSync(join(registry, indexPath)) ? heldVersions(registry, indexPath) : [];
+		// An index this cannot read is the operator's to mend (the server reports it), not ours.
+		if (!held?.every((version) => isShippedVersion(model.name, version, registry))) continue;
 		const missing = shipped.filter((version) => !held.includes(version));
 		if (missing.length === 0) continue;
 		const manifests = missing.map((version) => join(model.name, 'versions', `${version}.json`));
@@ -71,7 +69,6 @@ export function installShippedModels(
  */
 function isShippedVersion(model, version, registry) {
 	const path = join(model, 'versions', `${version}.json`);
-	if (!existsSync(join(SHIPPED_REGISTRY, path))) return false;
 	/** @param {string} folder */
 	const filesOf = (folder) =>
 		JSON.stringify(
@@ -79,7 +76,27 @@ function isShippedVersion(model, version, registry) {
 				(/** @type {{ path: string, sha256: string }} */ file) => [file.path, file.sha256]
 			)
 		);
-	return filesOf(registry) === filesOf(SHIPPED_REGISTRY);
+	try {
+		return filesOf(registry) === filesOf(SHIPPED_REGISTRY);
+	} catch {
+		// Missing or unreadable on either side: not a shipped version.
+		return false;
+	}
+}
+
+/**
+ * The version numbers a registry index lists; null when it is not an index.
+ * @param {string} registry
+ * @param {string} indexPath
+ * @returns {number[] | null}
+ */
+function heldVersions(registry, indexPath) {
+	try {
+		const { versions } = readJson(join(registry, indexPath));
+		return Array.isArray(versions) && versions.every(Number.isInteger) ? versions : null;
+	} catch {
+		return null;
+	}
 }
 
 /** @param {string} path */

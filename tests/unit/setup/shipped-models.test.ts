@@ -2,7 +2,7 @@
 // demo gets every shipped version; one that holds only shipped versions (a clone from before a new
 // demo version shipped) gets the newer ones; one where the operator published is left alone.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,5 +111,17 @@ describe('installShippedModels', () => {
 		const divergedBefore = snapshot(diverged);
 		expect(installShippedModels(diverged)).toEqual([]);
 		expect(snapshot(diverged)).toEqual(divergedBefore);
+
+		// An index it cannot read, or one naming a manifest that is not there: the operator's to mend.
+		for (const index of ['{}', 'not json', JSON.stringify({ versions: [1, 'two'] })]) {
+			const broken = emptyRegistry();
+			mkdirSync(join(broken, MODEL));
+			writeFileSync(join(broken, MODEL, 'index.json'), index);
+			expect(installShippedModels(broken), index).toEqual([]);
+			expect(Object.keys(snapshot(broken))).toEqual([join(MODEL, 'index.json')]);
+		}
+		const missing = registryBeforeLatest();
+		rmSync(join(missing, MODEL, 'versions', '1.json'));
+		expect(installShippedModels(missing)).toEqual([]);
 	});
 });
