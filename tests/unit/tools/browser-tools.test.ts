@@ -15,12 +15,33 @@ describe('calculator', () => {
 		expect(calculate('sqrt(2)')).toBe('1.4142135623731');
 	});
 
-	it('refuses what would change the parser or run code, with the reason', () => {
+	it('writes every digit a double holds, and never pads the ones it does not with zeros', () => {
+		expect(calculate('12345678 * 87654321')).toBe('1082152022374638');
+		expect(calculate('-(2^53 - 1)')).toBe('-9007199254740991');
+		expect(calculate('123456789 * 987654321')).toBe('1.2193263111264e+17');
+		expect(calculate('0.1 + 0.2')).toBe('0.3');
+		expect(calculate('123456789012.5')).toBe('123456789012.5');
+	});
+
+	it('says so when a result is not a finite number', () => {
+		expect(() => calculate('1/0')).toThrow('"1/0" has no finite value (Infinity)');
+		expect(() => calculate('2^1024')).toThrow('"2^1024" has no finite value (Infinity)');
+		expect(() => calculate('0/0')).toThrow('"0/0" has no finite value (NaN)');
+	});
+
+	it('refuses what would change the parser, run code or fill the memory, with the reason', () => {
 		for (const expression of [
 			'import({x: 1})',
 			'createUnit("foo")',
 			'evaluate("1+1")',
-			'parse("1")'
+			'parse("1")',
+			'zeros(100000, 100000)',
+			'ones(100000, 100000)',
+			'range(0, 1e9)',
+			'0:1e9',
+			'identity(100000)',
+			'random([100000, 100000])',
+			'resize([1], [100000, 100000])'
 		]) {
 			expect(() => calculate(expression)).toThrow(/not available in the calculator/);
 		}

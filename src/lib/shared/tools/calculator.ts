@@ -20,7 +20,16 @@ math.import(
 			'parse',
 			'simplify',
 			'derivative',
-			'resolve'
+			'resolve',
+			// Arrays as large as asked for: the page would stall or run out of memory before any
+			// timeout could stop it (`range` is also what `1:5` calls).
+			'range',
+			'zeros',
+			'ones',
+			'identity',
+			'resize',
+			'random',
+			'randomInt'
 		].map((name) => [name, refuse(name)])
 	),
 	{ override: true }
@@ -33,7 +42,11 @@ export const calculator = defineTool({
 	}
 });
 
-/** The value of `expression` as text (14 significant digits), or a thrown error saying why not. */
+/**
+ * The value of `expression` as text, or a thrown error saying why not. Whole numbers that a double
+ * holds exactly are written whole; other numbers to 14 significant digits, with an exponent from
+ * 1e15 on, so that digits a double does not hold are never written out as zeros.
+ */
 export function calculate(expression: string): string {
 	let value: unknown;
 	try {
@@ -46,6 +59,9 @@ export function calculate(expression: string): string {
 	if (typeof value === 'function' || value === undefined) {
 		throw new Error(`"${expression}" is not a value`);
 	}
-	// Plain digits up to 21 of them, as JavaScript prints numbers; exponents only beyond.
-	return math.format(value as number, { precision: 14, lowerExp: -7, upperExp: 21 });
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) throw new Error(`"${expression}" has no finite value (${value})`);
+		if (Number.isSafeInteger(value)) return String(value);
+	}
+	return math.format(value as number, { precision: 14, lowerExp: -7, upperExp: 15 });
 }
