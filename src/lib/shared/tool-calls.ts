@@ -20,22 +20,23 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Splits a reply into its text and its tool calls. A call cut off before its closing tag (the
- * model stopped at end of turn) still counts; one that is not the JSON the format asks for comes
- * back as an error naming what is wrong, so the model can be told and the user shown.
+ * Splits a reply into its text and its tool calls, wherever in the reply they are: a model may
+ * write a line between two calls. A call cut off before its closing tag (the model stopped at end
+ * of turn) still counts; one that is not the JSON the format asks for comes back as an error
+ * naming what is wrong, so the model can be told and the user shown.
  */
 export function parseToolCalls(reply: string): ParsedReply {
-	const first = reply.indexOf(TOOL_CALL_OPEN);
-	if (first < 0) return { content: reply, calls: [] };
 	const calls: ParsedToolCall[] = [];
-	let rest = reply.slice(first);
-	while (rest.startsWith(TOOL_CALL_OPEN)) {
+	let content = '';
+	let rest = reply;
+	for (let open = rest.indexOf(TOOL_CALL_OPEN); open >= 0; open = rest.indexOf(TOOL_CALL_OPEN)) {
+		content += rest.slice(0, open);
+		rest = rest.slice(open + TOOL_CALL_OPEN.length);
 		const end = rest.indexOf(TOOL_CALL_CLOSE);
-		const raw = rest.slice(TOOL_CALL_OPEN.length, end < 0 ? undefined : end).trim();
-		calls.push(parseCall(raw));
+		calls.push(parseCall(rest.slice(0, end < 0 ? undefined : end).trim()));
 		rest = end < 0 ? '' : rest.slice(end + TOOL_CALL_CLOSE.length).trimStart();
 	}
-	return { content: (reply.slice(0, first) + rest).trim(), calls };
+	return { content: (content + rest).trim(), calls };
 }
 
 function parseCall(raw: string): ParsedToolCall {

@@ -15,6 +15,19 @@ describe('parseToolCalls', () => {
 		});
 	});
 
+	it('takes every call, with the text between calls as the reply’s text', () => {
+		const reply =
+			'<tool_call>{"name": "calculator", "arguments": {"expression": "2*3"}}</tool_call>\n' +
+			'Now the date.\n<tool_call>{"name": "weekday", "arguments": {"date": "2026-12-25"}}</tool_call>\nDone.';
+		expect(parseToolCalls(reply)).toEqual({
+			content: 'Now the date.\nDone.',
+			calls: [
+				{ ok: true, name: 'calculator', arguments: { expression: '2*3' } },
+				{ ok: true, name: 'weekday', arguments: { date: '2026-12-25' } }
+			]
+		});
+	});
+
 	it('leaves a reply without calls as it is', () => {
 		expect(parseToolCalls('Paris.')).toEqual({ content: 'Paris.', calls: [] });
 	});
