@@ -234,8 +234,11 @@ class OnnxBackend implements Backend {
 			ids = this.chat.encode(this.renderPrompt([...system, ...rest], extra));
 		}
 		if (ids.length >= window) {
+			const size = `${ids.length} tokens, and it reads at most ${window}`;
 			throw new Error(
-				`The message is too long for this model: ${ids.length} tokens, and it reads at most ${window}. Shorten it or start a new conversation.`
+				rest.at(-1)?.role === 'tool'
+					? `A tool's result is too long for this model (${size}). Ask for less, or turn the tool off in Settings → Tools.`
+					: `The message is too long for this model: ${size}. Shorten it or start a new conversation.`
 			);
 		}
 		return ids;

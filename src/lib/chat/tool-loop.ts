@@ -3,7 +3,7 @@
 // call, the user stops it, or it has used its rounds. The same loop serves every backend: the
 // worker renders the tools through the model's template or as prompt text.
 import type { ChatMessage, GenerationParamsInput, GenerationResult } from '$lib/protocol/inference';
-import type { ToolStep } from '$lib/protocol/tools';
+import { MAX_CALLS_PER_ROUND, type ToolStep } from '$lib/protocol/tools';
 import { parseToolCalls, toolTurns } from '$lib/shared/tool-calls';
 import { toolSpec, type Tool } from '$lib/shared/tools/tool';
 import { runToolCall, type RunOptions } from '$lib/tools/run-tool-call';
@@ -54,7 +54,9 @@ export async function generateWithTools(loop: ToolLoop): Promise<ToolLoopResult>
 		const step: ToolStep = { text: parsed.content, calls: [] };
 		steps.push(step);
 		loop.onStep(steps);
-		for (const call of parsed.calls) {
+		// As many calls as a shared reply may hold in a round; a model that writes more (a small one
+		// looping) would fill the context with their results. It can call again next round.
+		for (const call of parsed.calls.slice(0, MAX_CALLS_PER_ROUND)) {
 			if (loop.signal.aborted) break;
 			step.calls.push(
 				await runToolCall(call, byName, {

@@ -10,6 +10,7 @@ import { zodProblems } from '$lib/shared/zod-issues';
 /** A tool's result is cut here: a small model's context holds a few thousand characters at most. */
 export const MAX_RESULT_CHARS = 2000;
 export const TOOL_TIMEOUT_MS = 15_000;
+const STOPPED = 'the reply was stopped';
 
 export interface RunOptions {
 	signal: AbortSignal;
@@ -52,6 +53,8 @@ export async function runToolCall(
 		);
 	}
 	if (tool.network && !(await options.allow(tool))) {
+		// Stop answers an open question with no: that is not the user refusing the tool.
+		if (options.signal.aborted) return record('error', `Error: ${STOPPED}`);
 		return record('error', `The user did not allow ${tool.name} in this conversation.`);
 	}
 	try {
@@ -78,9 +81,7 @@ async function withTimeout<T>(
 	let onAbort!: () => void;
 	const aborted = new Promise<never>((_, reject) => {
 		onAbort = () =>
-			reject(
-				new Error(timeout.aborted ? `it took longer than ${ms / 1000} s` : 'the reply was stopped')
-			);
+			reject(new Error(timeout.aborted ? `it took longer than ${ms / 1000} s` : STOPPED));
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {

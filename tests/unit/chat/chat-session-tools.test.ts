@@ -164,6 +164,34 @@ describe('ChatSession with tools', () => {
 		);
 	});
 
+	it('runs at most four calls in a round; the model may call again in the next', async () => {
+		const { engine, session } = setup();
+		const six = [1, 2, 3, 4, 5, 6].map((n) => call('calculator', { expression: `${n} * 2` }));
+		engine.replies = [six.join(''), 'Done.'];
+		await session.send('Double everything');
+		const [step] = session.thread[1].steps!;
+		expect(step.calls.map((c) => c.result)).toEqual(['2', '4', '6', '8']);
+		// The model is shown the round as it ran: four calls, four results.
+		const [turn, ...results] = engine.prompts[1].messages.slice(1);
+		expect(turn.tool_calls).toHaveLength(4);
+		expect(results.map((m) => m.content)).toEqual(['2', '4', '6', '8']);
+		expect(session.thread[1].content).toBe('Done.');
+	});
+
+	it('stops while asking to use a network tool: a stop, not a refusal, and nothing remembered', async () => {
+		const { engine, session } = setup();
+		engine.replies = [call('encyclopedia', { query: 'tides' }), 'never reached'];
+		const sending = session.send('Why are there tides?');
+		await until(() => Boolean(session.activeStream?.permission));
+		session.stop();
+		await sending;
+		const reply = session.thread[1];
+		expect(reply.finishReason).toBe('interrupted');
+		expect(reply.steps![0].calls[0].result).toBe('Error: the reply was stopped');
+		expect(session.active?.tools?.network).toBeUndefined();
+		expect(engine.prompts).toHaveLength(1);
+	});
+
 	it('stops during a tool call: the reply ends as stopped and the call as stopped', async () => {
 		const never = defineTool({
 			name: 'slow',
