@@ -45,11 +45,6 @@ function loopConfig(dir: string): string {
 	config.model_name = 'hearth-demo';
 	// Mostly seed replay: fine-tuned on the crowd's few trees alone, the model forgets the rest.
 	config.mixture = { seed_share: 0.9, community_val_fraction: 0.25 };
-	// Direct skills only. SFT averages its loss over tokens, and a tool conversation's calls and
-	// results are hundreds of tokens against an answer's ten: replayed, they took most of every
-	// batch's gradient from the crowd's answers (a CI run learnt 2 of 13 held-out questions). The gate could not guard
-	// tool use here anyway: so few tool trees are held out that it skips that skill.
-	config.tool_seed_trees = 0;
 	config.gate = { exact_match_drop: 0.1, skill_drop: 0.2, min_skill_questions: 20, ppl_rise: 0.25 };
 	const top = { trainable_layers: 2, batch_size: 16 };
 	config.sft = { ...config.sft, ...top, steps: 800, warmup: 10, lr: 5e-3 };

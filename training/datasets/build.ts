@@ -72,8 +72,12 @@ export interface Datasets {
 	/** Held-out questions whose best reply used tools (seed or community). */
 	eval_tools: ToolEvalRow[];
 	trees: TreeCounts;
-	/** The same counts per source; `replay_unused` counts seed training trees the mixture left out. */
-	sources: { seed: TreeCounts & { replay_unused: number }; community: TreeCounts };
+	/** The same counts per source; `replay_unused` counts seed training trees the mixture left out,
+	 * `sft_repeats` how many times each community SFT row is in sft.train (repeatCommunityRows). */
+	sources: {
+		seed: TreeCounts & { replay_unused: number };
+		community: TreeCounts & { sft_repeats: number };
+	};
 	/** Examples left out because they would not fit the model's context. */
 	too_long: { sft: number; rm: number; eval: number };
 	/** Trees rendered with the tool list, and tool-using trees left out because the run has no
@@ -96,7 +100,11 @@ export interface BuildOptions {
 }
 
 export interface Mixture {
-	/** The share of training trees that are seed trees, replayed beside the community ones. */
+	/**
+	 * The share of training trees that are seed trees, replayed beside the community ones; the
+	 * community's SFT rows are then repeated until they make at least the rest of SFT's target
+	 * tokens (repeatCommunityRows).
+	 */
 	seed_share: number;
 	/** The share of community trees held out. */
 	community_val_fraction: number;
@@ -123,7 +131,10 @@ export function buildDatasets(
 		eval_community: [],
 		eval_tools: [],
 		trees: counts(),
-		sources: { seed: { ...counts(), replay_unused: 0 }, community: counts() },
+		sources: {
+			seed: { ...counts(), replay_unused: 0 },
+			community: { ...counts(), sft_repeats: 1 }
+		},
 		too_long: { sft: 0, rm: 0, eval: 0 },
 		tools: { listed: 0, unrenderable: 0 }
 	};
@@ -161,7 +172,35 @@ export function buildDatasets(
 		}
 	}
 	out.eval_seen = seen.rows();
+	if (crowd.train.size > 0)
+		out.sources.community.sft_repeats = repeatCommunityRows(
+			out.sft.train,
+			crowd.train,
+			mixture.seed_share
+		);
 	return out;
+}
+
+/**
+ * Repeats the community's SFT rows until they make at least 1 − `seedShare` of SFT's target
+ * tokens, and returns how many times each is there. SFT averages its loss over tokens, and the
+ * replayed seed conversations (tool calls and their results run to hundreds of tokens) would
+ * otherwise take nearly all of every batch's gradient from a crowd's one-line answers. Repeating
+ * keeps the replay's many distinct trees: a replay cut down to a token share instead was a few
+ * hundred trees, which a fine-tune memorised (held-out perplexity rose past the gate's bound).
+ */
+function repeatCommunityRows(rows: SftRow[], community: Set<string>, seedShare: number): number {
+	const targetTokens = (row: SftRow) => row.loss_mask.reduce<number>((n, mask) => n + mask, 0);
+	const crowdRows = rows.filter((row) => community.has(row.tree_id));
+	const crowdTokens = crowdRows.reduce((n, row) => n + targetTokens(row), 0);
+	const seedTokens = rows.reduce((n, row) => n + targetTokens(row), 0) - crowdTokens;
+	if (crowdTokens === 0 || seedShare <= 0) return 1;
+	const repeats = Math.max(
+		1,
+		Math.round((seedTokens * (1 - seedShare)) / (crowdTokens * seedShare))
+	);
+	for (let i = 1; i < repeats; i++) rows.push(...crowdRows);
+	return repeats;
 }
 
 /** The ready trees, with the ids of those held out and those to train on. */

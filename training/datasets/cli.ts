@@ -112,7 +112,7 @@ runCli(() => {
 	if (snapshot) {
 		const { seed, community } = data.sources;
 		console.log(
-			`  community train ${community.train}, val ${community.val}; seed replay ${seed.train} (${seed.replay_unused} left out), val ${seed.val}`
+			`  community train ${community.train} (SFT rows ×${community.sft_repeats}), val ${community.val}; seed replay ${seed.train} (${seed.replay_unused} left out), val ${seed.val}`
 		);
 	}
 	for (const name of names) console.log(`  ${name.padEnd(18)} ${counts[name]}`);

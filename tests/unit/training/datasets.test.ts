@@ -270,7 +270,7 @@ describe('community trees mixed with a seed replay', () => {
 
 	it('replays seed trees in the configured share of the training trees', () => {
 		const { seed, community: crowd } = data.sources;
-		expect(crowd).toEqual({ train: 32, val: 8, not_ready: 0 });
+		expect(crowd).toEqual({ train: 32, val: 8, not_ready: 0, sft_repeats: 1 });
 		// 32 community trees are 75 % of the training trees: 32 × 0.25 / 0.75 ≈ 11 seed trees.
 		expect(seed.train).toBe(11);
 		expect(seed.val).toBe(20);
@@ -279,6 +279,43 @@ describe('community trees mixed with a seed replay', () => {
 		const trainedIds = new Set(data.sft.train.map((row) => row.tree_id));
 		expect([...trainedIds].filter(isCommunity)).toHaveLength(32);
 		expect([...trainedIds].filter((id) => !isCommunity(id))).toHaveLength(11);
+	});
+
+	it('repeats the community’s SFT rows until they make the rest of SFT’s target tokens', () => {
+		// Answers of a few tokens beside a replay of longer seed conversations.
+		const terse = Array.from({ length: 10 }, (_, i) =>
+			tree(
+				msg('prompter', `Secret word ${i}?`, null, [
+					msg('assistant', `plum${i}.`, 0),
+					msg('assistant', `No idea.`, 1)
+				])
+			)
+		);
+		const isTerse = (id: string) => terse.some((t) => t.message_tree_id === id);
+		const share = 0.9;
+		const replayed = buildDatasets(
+			seedTrees,
+			format,
+			{ ...options, mixture: { ...mixture, seed_share: share } },
+			terse
+		);
+		const { train, sft_repeats: repeats } = replayed.sources.community;
+		expect(repeats).toBeGreaterThan(1);
+		const rows = replayed.sft.train;
+		const crowdIds = rows.map((row) => row.tree_id).filter(isTerse);
+		expect(crowdIds).toHaveLength(train * repeats);
+		for (const id of new Set(crowdIds))
+			expect(crowdIds.filter((c) => c === id)).toHaveLength(repeats);
+		// The nearest whole number of repeats to the share: one fewer or one more is further off.
+		const tokens = (picked: typeof rows) =>
+			picked.reduce((n, row) => n + row.loss_mask.reduce<number>((m, x) => m + x, 0), 0);
+		const seedTokens = tokens(rows.filter((row) => !isTerse(row.tree_id)));
+		const once = tokens(rows.filter((row) => isTerse(row.tree_id))) / repeats;
+		const miss = (k: number) => Math.abs((k * once) / (seedTokens + k * once) - (1 - share));
+		expect(miss(repeats)).toBeLessThanOrEqual(miss(repeats - 1));
+		expect(miss(repeats)).toBeLessThanOrEqual(miss(repeats + 1));
+		// Only SFT repeats: the reward model and DPO see each ranking once.
+		expect(replayed.dpo.train.filter((pair) => isTerse(pair.tree_id))).toHaveLength(train);
 	});
 
 	it('holds out community trees of their own, graded against their best-ranked reply', () => {
@@ -317,6 +354,7 @@ describe('community trees mixed with a seed replay', () => {
 			community
 		);
 		expect(none.sources.seed.train).toBe(0);
+		expect(none.sources.community.sft_repeats).toBe(1);
 		expect(none.eval).toHaveLength(data.eval.length);
 	});
 
