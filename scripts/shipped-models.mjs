@@ -41,9 +41,11 @@ export function installShippedModels(
 		const shipped = readJson(join(SHIPPED_REGISTRY, indexPath)).versions;
 		const held = existsSync(join(registry, indexPath)) ? heldVersions(registry, indexPath) : [];
 		// An index this cannot read is the operator's to mend (the server reports it), not ours.
-		if (!held?.every((version) => isShippedVersion(model.name, version, registry))) continue;
+		if (held === null) continue;
 		const missing = shipped.filter((version) => !held.includes(version));
+		// Up to date, as on every start but the first: no manifest is read.
 		if (missing.length === 0) continue;
+		if (!held.every((version) => isShippedVersion(model.name, version, registry))) continue;
 		const manifests = missing.map((version) => join(model.name, 'versions', `${version}.json`));
 		// Blobs first, then manifests, then the index, as the pipeline publishes: a version becomes
 		// visible only when everything it names is in place, even if this copy is interrupted.
