@@ -14,10 +14,14 @@ import { pathTo } from './tree';
 /**
  * A chat reply's tool rounds as a dataset takes them (`ReplyToolStep`: no timing, status or
  * sources), or null when they cannot teach: a call failed (a tool that does not exist,
- * arguments its tool refused, a tool that threw or timed out) or the rounds exceed the limits.
+ * arguments its tool refused, a tool that threw or timed out), the model wrote more calls in a
+ * round than were run (a dataset would teach it calls it did not write), or the rounds exceed the
+ * limits.
  */
 function replyToolStepsOf(steps: readonly ToolStep[]): ReplyToolStep[] | null {
-	if (steps.some((step) => step.calls.some((call) => call.status !== 'ok'))) return null;
+	const failed = (step: ToolStep) =>
+		step.notRun !== undefined || step.calls.some((call) => call.status !== 'ok');
+	if (steps.some(failed)) return null;
 	const parsed = replyToolStepsSchema.safeParse(
 		steps.map((step) => ({
 			text: step.text,

@@ -51,11 +51,13 @@ export async function generateWithTools(loop: ToolLoop): Promise<ToolLoopResult>
 				error: `The model was still calling tools after ${loop.maxRounds} rounds, so it was stopped. The limit is in Settings → Tools.`
 			};
 		}
-		const step: ToolStep = { text: parsed.content, calls: [] };
+		// As many calls as a shared reply may hold in a round; a model that writes more (a small one
+		// looping) would fill the context with their results. It can call again next round, and
+		// the user is shown how many were not run.
+		const notRun = parsed.calls.length - MAX_CALLS_PER_ROUND;
+		const step: ToolStep = { text: parsed.content, calls: [], ...(notRun > 0 && { notRun }) };
 		steps.push(step);
 		loop.onStep(steps);
-		// As many calls as a shared reply may hold in a round; a model that writes more (a small one
-		// looping) would fill the context with their results. It can call again next round.
 		for (const call of parsed.calls.slice(0, MAX_CALLS_PER_ROUND)) {
 			if (loop.signal.aborted) break;
 			step.calls.push(

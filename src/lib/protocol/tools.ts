@@ -43,6 +43,8 @@ export interface ToolCallRecord {
 export interface ToolStep {
 	text: string;
 	calls: ToolCallRecord[];
+	/** How many calls the model wrote past the round's limit (MAX_CALLS_PER_ROUND), not run. */
+	notRun?: number;
 }
 
 /**

@@ -426,6 +426,21 @@ describe('ChatMessage: a reply that used tools', () => {
 		expect(content()).toHaveTextContent('347 * 829 = 287663.');
 	});
 
+	it('says how many calls the model wrote past a round’s limit, which were not run', () => {
+		render(
+			ChatMessage,
+			props({ message: message({ content: 'Done.', steps: [{ ...calculatorStep, notRun: 2 }] }) })
+		);
+		expect(screen.getByTestId('tool-calls-not-run')).toHaveTextContent(
+			'The model wrote 2 more calls than were run: a round runs at most 4.'
+		);
+	});
+
+	it('says nothing of calls not run when every call ran', () => {
+		render(ChatMessage, props({ message: message({ content: 'x', steps: [calculatorStep] }) }));
+		expect(screen.queryByTestId('tool-calls-not-run')).toBeNull();
+	});
+
 	it('renders a hostile tool result sanitised: no handler, no script link, nothing runs', async () => {
 		const ran = vi.fn();
 		(globalThis as { hostile?: () => void }).hostile = ran;

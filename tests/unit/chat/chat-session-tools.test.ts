@@ -171,6 +171,7 @@ describe('ChatSession with tools', () => {
 		await session.send('Double everything');
 		const [step] = session.thread[1].steps!;
 		expect(step.calls.map((c) => c.result)).toEqual(['2', '4', '6', '8']);
+		expect(step.notRun).toBe(2);
 		// The model is shown the round as it ran: four calls, four results.
 		const [turn, ...results] = engine.prompts[1].messages.slice(1);
 		expect(turn.tool_calls).toHaveLength(4);

@@ -103,10 +103,11 @@ describe('donatedMessages', () => {
 		expect(serverTakes(sent)).toBe(true);
 	});
 
-	it('leaves out a reply whose tool calls did not all succeed, and everything below it', () => {
+	it('leaves out a reply whose tool calls did not all succeed or run, and everything below it', () => {
 		const unknown = round({ name: 'shell', arguments: { command: 'ls' }, status: 'error' });
 		const failedArguments = round({ arguments: '{"expression": ', status: 'error' });
-		for (const step of [unknown, failedArguments]) {
+		const callsNotRun = { ...round({ result: '4' }), notRun: 2 };
+		for (const step of [unknown, failedArguments, callsNotRun]) {
 			const messages = stored().map((m) => (m.id === 'a1' ? { ...m, steps: [product, step] } : m));
 			expect(refs(donatedMessages(messages, 'a2', choice))).toEqual(['u1']);
 		}
