@@ -19,7 +19,6 @@ import type {
 	LoadProgress,
 	TokenEvent
 } from '$lib/protocol/inference';
-import type { Tool } from '$lib/shared/tools/tool';
 import type { ChatTools } from '$lib/tools/chat-tools';
 import { offeredTools } from '$lib/tools/tool-settings';
 import { addChild, continuationOf, editUserMessage, regenerate } from './branch';
@@ -27,7 +26,7 @@ import { deleteSubtree } from './delete-subtree';
 import { exportJson, exportMarkdown, type ExportedConversation } from './export';
 import { promptMessages, titleFrom } from './prompt';
 import { ReplyStream } from './reply-stream.svelte';
-import type { ToolLoopResult } from './tool-loop';
+import type { ToolLoop, ToolLoopResult } from './tool-loop';
 import { findNode, pathTo, siblingsOf, switchSibling } from './tree';
 
 /** What chat needs from the inference engine. */
@@ -36,11 +35,15 @@ export interface ReplyEngine {
 	ready(onProgress: (progress: LoadProgress) => void): Promise<string>;
 	/** The registry version of a model `ready` loaded; null for a model from elsewhere. */
 	versionOf(modelId: string): Promise<number | null>;
-	/** Whether and how the loaded model `modelId` can be given tools. */
-	toolUse(modelId: string): Promise<LoadedModel['toolUse']>;
+	/** Whether and how the loaded model `modelId` can be given tools, and how much it reads;
+	 * null when `modelId` is not the one loaded. */
+	toolUse(modelId: string): Promise<Pick<LoadedModel, 'toolUse' | 'contextWindow'> | null>;
 	generate: InferenceWorkerApi['generate'];
 	interrupt(): Promise<unknown>;
 }
+
+/** What a reply is offered when its model can use tools. */
+type ToolOffer = Pick<ToolLoop, 'tools' | 'maxRounds' | 'contextWindow'>;
 
 const ACTIVE_KEY = 'chat.activeConversation';
 /** How often a streaming reply is saved, so a closed tab keeps all but the last moment of it. */
@@ -458,12 +461,16 @@ export class ChatSession {
 	async #toolOffer(
 		modelId: string,
 		conversation: StoredConversation | undefined
-	): Promise<{ tools: Tool[]; maxRounds: number } | null> {
-		if (!this.tools || !(await this.engine.toolUse(modelId))) return null;
+	): Promise<ToolOffer | null> {
+		if (!this.tools) return null;
+		const model = await this.engine.toolUse(modelId);
+		if (!model?.toolUse) return null;
 		const settings = await this.tools.settings();
 		if (!settings.enabled || conversation?.tools?.off) return null;
 		const tools = offeredTools(await this.tools.load(), settings, conversation?.tools);
-		return tools.length ? { tools, maxRounds: settings.maxRounds } : null;
+		return tools.length
+			? { tools, maxRounds: settings.maxRounds, contextWindow: model.contextWindow }
+			: null;
 	}
 
 	async #generateWithTools(
@@ -471,7 +478,7 @@ export class ChatSession {
 		stream: ReplyStream,
 		prompt: ReturnType<typeof promptMessages>,
 		params: GenerationParamsInput,
-		{ tools, maxRounds }: { tools: Tool[]; maxRounds: number },
+		offer: ToolOffer,
 		progress: { onToken: (event: TokenEvent) => void; onStep: () => void }
 	): Promise<ToolLoopResult> {
 		// Loaded with the tools, on the first reply that has any: tools' schemas need zod, which
@@ -480,8 +487,7 @@ export class ChatSession {
 		return generateWithTools({
 			messages: prompt,
 			params,
-			tools,
-			maxRounds,
+			...offer,
 			signal: stream.controller.signal,
 			generate: (messages, roundParams): Promise<GenerationResult> => {
 				stream.text = '';

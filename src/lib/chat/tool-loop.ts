@@ -6,7 +6,7 @@ import type { ChatMessage, GenerationParamsInput, GenerationResult } from '$lib/
 import { MAX_CALLS_PER_ROUND, type ToolStep } from '$lib/protocol/tools';
 import { parseToolCalls, toolTurns } from '$lib/shared/tool-calls';
 import { toolSpec, type Tool } from '$lib/shared/tools/tool';
-import { runToolCall, type RunOptions } from '$lib/tools/run-tool-call';
+import { resultCharsFor, runToolCall, type RunOptions } from '$lib/tools/run-tool-call';
 
 export interface ToolLoop {
 	/** The conversation up to the reply (the reply's own earlier rounds are added by the loop). */
@@ -21,6 +21,8 @@ export interface ToolLoop {
 	/** A round's calls are about to run (`step.calls` fills as each finishes) or have run. */
 	onStep(steps: ToolStep[]): void;
 	allow: RunOptions['allow'];
+	/** The tokens the model reads: its tools' results are cut to fit (`resultCharsFor`). */
+	contextWindow: number;
 	timeoutMs?: number;
 }
 
@@ -64,6 +66,7 @@ export async function generateWithTools(loop: ToolLoop): Promise<ToolLoopResult>
 				await runToolCall(call, byName, {
 					signal: loop.signal,
 					allow: loop.allow,
+					maxResultChars: resultCharsFor(loop.contextWindow),
 					timeoutMs: loop.timeoutMs
 				})
 			);

@@ -184,9 +184,9 @@ export class ModelManager {
 		return this.status(id).install.current?.version ?? null;
 	}
 
-	/** How the loaded model takes tools; null when it cannot, or `id` is not the one loaded. */
-	async toolUse(id: string): Promise<LoadedModel['toolUse']> {
-		return this.loaded?.modelId === id ? this.loaded.toolUse : null;
+	/** How the loaded model takes tools and how much it reads; null when `id` is not the one loaded. */
+	async toolUse(id: string): Promise<Pick<LoadedModel, 'toolUse' | 'contextWindow'> | null> {
+		return this.loaded?.modelId === id ? this.loaded : null;
 	}
 
 	/** True when the registry has a newer version than the one installed. */

@@ -7,8 +7,18 @@ import type { ParsedToolCall } from '$lib/shared/tool-calls';
 import type { Tool } from '$lib/shared/tools/tool';
 import { zodProblems } from '$lib/shared/zod-issues';
 
-/** A tool's result is cut here: a small model's context holds a few thousand characters at most. */
+/** A tool's result is cut here at most: a small model's context holds a few thousand characters. */
 export const MAX_RESULT_CHARS = 2000;
+
+/**
+ * The longest result a model reading `contextWindow` tokens is given: half its window in
+ * characters. A byte-level tokenizer (the demo's) spends a token on every character, so less
+ * would not leave room for the question, the call and the answer; a result cut short reaches the
+ * model and the user alike, where one too long for the model would end the reply in an error.
+ */
+export function resultCharsFor(contextWindow: number): number {
+	return Math.min(MAX_RESULT_CHARS, Math.floor(contextWindow / 2));
+}
 export const TOOL_TIMEOUT_MS = 15_000;
 const STOPPED = 'the reply was stopped';
 
@@ -17,6 +27,8 @@ export interface RunOptions {
 	timeoutMs?: number;
 	/** Asks the user before a network tool first runs in a conversation; false refuses the call. */
 	allow(tool: Tool): Promise<boolean>;
+	/** Where the result is cut (MAX_RESULT_CHARS unless the model reads less: `resultCharsFor`). */
+	maxResultChars?: number;
 	now?: () => number;
 }
 
@@ -30,7 +42,7 @@ export async function runToolCall(
 	const record = (status: ToolCallRecord['status'], result: string, extra = {}) => ({
 		name: call.name,
 		arguments: call.ok ? call.arguments : call.raw,
-		result: cut(result),
+		result: cut(result, options.maxResultChars ?? MAX_RESULT_CHARS),
 		status,
 		ms: Math.round(now() - started),
 		...extra
@@ -96,8 +108,6 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-function cut(text: string): string {
-	return text.length <= MAX_RESULT_CHARS
-		? text
-		: `${text.slice(0, MAX_RESULT_CHARS)}… (cut at ${MAX_RESULT_CHARS} characters)`;
+function cut(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max)}… (cut at ${max} characters)`;
 }

@@ -179,6 +179,24 @@ describe('ChatSession with tools', () => {
 		expect(session.thread[1].content).toBe('Done.');
 	});
 
+	it('cuts a tool result to half the model’s context window, for the model and the user alike', async () => {
+		const notes = defineTool({
+			name: 'search_documents',
+			description: 'Searches notes.',
+			arguments: z.object({ query: z.string() }),
+			run: async () => ({ text: `[1] Tides: ${'The moon pulls the sea. '.repeat(40)}` })
+		});
+		const { engine, session } = setup({}, [notes]);
+		engine.contextWindow = 384;
+		engine.replies = [call('search_documents', { query: 'tides' }), 'Tides.'];
+		await session.send('Why are there tides?');
+		const cut =
+			`[1] Tides: ${'The moon pulls the sea. '.repeat(8)}`.slice(0, 192) +
+			'… (cut at 192 characters)';
+		expect(session.thread[1].steps![0].calls[0].result).toBe(cut);
+		expect(engine.prompts[1].messages.at(-1)).toEqual({ role: 'tool', content: cut });
+	});
+
 	it('stops while asking to use a network tool: a stop, not a refusal, and nothing remembered', async () => {
 		const { engine, session } = setup();
 		engine.replies = [call('encyclopedia', { query: 'tides' }), 'never reached'];

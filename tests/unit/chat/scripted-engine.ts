@@ -19,6 +19,7 @@ export class ScriptedEngine implements ReplyEngine {
 	loads = 0;
 	/** How the scripted model takes tools (none unless a test says so). */
 	toolUseMode: LoadedModel['toolUse'] = null;
+	contextWindow = 8192;
 	failNext: Error | null = null;
 	#interrupted = false;
 	#gate: Promise<void> | null = null;
@@ -36,8 +37,8 @@ export class ScriptedEngine implements ReplyEngine {
 		return modelId === 'scripted-model' ? 3 : null;
 	}
 
-	async toolUse(): Promise<LoadedModel['toolUse']> {
-		return this.toolUseMode;
+	async toolUse(): Promise<Pick<LoadedModel, 'toolUse' | 'contextWindow'>> {
+		return { toolUse: this.toolUseMode, contextWindow: this.contextWindow };
 	}
 
 	async generate(

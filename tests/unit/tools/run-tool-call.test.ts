@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseToolCalls } from '$lib/shared/tool-calls';
 import { calculator } from '$lib/shared/tools/calculator';
 import { defineTool, type Tool } from '$lib/shared/tools/tool';
-import { MAX_RESULT_CHARS, runToolCall } from '$lib/tools/run-tool-call';
+import { MAX_RESULT_CHARS, resultCharsFor, runToolCall } from '$lib/tools/run-tool-call';
 
 const never = defineTool({
 	name: 'never',
@@ -126,6 +126,18 @@ describe('runToolCall', () => {
 		expect(record.result).toHaveLength(
 			MAX_RESULT_CHARS + `… (cut at ${MAX_RESULT_CHARS} characters)`.length
 		);
+		const small = await runToolCall(
+			call('{"name": "chatty", "arguments": {}}'),
+			tools,
+			options({ maxResultChars: 192 })
+		);
+		expect(small.result).toBe(`${'x'.repeat(192)}… (cut at 192 characters)`);
+	});
+
+	it('gives a model half its context window in characters for a result, and at most the cap', () => {
+		expect(resultCharsFor(384)).toBe(192);
+		expect(resultCharsFor(2048)).toBe(1024);
+		expect(resultCharsFor(32_768)).toBe(MAX_RESULT_CHARS);
 	});
 
 	it('runs a network tool only when the user allows it', async () => {
