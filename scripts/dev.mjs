@@ -4,11 +4,11 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ensureNpmPackages } from './setup.mjs';
-import { installShippedModels } from './shipped-models.mjs';
+import { installReport, installShippedModels } from './shipped-models.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 ensureNpmPackages();
-installShippedModels();
+for (const line of installReport(installShippedModels())) console.log(`[dev] ${line}`);
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
 	cwd: root,

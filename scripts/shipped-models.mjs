@@ -19,9 +19,10 @@ const root = new URL('..', import.meta.url).pathname;
 export const SHIPPED_REGISTRY = join(root, 'shipped-models');
 
 /**
- * @typedef {{ model: string, versions: number[], added: boolean }} Installed
- * A shipped model put into the registry: `added` when the registry had no such model, else the
- * newer shipped `versions` it lacked.
+ * @typedef {{ model: string, versions: number[], outcome: 'added' | 'updated' | 'left' }} Installed
+ * A shipped model the registry lacked in whole or in part, and the shipped `versions` it lacked:
+ * `added` (it had no such model), `updated` (the versions were added), or `left` (the registry
+ * holds a version of its own, so the shipped ones were not added).
  */
 
 /**
@@ -45,7 +46,10 @@ export function installShippedModels(
 		const missing = shipped.filter((version) => !held.includes(version));
 		// Up to date, as on every start but the first: no manifest is read.
 		if (missing.length === 0) continue;
-		if (!held.every((version) => isShippedVersion(model.name, version, registry))) continue;
+		if (!held.every((version) => isShippedVersion(model.name, version, registry))) {
+			installed.push({ model: model.name, versions: missing, outcome: 'left' });
+			continue;
+		}
 		const manifests = missing.map((version) => join(model.name, 'versions', `${version}.json`));
 		// Blobs first, then manifests, then the index, as the pipeline publishes: a version becomes
 		// visible only when everything it names is in place, even if this copy is interrupted.
@@ -57,9 +61,29 @@ export function installShippedModels(
 		}
 		for (const manifest of manifests) copyIfMissing(manifest, registry);
 		copyInPlace(indexPath, registry);
-		installed.push({ model: model.name, versions: missing, added: held.length === 0 });
+		const outcome = held.length === 0 ? 'added' : 'updated';
+		installed.push({ model: model.name, versions: missing, outcome });
 	}
 	return installed;
+}
+
+/**
+ * What `npm start` and `npm run dev` say of each shipped model `installShippedModels` touched or
+ * left: an operator whose registry stays on its own versions learns that a newer one shipped.
+ * @param {Installed[]} installed
+ * @returns {string[]}
+ */
+export function installReport(installed) {
+	return installed.map(({ model, versions, outcome }) => {
+		const numbers = `version${versions.length > 1 ? 's' : ''} ${versions.join(', ')}`;
+		if (outcome === 'added') return `${model} added to the registry`;
+		if (outcome === 'updated') return `${model} ${numbers} added to the registry`;
+		return (
+			`${model}: shipped ${numbers} not added, because the registry holds a version of ` +
+			`${model} published here. To serve the shipped versions instead, remove the ` +
+			`registry's ${model} folder (its own versions go with it).`
+		);
+	});
 }
 
 /**

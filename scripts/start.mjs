@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNpmPackages } from './setup.mjs';
-import { installShippedModels } from './shipped-models.mjs';
+import { installReport, installShippedModels } from './shipped-models.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const builtApp = join(root, 'build', 'index.html');
@@ -50,12 +50,7 @@ if (!process.env.HEARTH_STATIC_DIR) {
 	}
 }
 
-for (const { model, versions, added } of installShippedModels())
-	console.log(
-		added
-			? `[start] ${model} added to the registry`
-			: `[start] ${model} version ${versions.join(', ')} added to the registry`
-	);
+for (const line of installReport(installShippedModels())) console.log(`[start] ${line}`);
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'sync-server', 'main.ts')], {
 	cwd: root,

@@ -6,7 +6,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installShippedModels, SHIPPED_REGISTRY } from '../../../scripts/shipped-models.mjs';
+import {
+	installReport,
+	installShippedModels,
+	SHIPPED_REGISTRY
+} from '../../../scripts/shipped-models.mjs';
 import { verifyRegistry } from '../../../training/publish/verify';
 
 const MODEL = 'hearth-demo';
@@ -58,7 +62,7 @@ describe('installShippedModels', () => {
 	it('gives a registry without the demo every shipped version, blobs and checkpoints included', async () => {
 		const registry = emptyRegistry();
 		expect(installShippedModels(registry)).toEqual([
-			{ model: MODEL, versions: shippedIndex.versions, added: true }
+			{ model: MODEL, versions: shippedIndex.versions, outcome: 'added' }
 		]);
 		const report = await verifyRegistry(registry);
 		expect(report.problems).toEqual([]);
@@ -71,9 +75,9 @@ describe('installShippedModels', () => {
 		expect(latest, 'the demo ships more than one version').toBeGreaterThan(1);
 		const registry = registryBeforeLatest();
 		const firstManifest = readFileSync(join(registry, MODEL, 'versions', '1.json'), 'utf8');
-		expect(installShippedModels(registry)).toEqual([
-			{ model: MODEL, versions: [latest], added: false }
-		]);
+		const updated = installShippedModels(registry);
+		expect(updated).toEqual([{ model: MODEL, versions: [latest], outcome: 'updated' }]);
+		expect(installReport(updated)).toEqual([`${MODEL} version ${latest} added to the registry`]);
 		expect(JSON.parse(readFileSync(join(registry, MODEL, 'index.json'), 'utf8'))).toEqual(
 			shippedIndex
 		);
@@ -85,7 +89,7 @@ describe('installShippedModels', () => {
 		expect((await verifyRegistry(registry)).problems).toEqual([]);
 	});
 
-	it('leaves alone a model the operator published a version of, whatever its number', () => {
+	it('leaves alone a model the operator published a version of, whatever its number, and says so', () => {
 		// The operator's own version after the shipped ones.
 		const ahead = emptyRegistry();
 		installShippedModels(ahead);
@@ -109,7 +113,13 @@ describe('installShippedModels', () => {
 		manifest.files[0].sha256 = 'f'.repeat(64);
 		writeFileSync(own, JSON.stringify(manifest));
 		const divergedBefore = snapshot(diverged);
-		expect(installShippedModels(diverged)).toEqual([]);
+		const left = installShippedModels(diverged);
+		expect(left).toEqual([{ model: MODEL, versions: [latest], outcome: 'left' }]);
+		expect(installReport(left)).toEqual([
+			`${MODEL}: shipped version ${latest} not added, because the registry holds a version of ` +
+				`${MODEL} published here. To serve the shipped versions instead, remove the ` +
+				`registry's ${MODEL} folder (its own versions go with it).`
+		]);
 		expect(snapshot(diverged)).toEqual(divergedBefore);
 
 		// An index it cannot read, or one naming a manifest that is not there: the operator's to mend.
@@ -122,6 +132,8 @@ describe('installShippedModels', () => {
 		}
 		const missing = registryBeforeLatest();
 		rmSync(join(missing, MODEL, 'versions', '1.json'));
-		expect(installShippedModels(missing)).toEqual([]);
+		const missingBefore = snapshot(missing);
+		expect(installShippedModels(missing).map((each) => each.outcome)).toEqual(['left']);
+		expect(snapshot(missing)).toEqual(missingBefore);
 	});
 });
