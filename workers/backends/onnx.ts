@@ -19,6 +19,7 @@ import {
 } from '$lib/protocol/model-record';
 import type { Backend, TokenSink } from './backend';
 import { OnnxDecoder } from './onnx-decoder';
+import { fitPrompt } from './prompt-window';
 import { loadOrt } from './onnx-runtime';
 import { ModelFileSet } from '../model-files';
 import { webgpu } from '../probe';
@@ -148,7 +149,7 @@ class OnnxBackend implements Backend {
 		signal: AbortSignal
 	): Promise<GenerationResult> {
 		const started = performance.now();
-		const promptIds = this.promptIds(messages, params);
+		const promptIds = fitPrompt(this.chat, messages, params, this.info.contextWindow);
 		const seen = new Set(promptIds);
 		const random = seededRandom(params.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
 		const text = new TokenTextStream((ids) => this.chat.decode(ids, true));
@@ -215,47 +216,6 @@ class OnnxBackend implements Backend {
 				timeToFirstTokenMs: completionTokens > 0 ? firstTokenAt - started : 0
 			}
 		};
-	}
-
-	/**
-	 * The prompt's ids, leaving room for a reply: when the conversation is longer than the
-	 * context window, the oldest turns after the system message are left out, as a person
-	 * forgets the start of a long talk; only the newest message must fit.
-	 */
-	private promptIds(messages: ChatMessage[], params: GenerationParams): number[] {
-		const window = this.info.contextWindow;
-		const room = Math.min(params.maxTokens, Math.ceil(window / 4));
-		const extra = this.chat.readsTools && params.tools.length ? { tools: params.tools } : {};
-		const system = messages[0].role === 'system' ? [messages[0]] : [];
-		let rest = messages.slice(system.length);
-		let ids = this.chat.encode(this.renderPrompt([...system, ...rest], extra));
-		while (ids.length + room > window && rest.length > 1) {
-			rest = rest.slice(1);
-			ids = this.chat.encode(this.renderPrompt([...system, ...rest], extra));
-		}
-		if (ids.length >= window) {
-			const size = `${ids.length} tokens, and it reads at most ${window}`;
-			throw new Error(
-				rest.at(-1)?.role === 'tool'
-					? `A tool's result is too long for this model (${size}). Ask for less, or turn the tool off in Settings → Tools.`
-					: `The message is too long for this model: ${size}. Shorten it or start a new conversation.`
-			);
-		}
-		return ids;
-	}
-
-	/**
-	 * The text the model continues. After a user message: the conversation and the assistant's
-	 * header. After an assistant message (Continue on a reply cut short): the conversation up to
-	 * the end of that reply's text, without its end of turn, as Hugging Face's
-	 * `continue_final_message` does, so the model carries on where it stopped.
-	 */
-	private renderPrompt(messages: ChatMessage[], extra: Record<string, unknown>): string {
-		const last = messages[messages.length - 1];
-		if (last.role !== 'assistant') return this.chat.render(messages, true, extra);
-		if (!last.content) return this.chat.render(messages.slice(0, -1), true, extra);
-		const full = this.chat.render(messages, false, extra);
-		return full.slice(0, full.lastIndexOf(last.content) + last.content.length);
 	}
 
 	async unload(): Promise<void> {
