@@ -1,6 +1,7 @@
 // The ONNX backend: a model in the Hugging Face ONNX layout run by onnxruntime-web on WebGPU or
-// WebAssembly. Prompts are rendered and tokenized by training/datasets/chat-format.ts, the same
-// code that rendered the model's training data; tokens are chosen by ../sampling.ts.
+// WebAssembly. Prompts are rendered and tokenized by src/lib/shared/chat-format.ts, the same
+// code that rendered the model's training data, and fitted into the model's window by
+// ./prompt-window.ts; tokens are chosen by ../sampling.ts.
 import { z } from 'zod';
 import { ChatFormat } from '$lib/shared/chat-format';
 import type {
