@@ -5,7 +5,7 @@
 import type { StoredMessage } from '$lib/db/records/message';
 import { findPii, type PiiSpan } from '$lib/contribute/pii';
 import type { DonatedMessage } from '$lib/protocol/donations';
-import { donatedMessages, type DonationScope } from './donation';
+import { donatedMessages, threadCut, type DonationScope } from './donation';
 
 export class DonationDraft {
 	scope = $state<DonationScope>('thread');
@@ -24,6 +24,11 @@ export class DonationDraft {
 			includeVotes: this.includeVotes,
 			edits: this.edits
 		});
+	});
+	/** What of the visible thread cannot go, and why; null when all of it can. */
+	readonly cut: string | null = $derived.by(() => {
+		const { messages, leafId } = this.source();
+		return threadCut(messages, leafId);
 	});
 	/** Thumbs the person gave within the chosen part, whether or not they go with it. */
 	readonly votes = $derived.by(() => {

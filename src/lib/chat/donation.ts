@@ -8,20 +8,36 @@
 // answer; one whose calls did not all succeed teaches neither and stays, like a failed reply. Pure.
 import type { StoredMessage } from '$lib/db/records/message';
 import { versionedModelName, type DonatedMessage } from '$lib/protocol/donations';
-import { replyToolStepsSchema, type ReplyToolStep, type ToolStep } from '$lib/protocol/tools';
+import {
+	MAX_REPLY_TOOL_ROUNDS,
+	replyToolStepsSchema,
+	type ReplyToolStep,
+	type ToolStep
+} from '$lib/protocol/tools';
+import { zodProblems } from '$lib/shared/zod-issues';
 import { pathTo } from './tree';
 
 /**
  * A chat reply's tool rounds as a dataset takes them (`ReplyToolStep`: no timing, status or
- * sources), or null when they cannot teach: a call failed (a tool that does not exist,
- * arguments its tool refused, a tool that threw or timed out), the model wrote more calls in a
- * round than were run (a dataset would teach it calls it did not write), or the rounds exceed the
+ * sources), or why they cannot teach: a call failed (a tool that does not exist, arguments its
+ * tool refused, a tool that threw or timed out), the model wrote more calls in a round than were
+ * run (a dataset would teach it calls it did not write), or the rounds exceed a shared reply's
  * limits.
  */
-function replyToolStepsOf(steps: readonly ToolStep[]): ReplyToolStep[] | null {
-	const failed = (step: ToolStep) =>
-		step.notRun !== undefined || step.calls.some((call) => call.status !== 'ok');
-	if (steps.some(failed)) return null;
+function replyToolSteps(
+	steps: readonly ToolStep[]
+): { steps: ReplyToolStep[] } | { problem: string } {
+	if (steps.some((step) => step.calls.some((call) => call.status !== 'ok'))) {
+		return { problem: 'one of its tool calls failed' };
+	}
+	if (steps.some((step) => step.notRun !== undefined)) {
+		return { problem: 'it wrote more tool calls in a round than were run' };
+	}
+	if (steps.length > MAX_REPLY_TOOL_ROUNDS) {
+		return {
+			problem: `it used ${steps.length} rounds of tools, and a shared reply holds at most ${MAX_REPLY_TOOL_ROUNDS}`
+		};
+	}
 	const parsed = replyToolStepsSchema.safeParse(
 		steps.map((step) => ({
 			text: step.text,
@@ -32,7 +48,11 @@ function replyToolStepsOf(steps: readonly ToolStep[]): ReplyToolStep[] | null {
 			}))
 		}))
 	);
-	return parsed.success ? parsed.data : null;
+	return parsed.success
+		? { steps: parsed.data }
+		: {
+				problem: `its tool use does not fit a shared reply (${zodProblems(parsed.error, 'rounds')[0]})`
+			};
 }
 
 export type DonationScope = 'thread' | 'tree';
@@ -45,12 +65,43 @@ export interface DonationChoice {
 }
 
 /**
- * A reply that failed or whose tool calls did not all succeed, or a message with no text, cannot
- * be shared, nor what hangs below it.
+ * Why a message cannot be shared (nor what hangs below it): a reply that failed or whose tool use
+ * cannot teach, or a message with no text. Null when it can.
  */
-function shareable(m: StoredMessage): boolean {
-	if (m.steps?.length && replyToolStepsOf(m.steps) === null) return false;
-	return m.content.trim() !== '' && m.finishReason !== 'error';
+function unshareable(m: StoredMessage): string | null {
+	if (m.finishReason === 'error') return 'it ended in an error';
+	if (m.content.trim() === '') return 'it has no text';
+	const tools = m.steps?.length ? replyToolSteps(m.steps) : null;
+	return tools && 'problem' in tools ? tools.problem : null;
+}
+
+const shareable = (m: StoredMessage) => unshareable(m) === null;
+
+/** The tool rounds of a reply that `unshareable` let through. */
+function sharedToolSteps(steps: readonly ToolStep[]): ReplyToolStep[] {
+	const tools = replyToolSteps(steps);
+	if ('problem' in tools)
+		throw new Error(`a reply that cannot be shared was chosen: ${tools.problem}`);
+	return tools.steps;
+}
+
+/**
+ * What of the visible thread stays on the device, and why, in words for the person; null when
+ * the whole thread can go.
+ */
+export function threadCut(
+	messages: readonly StoredMessage[],
+	leafId: string | null
+): string | null {
+	if (leafId === null) return null;
+	for (const m of pathTo(messages, leafId)) {
+		const problem = unshareable(m);
+		if (problem !== null) {
+			const what = m.role === 'assistant' ? 'A reply' : 'A message';
+			return `${what} and everything after it stay on this device: ${problem}.`;
+		}
+	}
+	return null;
 }
 
 /** The thread's root and every message below it that can be shared, parents first. */
@@ -97,6 +148,6 @@ export function donatedMessages(
 			m.role === 'assistant' ? versionedModelName(m.model ?? 'unknown', m.modelVersion) : null,
 		vote: m.role === 'assistant' && choice.includeVotes ? (m.feedback ?? null) : null,
 		kept: m.role === 'assistant' && onThread.has(m.id) && siblings(m) > 1,
-		...(m.role === 'assistant' && m.steps?.length && { toolSteps: replyToolStepsOf(m.steps)! })
+		...(m.role === 'assistant' && m.steps?.length && { toolSteps: sharedToolSteps(m.steps) })
 	}));
 }

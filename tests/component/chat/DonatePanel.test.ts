@@ -43,10 +43,10 @@ function conversation(result: string): StoredMessage[] {
 	];
 }
 
-function renderPanel(result: string) {
+function renderPanel(result: string, messages = conversation(result)) {
 	const onShare = vi.fn(async () => {});
 	render(DonatePanel, {
-		messages: conversation(result),
+		messages,
 		leafId: 'a1',
 		donation: undefined,
 		onShare,
@@ -77,6 +77,21 @@ describe('DonatePanel with a reply that used tools', () => {
 				]
 			}
 		]);
+	});
+
+	it('says why a reply stays on the device when its tool use cannot be shared', () => {
+		const [question, reply] = conversation('[1] Notes — the sink.');
+		const looping = { ...reply, steps: [{ ...reply.steps![0], notRun: 3 }] };
+		renderPanel('', [question, looping]);
+		expect(screen.getAllByTestId('donate-message')).toHaveLength(1);
+		expect(screen.getByTestId('donate-cut')).toHaveTextContent(
+			'A reply and everything after it stay on this device: it wrote more tool calls in a round than were run.'
+		);
+	});
+
+	it('says nothing of a cut when the whole thread goes', () => {
+		renderPanel('[1] Notes — the sink.');
+		expect(screen.queryByTestId('donate-cut')).toBeNull();
 	});
 
 	it('marks personal data in a result and holds sharing until the person confirms it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { donatedMessages } from '$lib/chat/donation';
+import { donatedMessages, threadCut } from '$lib/chat/donation';
 import type { StoredMessage } from '$lib/db/records/message';
 import { donateChatSchema } from '$lib/protocol/donations';
 import type { ToolStep } from '$lib/protocol/tools';
@@ -111,6 +111,36 @@ describe('donatedMessages', () => {
 			const messages = stored().map((m) => (m.id === 'a1' ? { ...m, steps: [product, step] } : m));
 			expect(refs(donatedMessages(messages, 'a2', choice))).toEqual(['u1']);
 		}
+	});
+
+	it('says what of the thread stays on the device, and why; nothing when all of it goes', () => {
+		const withA1 = (change: Partial<StoredMessage>) =>
+			stored().map((m) => (m.id === 'a1' ? { ...m, ...change } : m));
+		expect(threadCut(stored(), 'a2')).toBeNull();
+		expect(threadCut(stored(), null)).toBeNull();
+		const cut = (change: Partial<StoredMessage>) => threadCut(withA1(change), 'a2');
+		expect(cut({ finishReason: 'error' })).toBe(
+			'A reply and everything after it stay on this device: it ended in an error.'
+		);
+		expect(cut({ content: ' ' })).toBe(
+			'A reply and everything after it stay on this device: it has no text.'
+		);
+		expect(cut({ steps: [product, round({ status: 'error' })] })).toMatch(
+			/: one of its tool calls failed\.$/
+		);
+		expect(cut({ steps: [{ ...product, notRun: 2 }] })).toMatch(
+			/: it wrote more tool calls in a round than were run\.$/
+		);
+		expect(cut({ steps: Array(6).fill(product) })).toMatch(
+			/: it used 6 rounds of tools, and a shared reply holds at most 4\.$/
+		);
+		expect(cut({ steps: [round({ result: 'x'.repeat(5000) })] })).toMatch(
+			/: its tool use does not fit a shared reply \(rounds\[0\]\.calls\[0\]\.result: must be at most 4000 characters\)\.$/
+		);
+		// The thread is cut where the reason is, and sends what comes before it.
+		expect(refs(donatedMessages(withA1({ steps: Array(6).fill(product) }), 'a2', choice))).toEqual([
+			'u1'
+		]);
 	});
 
 	it('is refused by the protocol when the person’s own message carries tool calls', () => {
