@@ -7,9 +7,11 @@ type PromptFormat = Pick<ChatFormat, 'encode' | 'render' | 'readsTools'>;
 
 /**
  * The prompt's ids, leaving room for a reply (its max tokens, at most a quarter of the window):
- * when the conversation is longer than the context window, the oldest turns after the system
- * message are left out, as a person forgets the start of a long talk; only the newest message
- * must fit, and an error names it when it does not.
+ * when the conversation is longer than the context window, the oldest exchanges after the system
+ * message are left out, as a person forgets the start of a long talk. Whole exchanges, from a
+ * user's message to the next: many templates refuse a conversation that opens with a reply, and
+ * a tool result is no use without the call it answers. The newest exchange must fit, and an error
+ * names its last message when it does not.
  */
 export function fitPrompt(
 	chat: PromptFormat,
@@ -22,8 +24,10 @@ export function fitPrompt(
 	const system = messages[0].role === 'system' ? [messages[0]] : [];
 	let rest = messages.slice(system.length);
 	let ids = chat.encode(renderPrompt(chat, [...system, ...rest], extra));
-	while (ids.length + room > window && rest.length > 1) {
-		rest = rest.slice(1);
+	while (ids.length + room > window) {
+		const next = rest.findIndex((m, i) => i > 0 && m.role === 'user');
+		if (next === -1) break;
+		rest = rest.slice(next);
 		ids = chat.encode(renderPrompt(chat, [...system, ...rest], extra));
 	}
 	if (ids.length >= window) {

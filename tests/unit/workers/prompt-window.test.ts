@@ -48,10 +48,28 @@ describe('fitPrompt', () => {
 		expect(prompt).toContain('Last question?');
 		expect(prompt).toContain('Answer 6');
 		expect(prompt).not.toContain('Question 1');
-		// Just enough was left out: one more turn would not leave the reply its room.
+		// Whole exchanges were left out, and just enough: the kept turns open with a question, and
+		// one more exchange would not leave the reply its room.
 		const kept = messages.findIndex((m) => prompt.includes(m.content.slice(0, 12)) && m !== system);
-		const oneMore = chat.encode(chat.render([system, ...messages.slice(kept - 1)], true));
+		expect(messages[kept].role).toBe('user');
+		const oneMore = chat.encode(chat.render([system, ...messages.slice(kept - 2)], true));
 		expect(oneMore.length + 64).toBeGreaterThan(384);
+	});
+
+	it('opens what it keeps with a question, never a reply or a tool result cut from its call', () => {
+		const long: ChatMessage = { role: 'user', content: `Find x. ${'Please '.repeat(40)}` };
+		const messages: ChatMessage[] = [
+			system,
+			long,
+			call,
+			{ role: 'tool', content: '[1] x: a note.' },
+			{ role: 'assistant', content: 'x is a note [1].' },
+			{ role: 'user', content: 'And y?' }
+		];
+		const prompt = text(fitPrompt(chat, messages, params, 384));
+		expect(prompt).not.toContain('Please');
+		expect(prompt).not.toContain('[1] x: a note.');
+		expect(prompt).toBe(chat.render([system, messages[5]], true));
 	});
 
 	it('leaves the reply a quarter of the window at most, whatever its max tokens', () => {
@@ -100,6 +118,11 @@ describe('fitPrompt', () => {
 			call,
 			{ role: 'tool', content: result }
 		];
-		expect(text(fitPrompt(chat, messages, params, 384))).toContain(result);
+		const prompt = text(fitPrompt(chat, messages, params, 384));
+		// The newest exchange whole: the question, the call and its result.
+		expect(prompt).toContain(`Find x.<|im_end|>`);
+		expect(prompt).toContain('search_documents');
+		expect(prompt).toContain(result);
+		expect(prompt).not.toContain('Question 1');
 	});
 });
