@@ -12,13 +12,15 @@ export const MAX_RESULT_CHARS = 2000;
 
 /**
  * The longest result a model reading `contextWindow` tokens is given: half its window in
- * characters. A byte-level tokenizer (the demo's) spends a token on every character, so less
- * would not leave room for the question, the call and the answer; a result cut short reaches the
- * model and the user alike, where one too long for the model would end the reply in an error.
+ * characters. A byte-level tokenizer (the demo's) spends a token on every character, so a longer
+ * result would leave no room for the question, the call and the answer. A result cut short
+ * reaches the model and the user alike; one too long for the model would end the reply in an
+ * error.
  */
 export function resultCharsFor(contextWindow: number): number {
 	return Math.min(MAX_RESULT_CHARS, Math.floor(contextWindow / 2));
 }
+
 export const TOOL_TIMEOUT_MS = 15_000;
 const STOPPED = 'the reply was stopped';
 
