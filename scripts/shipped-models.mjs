@@ -80,8 +80,8 @@ export function installReport(installed) {
 		if (outcome === 'updated') return `${model} ${numbers} added to the registry`;
 		return (
 			`${model}: shipped ${numbers} not added, because the registry holds a version of ` +
-			`${model} published here. To serve the shipped versions instead, remove the ` +
-			`registry's ${model} folder (its own versions go with it).`
+			`${model} that is not a shipped one (published here, or damaged). To serve the ` +
+			`shipped versions instead, remove the registry's ${model} folder (its own versions go with it).`
 		);
 	});
 }

@@ -117,8 +117,8 @@ describe('installShippedModels', () => {
 		expect(left).toEqual([{ model: MODEL, versions: [latest], outcome: 'left' }]);
 		expect(installReport(left)).toEqual([
 			`${MODEL}: shipped version ${latest} not added, because the registry holds a version of ` +
-				`${MODEL} published here. To serve the shipped versions instead, remove the ` +
-				`registry's ${MODEL} folder (its own versions go with it).`
+				`${MODEL} that is not a shipped one (published here, or damaged). To serve the ` +
+				`shipped versions instead, remove the registry's ${MODEL} folder (its own versions go with it).`
 		]);
 		expect(snapshot(diverged)).toEqual(divergedBefore);
 
