@@ -132,7 +132,9 @@ test('Stop ends the reply where it is and keeps what was written', async ({ page
 	expect(stopped).toBe(true);
 
 	await expect(reply).toContainText('Stopped.');
-	const shown = await reply.locator('.markdown').innerText();
+	// textContent, as toHaveText reads it: innerText puts line breaks between blocks, so a
+	// sampled reply that happens to hold a code block (with its Copy button) would never match.
+	const shown = (await reply.locator('.markdown').textContent()) ?? '';
 	await page.waitForTimeout(500);
 	await expect(reply.locator('.markdown')).toHaveText(shown);
 	const stored = (await storedMessages(page)).find((m) => m.finishReason === 'interrupted')!;
