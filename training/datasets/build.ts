@@ -102,7 +102,7 @@ export interface BuildOptions {
 export interface Mixture {
 	/**
 	 * The share of training trees that are seed trees, replayed beside the community ones; the
-	 * community's SFT rows are then repeated until they make at least the rest of SFT's target
+	 * community's SFT rows are then repeated until they make about the rest of SFT's target
 	 * tokens (repeatCommunityRows).
 	 */
 	seed_share: number;
@@ -182,8 +182,8 @@ export function buildDatasets(
 }
 
 /**
- * Repeats the community's SFT rows until they make at least 1 − `seedShare` of SFT's target
- * tokens, and returns how many times each is there. SFT averages its loss over tokens, and the
+ * Repeats the community's SFT rows so that they make about 1 − `seedShare` of SFT's target tokens
+ * (the nearest whole number of copies, at least one), and returns how many times each is there. SFT averages its loss over tokens, and the
  * replayed seed conversations (tool calls and their results run to hundreds of tokens) would
  * otherwise take nearly all of every batch's gradient from a crowd's one-line answers. Repeating
  * keeps the replay's many distinct trees: a replay cut down to a token share instead was a few

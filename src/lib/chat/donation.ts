@@ -77,12 +77,10 @@ function unshareable(m: StoredMessage): string | null {
 
 const shareable = (m: StoredMessage) => unshareable(m) === null;
 
-/** The tool rounds of a reply that `unshareable` let through. */
-function sharedToolSteps(steps: readonly ToolStep[]): ReplyToolStep[] {
-	const tools = replyToolSteps(steps);
-	if ('problem' in tools)
-		throw new Error(`a reply that cannot be shared was chosen: ${tools.problem}`);
-	return tools.steps;
+/** A shared reply's tool rounds, as `donate_chat` takes them (only shareable replies come here). */
+function toolStepsOf(m: StoredMessage): Pick<DonatedMessage, 'toolSteps'> {
+	const tools = m.role === 'assistant' && m.steps?.length ? replyToolSteps(m.steps) : null;
+	return tools && 'steps' in tools ? { toolSteps: tools.steps } : {};
 }
 
 /**
@@ -148,6 +146,6 @@ export function donatedMessages(
 			m.role === 'assistant' ? versionedModelName(m.model ?? 'unknown', m.modelVersion) : null,
 		vote: m.role === 'assistant' && choice.includeVotes ? (m.feedback ?? null) : null,
 		kept: m.role === 'assistant' && onThread.has(m.id) && siblings(m) > 1,
-		...(m.role === 'assistant' && m.steps?.length && { toolSteps: sharedToolSteps(m.steps) })
+		...toolStepsOf(m)
 	}));
 }
