@@ -2,7 +2,7 @@ import unittest
 
 import torch
 
-from training.trainer.generate import greedy
+from training.trainer.generate import greedy, greedy_replies
 from training.trainer.model import CausalLM
 
 from .fixtures import tiny_config
@@ -34,6 +34,17 @@ class GreedyTest(unittest.TestCase):
         self.assertEqual(reply, expected[: expected.index(stop) + 1])
         long_prompt = self.prompt * 7 + [1] * 4  # 60 of the 64 positions
         self.assertEqual(len(greedy(self.model, long_prompt, 12, stop_id=999)), 4)
+
+    def test_a_batch_decodes_each_prompt_as_it_would_alone_and_keeps_their_order(self):
+        prompts = [self.prompt, self.prompt[:3], self.prompt * 7 + [1] * 4, self.prompt[2:] * 2, [257]]
+        alone = greedy_by_recompute(self.model, self.prompt, 12)
+        stop = alone[4]
+        # Two prompts a batch: the longest prompt's batch holds one that may run its whole budget.
+        replies = greedy_replies(self.model, prompts, 12, stop, batch_size=2)
+        self.assertEqual(replies, [greedy(self.model, prompt, 12, stop) for prompt in prompts])
+        self.assertEqual(replies[0], alone[: alone.index(stop) + 1])
+        self.assertEqual(len(replies[2]), 4)  # the near-full prompt's own budget, not its batch's
+        self.assertEqual(greedy_replies(self.model, [self.prompt * 8], 12, stop), [[]])  # no room left
 
 
 if __name__ == "__main__":

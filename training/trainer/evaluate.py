@@ -23,7 +23,7 @@ from . import dpo, reward, sft
 from .checkpoint import load_causal_lm, load_reward_model, read_config, write_atomically
 from .config import load_run_config
 from .data import pad, read_jsonl
-from .generate import greedy
+from .generate import greedy, greedy_replies
 from .hf_config import ModelConfig
 from .model import CausalLM, RewardModel
 from .tokenizer import Tokenizer
@@ -137,9 +137,8 @@ def one_thread() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-def greedy_replies(model: CausalLM, examples: list[dict], max_new_tokens: int, stop_id: int) -> list[list[int]]:
-    with one_thread():
-        return [greedy(model, example["prompt_ids"], max_new_tokens, stop_id) for example in examples]
+def replies_to(model: CausalLM, examples: list[dict], max_new_tokens: int, stop_id: int) -> list[list[int]]:
+    return greedy_replies(model, [example["prompt_ids"] for example in examples], max_new_tokens, stop_id)
 
 
 def reply_text(reply: list[int], tokenizer: Tokenizer) -> str:
@@ -279,7 +278,7 @@ def evaluate(args: argparse.Namespace) -> dict:
         figures["dpo.preference_accuracy"] = fraction(dpo_chosen > dpo_rejected)
 
     replies = {
-        name: greedy_replies(model, prompts, run.max_new_tokens, stop_id)
+        name: replies_to(model, prompts, run.max_new_tokens, stop_id)
         for name, model in (("before", before), *policies.items())
     }
     for name, generated in replies.items():
@@ -292,7 +291,7 @@ def evaluate(args: argparse.Namespace) -> dict:
         figures[f"rm_score.{name}"] = mean_score(judge, prompt_ids, replies[name], device)
 
     # The published policy on questions from its own training trees, overall and per skill.
-    seen_replies = greedy_replies(published, seen, run.max_new_tokens, stop_id)
+    seen_replies = replies_to(published, seen, run.max_new_tokens, stop_id)
     figures["exact_match.seen"] = exact_match(seen_replies, seen, tokenizer)
     for skill in sorted({example["skill"] for example in seen}):
         picked = [i for i, example in enumerate(seen) if example["skill"] == skill]
@@ -308,7 +307,7 @@ def evaluate(args: argparse.Namespace) -> dict:
         # Against the published version this one would replace, on the same held-out prompts and
         # by the same judge: what the release gate compares (training/gate/).
         check_base_tokenizer(args.parent, tokenizer_dir(args, run), read_config(args.parent))
-        parent_replies = greedy_replies(policy(args.parent), prompts, run.max_new_tokens, stop_id)
+        parent_replies = replies_to(policy(args.parent), prompts, run.max_new_tokens, stop_id)
         figures[WIN_RATE_VS_PARENT] = win_rate(judge, prompt_ids, replies[final], parent_replies, device)
         figures[WIN_RATE_PARENT] = parent_identity(args.parent)
         figures[WIN_RATE_PROMPTS] = len(prompts)
