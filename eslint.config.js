@@ -19,13 +19,75 @@ const outsideProtocolAndShared = [
 	'$app/*'
 ];
 
-/** `no-restricted-imports` for the files of one layer, with why the line is there. */
-function layer(files, group, message, ignores = []) {
-	return {
-		files,
-		ignores,
-		rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] }
-	};
+/**
+ * The folders of src/lib below the components, each with the folders it may import besides
+ * its own, src/lib/protocol and src/lib/shared (which have rules of their own, below). Lower
+ * folders come first; an arrow never points up, so the library has no cycle. A new folder is
+ * placed here (tests/unit/app/layers.test.ts fails until it is).
+ */
+/** @type {Record<string, string[]>} */
+export const libraryLayers = {
+	format: [],
+	markdown: [],
+	privacy: [],
+	pwa: [],
+	styles: [],
+	db: [],
+	engine: [],
+	documents: ['db', 'format'],
+	sync: ['db'],
+	tools: ['db'],
+	chat: ['db', 'privacy', 'sync', 'tools'],
+	contribute: ['chat', 'db', 'privacy', 'sync', 'tools'],
+	models: ['db', 'engine', 'format', 'sync'],
+	state: ['db', 'models', 'pwa', 'sync']
+};
+
+/**
+ * `no-restricted-imports` patterns for one library folder: what it may not import, and why.
+ * @param {string} folder
+ * @param {string[]} allowed
+ */
+function libraryPatterns(folder, allowed) {
+	const others = Object.keys(libraryLayers).filter((f) => f !== folder && !allowed.includes(f));
+	const may = [...allowed, 'protocol', 'shared'].map((f) => `src/lib/${f}`).join(', ');
+	return [
+		{
+			group: ['$lib/components/*', '**/components/*', '**/routes/*', '$app/*'],
+			message:
+				'Library code must not import components, routes or SvelteKit app state: they import the library, and logic here stays testable without a page.'
+		},
+		{
+			// As `$lib/…` and as the relative paths out of the folder or one of its subfolders.
+			group: others.flatMap((f) => [
+				`$lib/${f}`,
+				`$lib/${f}/*`,
+				`../${f}`,
+				`../${f}/*`,
+				`../../${f}/*`
+			]),
+			message: `src/lib/${folder} may import only ${may}: the folders of src/lib are layers, and an import from a folder beside or above would make a cycle (docs/architecture.md, "Dependency direction").`
+		}
+	];
+}
+
+/**
+ * `no-restricted-imports` for the files of one layer, with why the line is there.
+ * @param {string[]} files
+ * @param {string[]} group
+ * @param {string} message
+ */
+function layer(files, group, message) {
+	return restrictImports(files, [{ group, message }]);
+}
+
+/**
+ * @param {string[]} files
+ * @param {{ group: string[], message: string }[]} patterns
+ * @returns {import('eslint').Linter.Config}
+ */
+function restrictImports(files, patterns) {
+	return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
 }
 
 export default ts.config(
@@ -66,11 +128,8 @@ export default ts.config(
 		['../*', '$lib/*', '!$lib/protocol', '!$lib/shared', '$app/*', '$workers/*'],
 		'The protocol is loaded by the browser, the worker, the server and the pipeline alike: it imports only its own files and src/lib/shared (as $lib/shared).'
 	),
-	layer(
-		['src/lib/**'],
-		['$lib/components/*', '**/components/*', '**/routes/*', '$app/*'],
-		'Library code must not import components, routes or SvelteKit app state: they import the library, and logic here stays testable without a page.',
-		['src/lib/components/**', 'src/lib/shared/**', 'src/lib/protocol/**']
+	...Object.entries(libraryLayers).map(([folder, allowed]) =>
+		restrictImports([`src/lib/${folder}/**`], libraryPatterns(folder, allowed))
 	),
 	layer(
 		['workers/**'],

@@ -3,7 +3,7 @@
 // is always `messages`, recomputed from the conversation as it is now; sharing is possible only
 // once nothing stands in the way (`problem` says what does, in words for the person).
 import type { StoredMessage } from '$lib/db/records/message';
-import { findPii, type PiiSpan } from '$lib/contribute/pii';
+import { findPii, type PiiSpan } from '$lib/privacy/pii';
 import type { DonatedMessage } from '$lib/protocol/donations';
 import { donatedMessages, threadCut, type DonationScope } from './donation';
 

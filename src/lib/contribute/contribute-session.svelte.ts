@@ -11,7 +11,7 @@ import type { SyncStatus } from '$lib/sync/sync-status.svelte';
 import { handBackTasks, startedTasks } from './hand-back';
 import { defaultLanguage } from './languages';
 import { leaseRefusal, takenNotice, type MakeRoom } from './lease-guidance';
-import { findPii } from './pii';
+import { findPii } from '$lib/privacy/pii';
 import { queueTaskResult } from './queue-result';
 import { reviewWarnings } from './review-warnings';
 import { loadReplyTools, withToolStep } from './reply-tools';

@@ -6,7 +6,7 @@ import type { ReplyEngine } from '$lib/chat/chat-session.svelte';
 import type { ChatMessage, GenerationParamsInput } from '$lib/protocol/inference';
 import { versionedModelName } from '$lib/protocol/donations';
 import type { ConversationMessage } from '$lib/protocol/tasks';
-import { findPii } from './pii';
+import { findPii } from '$lib/privacy/pii';
 import type { SampledReply } from './task-draft';
 
 /** Varied enough that k replies differ, tame enough that they stay on topic. */

@@ -1,6 +1,7 @@
 // Which tools a reply may call: on or off for every conversation (Settings → Tools), off in one
 // conversation, and network tools only once the user allowed them in Settings and then, when
 // the model first reaches for one, in that conversation.
+import type { ConversationTools } from '$lib/db/records/conversation';
 import type { ToolDeclaration } from '$lib/shared/tools/tool';
 
 export interface ToolSettings {
@@ -24,13 +25,6 @@ export const defaultToolSettings: ToolSettings = {
 	allowNetwork: false,
 	maxRounds: MAX_TOOL_ROUNDS
 };
-
-export interface ConversationTools {
-	/** No tools in this conversation. */
-	off?: boolean;
-	/** The user's answer when a network tool first ran here. */
-	network?: 'allowed' | 'refused';
-}
 
 /** The tools a reply in a conversation is offered. */
 export function offeredTools<T extends ToolDeclaration>(

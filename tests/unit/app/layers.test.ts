@@ -1,7 +1,9 @@
 // The layer rules in eslint.config.js, each shown failing on a deliberate violation and passing
 // on the import its layer is allowed. `npm test`'s lint step shows the tree itself obeys them.
 import { ESLint } from 'eslint';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { libraryLayers } from '../../../eslint.config.js';
 
 const eslint = new ESLint();
 
@@ -49,6 +51,34 @@ const cases: {
 		why: /must not import components, routes/
 	},
 	{
+		layer: 'the database folder',
+		file: 'src/lib/db/records/example.ts',
+		forbidden: [
+			'$lib/tools/tool-settings',
+			'../../chat/tree',
+			'$lib/sync/sync-engine',
+			'../../privacy/pii'
+		],
+		allowed: ['$lib/protocol/inference', '$lib/shared/random', './message', '../open'],
+		why: /src\/lib\/db may import only src\/lib\/protocol, src\/lib\/shared/
+	},
+	{
+		layer: 'the chat folder',
+		file: 'src/lib/chat/example.ts',
+		forbidden: [
+			'$lib/contribute/task-draft',
+			'../contribute/pii',
+			'$lib/models/model-manager.svelte'
+		],
+		allowed: [
+			'$lib/privacy/pii',
+			'$lib/tools/tool-settings',
+			'$lib/sync/sync-engine',
+			'$lib/db/open'
+		],
+		why: /src\/lib\/chat may import only src\/lib\/db, src\/lib\/privacy/
+	},
+	{
 		layer: 'the pipeline',
 		file: 'training/datasets/example.ts',
 		forbidden: [
@@ -86,5 +116,23 @@ describe.each(cases)('the layer rules for $layer', ({ file, forbidden, allowed, 
 	it('allow what the layer may use', async () => {
 		const code = allowed.map((source, i) => `import { x${i} } from '${source}';\nx${i}();\n`);
 		expect(await restrictedImports(file, code.join(''))).toEqual([]);
+	});
+});
+
+describe('the folders of src/lib', () => {
+	const placed = Object.keys(libraryLayers);
+
+	it('each have a place in the layers, but the components and the two floors', () => {
+		const folders = readdirSync('src/lib', { withFileTypes: true })
+			.filter((entry) => entry.isDirectory())
+			.map((entry) => entry.name)
+			.filter((name) => !['components', 'protocol', 'shared'].includes(name));
+		expect([...placed].sort()).toEqual(folders.sort());
+	});
+
+	it('import only folders placed before them, so no import makes a cycle', () => {
+		for (const [folder, allowed] of Object.entries(libraryLayers) as [string, string[]][])
+			for (const below of allowed)
+				expect(placed.indexOf(below), `${folder} → ${below}`).toBeLessThan(placed.indexOf(folder));
 	});
 });

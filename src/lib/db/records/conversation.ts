@@ -1,5 +1,12 @@
 import type { GenerationParamsInput } from '$lib/protocol/inference';
-import type { ConversationTools } from '$lib/tools/tool-settings';
+
+/** This conversation's own tool choices (src/lib/tools/tool-settings.ts reads them). */
+export interface ConversationTools {
+	/** No tools in this conversation. */
+	off?: boolean;
+	/** The user's answer when a network tool first ran here. */
+	network?: 'allowed' | 'refused';
+}
 
 /** The conversation was shared to improve Hearth ("Share to improve Hearth"), and maybe taken back. */
 export interface ConversationDonation {

@@ -7,7 +7,7 @@ import {
 	passesLuhn,
 	segmentByPii,
 	type PiiKind
-} from '$lib/contribute/pii';
+} from '$lib/privacy/pii';
 
 function found(text: string): [PiiKind, string][] {
 	return findPii(text).map((s) => [s.kind, s.text]);
