@@ -219,6 +219,30 @@ test('Regenerate and edit make siblings to switch between, and a reload keeps th
 	await expect(replies(page).first().getByTestId('message-content')).toHaveText(secondReply);
 });
 
+test('a question whose reply was deleted waits for “Get a reply”, and a message sent meanwhile stays in the box', async ({
+	page
+}) => {
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	await send(page, 'What is 2 plus 3?');
+	await waitForReplies(page, 1);
+	await replies(page).first().getByRole('button', { name: 'Delete' }).click();
+	await expect(replies(page)).toHaveCount(0);
+
+	await send(page, 'What is 4 plus 4?');
+	await expect(page.getByTestId('chat-error')).toContainText('Your last message has no reply yet');
+	await expect(page.getByTestId('composer')).toHaveValue('What is 4 plus 4?');
+	await expect(messages(page)).toHaveCount(1);
+
+	await page.getByTestId('get-reply').click();
+	await waitForReplies(page, 1);
+	await expect(page.getByTestId('get-reply')).toHaveCount(0);
+	await page.getByTestId('send').click();
+	await waitForReplies(page, 2);
+	await expect(messages(page).nth(2)).toContainText('What is 4 plus 4?');
+	await expect(page.getByTestId('composer')).toHaveValue('');
+});
+
 test('after the model is cached, a reload with no network still chats', async ({
 	page,
 	context,

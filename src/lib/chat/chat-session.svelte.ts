@@ -48,6 +48,10 @@ type ToolOffer = Pick<ToolLoop, 'tools' | 'maxRounds' | 'contextWindow'>;
 const ACTIVE_KEY = 'chat.activeConversation';
 /** How often a streaming reply is saved, so a closed tab keeps all but the last moment of it. */
 const SAVE_EVERY_MS = 1000;
+/** Turns alternate (the chat template and the export rely on it), so a message without a reply
+ * takes no second one after it. */
+const UNANSWERED =
+	'Your last message has no reply yet. Choose “Get a reply” under it, or edit it, and send this one after.';
 
 export type Sampling = NonNullable<StoredConversation['sampling']>;
 export type ConversationSettings = Pick<StoredConversation, 'systemPrompt' | 'sampling' | 'tools'>;
@@ -143,6 +147,8 @@ export class ChatSession {
 		const conversation = this.active ?? (await this.#create(titleFrom(content)));
 		if (this.streams.has(conversation.id))
 			throw new Error('wait for the reply to finish or stop it');
+		const leaf = conversation.currentLeafId && findNode(this.messages, conversation.currentLeafId);
+		if (leaf && leaf.role === 'user') throw new Error(UNANSWERED);
 		const user = this.#message(conversation.id, conversation.currentLeafId, 'user', content);
 		const reply = this.#message(conversation.id, user.id, 'assistant', '');
 		const grown = addChild(addChild(this.messages, user).messages, reply).messages;
@@ -163,6 +169,15 @@ export class ChatSession {
 		const { messages, node } = regenerate(this.messages, assistantId, reply);
 		await this.#commit(conversationId, messages, [node], [], { currentLeafId: node.id });
 		await this.#stream(conversationId, node, pathTo(messages, node.parentId));
+	}
+
+	/** A reply to a message that has none (its reply was deleted). */
+	async replyTo(userId: string): Promise<void> {
+		const conversationId = this.#idle();
+		const reply = this.#message(conversationId, userId, 'assistant', '');
+		const { messages } = addChild(this.messages, reply);
+		await this.#commit(conversationId, messages, [reply], [], { currentLeafId: reply.id });
+		await this.#stream(conversationId, reply, pathTo(messages, userId));
 	}
 
 	/**

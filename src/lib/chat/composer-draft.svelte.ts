@@ -29,9 +29,22 @@ export class ComposerDraft {
 	}
 
 	/** The text to send, leaving the box empty (the session drops the saved draft once sent). */
-	take(): string {
+	take(): { text: string; conversationId: string | null } {
 		const text = this.text;
 		this.text = '';
-		return text;
+		return { text, conversationId: this.#conversationId };
+	}
+
+	/**
+	 * A send that was refused gives its text back, so nothing typed is lost: to the box when it
+	 * still shows that conversation and the user has not typed anew, else to the conversation's
+	 * saved draft when that is empty.
+	 */
+	async giveBack(taken: { text: string; conversationId: string | null }): Promise<void> {
+		if (taken.conversationId === this.#conversationId) {
+			if (!this.text) await this.input(taken.text);
+		} else if (!(await this.load(taken.conversationId))) {
+			await this.save(taken.conversationId, taken.text);
+		}
 	}
 }

@@ -33,6 +33,7 @@ function props(overrides: Partial<ComponentProps<typeof ChatMessage>> = {}) {
 		onSwitch: vi.fn(),
 		onEdit: vi.fn(),
 		onRegenerate: vi.fn(),
+		onReply: vi.fn(),
 		onContinue: vi.fn(),
 		onRate: vi.fn(),
 		onDelete: vi.fn(),
@@ -60,6 +61,22 @@ describe('ChatMessage: a user message', () => {
 			.getAllByRole('button')
 			.map((b) => b.textContent?.trim());
 		expect(buttons).toEqual(['Edit', 'Delete']);
+	});
+
+	it('offers “Get a reply” when it ends the thread without one, and asks for it', async () => {
+		const user = userEvent.setup();
+		const p = props({
+			message: message({ role: 'user', content: 'Left alone' }),
+			unanswered: true
+		});
+		render(ChatMessage, p);
+
+		const buttons = within(actions())
+			.getAllByRole('button')
+			.map((b) => b.textContent?.trim());
+		expect(buttons).toEqual(['Get a reply', 'Edit', 'Delete']);
+		await user.click(screen.getByRole('button', { name: 'Get a reply' }));
+		expect(p.onReply).toHaveBeenCalledOnce();
 	});
 
 	it('keeps a very long message whole, line breaks included', () => {

@@ -21,10 +21,12 @@ function renderComposer(
 		conversationId?: string | null;
 		streaming?: boolean;
 		saved?: Record<string, string>;
+		/** Whether the chat takes what is sent. */
+		accepts?: boolean;
 	} = {}
 ) {
 	const store = drafts(options.saved);
-	const onSend = vi.fn();
+	const onSend = vi.fn(async (_text: string) => options.accepts ?? true);
 	const onStop = vi.fn();
 	const props = {
 		conversationId: options.conversationId ?? null,
@@ -63,6 +65,17 @@ describe('Composer', () => {
 		expect(box()).toHaveValue('');
 		expect(box()).toHaveFocus();
 		expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+	});
+
+	it('gets the text back when the chat refuses it, and keeps it as the draft', async () => {
+		const user = userEvent.setup();
+		const { onSend, saved } = renderComposer({ conversationId: 'c-1', accepts: false });
+
+		await user.click(box());
+		await user.keyboard('A second question{Enter}');
+		expect(onSend).toHaveBeenCalledExactlyOnceWith('A second question');
+		await waitFor(() => expect(box()).toHaveValue('A second question'));
+		expect(saved.get('c-1')).toBe('A second question');
 	});
 
 	it('Shift+Enter starts a new line instead of sending', async () => {

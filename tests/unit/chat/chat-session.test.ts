@@ -233,6 +233,23 @@ describe('ChatSession', () => {
 		expect(session.siblings(a.id).count).toBe(1);
 	});
 
+	it('refuses a message after one whose reply was deleted, storing nothing, and gets that reply', async () => {
+		const { storage, engine, session } = setup();
+		engine.replies = ['a', 'b'];
+		await session.send('q');
+		await session.deleteMessage(session.thread[1].id);
+		expect(texts(session)).toEqual(['user:q']);
+
+		await expect(session.send('another')).rejects.toThrow(/has no reply yet.*Get a reply/);
+		expect(texts(session)).toEqual(['user:q']);
+		expect(texts(await reload(storage))).toEqual(['user:q']);
+
+		await session.replyTo(session.thread[0].id);
+		expect(texts(session)).toEqual(['user:q', 'assistant:b']);
+		await session.send('another');
+		expect(texts(session)).toEqual(['user:q', 'assistant:b', 'user:another', 'assistant:ok']);
+	});
+
 	it('stores thumbs on replies, toggling off on a second click', async () => {
 		const { storage, session } = setup();
 		await session.send('q');

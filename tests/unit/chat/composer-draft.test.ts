@@ -52,7 +52,40 @@ describe('ComposerDraft', () => {
 		const drafts = slowDrafts({});
 		const draft = new ComposerDraft(drafts.load, drafts.save);
 		await draft.input('hello');
-		expect(draft.take()).toBe('hello');
+		expect(draft.take()).toEqual({ text: 'hello', conversationId: null });
 		expect(draft.text).toBe('');
+	});
+
+	it('gets a refused send’s text back in the box, unless the user typed anew', async () => {
+		const drafts = slowDrafts({});
+		const draft = new ComposerDraft(drafts.load, drafts.save);
+		await draft.input('first try');
+		const refused = draft.take();
+		await draft.giveBack(refused);
+		expect(draft.text).toBe('first try');
+		expect(drafts.writes.at(-1)).toEqual([null, 'first try']);
+
+		const again = draft.take();
+		await draft.input('something new');
+		await draft.giveBack(again);
+		expect(draft.text).toBe('something new');
+	});
+
+	it('keeps a refused send’s text as the draft of the conversation it was written in', async () => {
+		const drafts = slowDrafts({ b: 'draft of b' });
+		const draft = new ComposerDraft(drafts.load, drafts.save);
+		const toA = draft.switchTo('a');
+		drafts.release();
+		await toA;
+		await draft.input('for a');
+		const taken = draft.take();
+		const toB = draft.switchTo('b');
+		drafts.release();
+		await toB;
+		const givingBack = draft.giveBack(taken);
+		drafts.release();
+		await givingBack;
+		expect(draft.text).toBe('draft of b');
+		expect(drafts.writes.at(-1)).toEqual(['a', 'for a']);
 	});
 });
