@@ -46,13 +46,24 @@ test.describe('on a 360 px phone', () => {
 test.describe('on a desktop', () => {
 	test.use({ viewport: { width: 1280, height: 800 } });
 
-	test('the sections sit in a side column', async ({ page }) => {
-		await page.goto('/settings');
-		const nav = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
+	test('the sections sit in a side column that stays in view on a long page', async ({ page }) => {
+		await page.goto('/models');
+		const navigation = page.getByRole('navigation', { name: 'Main' });
+		const nav = await navigation.boundingBox();
 		const main = await page.getByRole('main').boundingBox();
 		expect(nav!.x).toBe(0);
 		expect(nav!.height).toBeGreaterThanOrEqual(800 - 1);
 		expect(main!.x).toBeGreaterThanOrEqual(nav!.width);
+
+		// The Models page, once its cards are in, is longer than the window: scrolled to its end,
+		// the column is still there.
+		await expect
+			.poll(() => page.evaluate(() => document.documentElement.scrollHeight))
+			.toBeGreaterThan(1600);
+		await page.mouse.wheel(0, 100_000);
+		await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(800);
+		await expect(navigation.getByRole('link', { name: 'Chat' })).toBeInViewport();
+		expect(Math.abs((await navigation.boundingBox())!.y)).toBeLessThan(1);
 	});
 });
 
