@@ -257,12 +257,20 @@ export class ContributeSession {
 			this.#fail(`Could not save on this device: ${(error as Error).message}`);
 			return;
 		}
-		this.#say(`${done}: queued on this device; it syncs when you are online.`);
+		const saved = `${done}: saved on this device, sending…`;
+		this.#say(saved);
 		this.draft = null;
 		this.currentId = null;
 		await this.reloadTasks();
 		await this.openNext();
-		void this.sync.syncNow();
+		void this.sync.syncNow().then(() => {
+			// Unless a later notice took its place meanwhile.
+			if (this.notice !== saved) return;
+			this.notice =
+				this.sync.pending === 0
+					? `${done} and sent.`
+					: `${done}: saved on this device; it is sent when the server can be reached.`;
+		});
 	}
 
 	/** "Take tasks for offline": leases a batch matching the filter. */

@@ -21,12 +21,13 @@ import { labelTask, leased, promptTask, rankTask, replyTask } from '../../unit/c
 async function workspaceFor(...tasks: LeasedTask[]) {
 	const { storage } = openTestStorage();
 	const server = new FakeSyncServer();
+	const network = { online: true };
 	const engine = new SyncEngine(storage, new HearthApi(server.fetch));
 	const sync = new SyncStatus(async () => ({ storage, engine }), {
 		intervalMs: 60_000,
 		random: () => 0.5,
 		requestBackgroundSync: async () => false,
-		isOnline: () => true,
+		isOnline: () => network.online,
 		schedule: () => () => {}
 	});
 	const session = new ContributeSession(storage, sync, () => 1_000);
@@ -39,7 +40,7 @@ async function workspaceFor(...tasks: LeasedTask[]) {
 	const follow = async () => {
 		if (session.current) await result.rerender({ session, held: session.current });
 	};
-	return { ...result, storage, server, sync, session, follow };
+	return { ...result, storage, server, network, sync, session, follow };
 }
 
 /** The task results the server applied (each a `submit_task_result` mutation's arguments). */
@@ -120,7 +121,7 @@ describe('TaskWorkspace: writing a reply', () => {
 				{ type: 'assistant_reply', taskId: 't-1', text, lang: 'en' }
 			])
 		);
-		expect(session.notice).toBe('Submitted: queued on this device; it syncs when you are online.');
+		await waitFor(() => expect(session.notice).toBe('Submitted and sent.'));
 		expect(session.current).toBeNull();
 		expect(await storage.drafts.get(draftKey('t-1'))).toBeUndefined();
 	});
@@ -511,9 +512,7 @@ describe('TaskWorkspace: handing back and skipping', () => {
 			'  Back tomorrow  {Enter}'
 		);
 
-		await waitFor(() =>
-			expect(session.notice).toBe('Skipped: queued on this device; it syncs when you are online.')
-		);
+		await waitFor(() => expect(session.notice).toBe('Skipped and sent.'));
 		await waitFor(() =>
 			expect(server.applied.at(-1)?.args).toMatchObject({
 				reason: 'too_long',
@@ -521,5 +520,22 @@ describe('TaskWorkspace: handing back and skipping', () => {
 			})
 		);
 		expect(session.current).toBeNull();
+	});
+
+	it('says a skip made offline is kept on the device until the server can be reached', async () => {
+		const user = userEvent.setup();
+		const { session, server, network } = await workspaceFor(leased(replyTask('t-1')));
+		network.online = false;
+
+		await user.click(button('Skip…'));
+		await user.click(screen.getByRole('radio', { name: 'Too long for me right now' }));
+		await user.click(button('Skip task'));
+
+		await waitFor(() =>
+			expect(session.notice).toBe(
+				'Skipped: saved on this device; it is sent when the server can be reached.'
+			)
+		);
+		expect(server.applied.map((m) => m.name)).not.toContain('skip_task');
 	});
 });
