@@ -139,7 +139,7 @@ test('the demo model says plainly what it is and offers the questions it was tra
 	await expect(page.getByTestId('thread')).not.toContainText('Ask anything');
 	await expect(page.getByTestId('composer')).toHaveAttribute(
 		'placeholder',
-		'Ask a question like the ones the demo model was trained on'
+		'Ask the demo model a question'
 	);
 	// Best answered first; a greeting shows nothing, so small talk is no starter.
 	await expect(page.getByTestId('starter-prompt')).toHaveText([

@@ -67,6 +67,23 @@ describe('Composer', () => {
 		expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
 	});
 
+	it('on a touch screen, Enter starts a new line and the Send button sends', async () => {
+		vi.stubGlobal('matchMedia', (query: string) => ({ matches: query === '(pointer: coarse)' }));
+		try {
+			const user = userEvent.setup();
+			const { onSend } = renderComposer();
+
+			await user.click(box());
+			await user.keyboard('First line{Enter}second line');
+			expect(onSend).not.toHaveBeenCalled();
+			expect(box()).toHaveValue('First line\nsecond line');
+			await user.click(screen.getByRole('button', { name: 'Send' }));
+			expect(onSend).toHaveBeenCalledExactlyOnceWith('First line\nsecond line');
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
+
 	it('gets the text back when the chat refuses it, and keeps it as the draft', async () => {
 		const user = userEvent.setup();
 		const { onSend, saved } = renderComposer({ conversationId: 'c-1', accepts: false });
