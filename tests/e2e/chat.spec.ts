@@ -79,7 +79,7 @@ test("a newcomer's first message is answered by the model this server serves, wi
 	// The reply names the version that wrote it, as stored and as shown.
 	expect(stored.modelVersion).toBeGreaterThanOrEqual(1);
 	await expect(replies(page).first().getByTestId('reply-model')).toHaveText(
-		`${stored.model} v${stored.modelVersion}`
+		`Hearth demo (q4) v${stored.modelVersion}`
 	);
 });
 

@@ -543,6 +543,11 @@ export class ModelManager {
 		return { version, files: planFromManifest(record, manifest, this.registry.base) };
 	}
 
+	/** The name people read for the model `id`; undefined for a model this device does not list. */
+	nameOf(id: string): string | undefined {
+		return this.records.find((r) => r.id === id)?.name;
+	}
+
 	#record(id: string): ModelRecord {
 		const record = this.records.find((r) => r.id === id);
 		if (!record) throw new Error(`no model record ${id}`);

@@ -157,8 +157,12 @@ describe('ChatMessage: a finished reply', () => {
 			decodeTokensPerSecond: 10,
 			timeToFirstTokenMs: 5
 		};
-		render(ChatMessage, props({ message: message({ stats, modelVersion: 4 }) }));
-		expect(screen.getByTestId('reply-model')).toHaveTextContent(/^hearth-demo v4$/);
+		render(
+			ChatMessage,
+			props({ message: message({ stats, modelVersion: 4 }), modelName: 'Hearth demo (q4)' })
+		);
+		expect(screen.getByTestId('reply-model')).toHaveTextContent(/^Hearth demo \(q4\) v4$/);
+		expect(screen.getByTestId('reply-model')).toHaveAttribute('title', 'hearth-demo');
 	});
 
 	it('renders Markdown, its stats and the model, and is not busy', async () => {
@@ -186,7 +190,7 @@ describe('ChatMessage: a finished reply', () => {
 		expect(screen.getByTestId('reply-stats')).toHaveTextContent(
 			'42.3 tokens/s prompt 250 tokens/s first token 88 ms 34 tokens hearth-demo'
 		);
-		// Without a registry version (a model from elsewhere) the model's id alone.
+		// A model this device does not list, without a registry version: its id alone.
 		expect(screen.getByTestId('reply-model')).toHaveTextContent(/^hearth-demo$/);
 		expect(screen.queryByRole('alert')).not.toBeInTheDocument();
 		expect(screen.queryByText('Stopped.')).not.toBeInTheDocument();
