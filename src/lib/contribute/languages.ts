@@ -37,3 +37,17 @@ export function defaultLanguage(locale: string | undefined): string {
 	const base = locale.split('-')[0].toLowerCase();
 	return langSchema.safeParse(base).success ? base : 'en';
 }
+
+/**
+ * Task languages with the names a person reads, in the device's own language ("German" or
+ * "Deutsch"), `first` leading when it is not one of them (a filter kept from elsewhere).
+ */
+export function namedLanguages(first?: string): { code: string; name: string }[] {
+	const names = new Intl.DisplayNames(undefined, { type: 'language' });
+	const listed: readonly string[] = taskLanguages;
+	const codes = first && !listed.includes(first) ? [first, ...listed] : listed;
+	return codes.map((code) => ({
+		code,
+		name: names.of(code) ?? code
+	}));
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lengthHint } from '$lib/contribute/length-hint';
 import { moveBy, moveTo } from '$lib/contribute/ranking-order';
 import { knownTags, parseTags, tasksMatching } from '$lib/contribute/task-filter';
-import { defaultLanguage } from '$lib/contribute/languages';
+import { defaultLanguage, namedLanguages, taskLanguages } from '$lib/contribute/languages';
 import { toHeldTask } from '$lib/sync/pull-merge';
 import { leased, labelTask, promptTask, rankTask } from './fixtures';
 
@@ -60,5 +60,14 @@ describe('task filter', () => {
 		expect(defaultLanguage('DE')).toBe('de');
 		expect(defaultLanguage(undefined)).toBe('en');
 		expect(defaultLanguage('x')).toBe('en');
+	});
+
+	it('names the task languages as a person reads them, a chosen one outside the list first', () => {
+		const names = new Intl.DisplayNames(undefined, { type: 'language' });
+		const listed = namedLanguages('de');
+		expect(listed.map((l) => l.code)).toEqual([...taskLanguages]);
+		expect(listed.find((l) => l.code === 'pt-BR')?.name).toBe(names.of('pt-BR'));
+		expect(listed[0].name).not.toBe('en');
+		expect(namedLanguages('eo')[0]).toEqual({ code: 'eo', name: names.of('eo') });
 	});
 });
