@@ -214,7 +214,7 @@ test('a regenerated reply that repeats an earlier one at temperature 0 says why'
 	await expect(reply.getByTestId('same-reply')).toContainText(
 		'Same reply as version 1. At temperature 0 the model gives the same reply every time'
 	);
-	await reply.getByRole('button', { name: 'Open settings' }).click();
+	await reply.getByRole('button', { name: 'Open chat settings' }).click();
 	await expect(page.getByTestId('conversation-settings').getByLabel('Temperature')).toHaveValue(
 		'0'
 	);

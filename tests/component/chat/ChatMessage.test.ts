@@ -313,7 +313,7 @@ describe('ChatMessage: how a reply ended', () => {
 	it('a reply repeating an earlier version says so', () => {
 		render(ChatMessage, props({ sameAs: 1, temperature: 0.7 }));
 		expect(screen.getByTestId('same-reply')).toHaveTextContent('Same reply as version 1.');
-		expect(screen.queryByRole('button', { name: 'Open settings' })).not.toBeInTheDocument();
+		expect(screen.queryByRole('button', { name: 'Open chat settings' })).not.toBeInTheDocument();
 	});
 
 	it('at temperature 0 the repeat note explains why and opens the settings', async () => {
@@ -324,7 +324,7 @@ describe('ChatMessage: how a reply ended', () => {
 		expect(screen.getByTestId('same-reply')).toHaveTextContent(
 			'Same reply as version 2. At temperature 0 the model gives the same reply every time'
 		);
-		await user.click(screen.getByRole('button', { name: 'Open settings' }));
+		await user.click(screen.getByRole('button', { name: 'Open chat settings' }));
 		expect(p.onOpenSettings).toHaveBeenCalledTimes(1);
 	});
 });

@@ -28,7 +28,10 @@ export async function setSettings(
 	}
 	await form.getByRole('button', { name: 'Save settings' }).click();
 	await expect(form.getByRole('status')).toHaveText('Saved');
-	await page.getByTestId('toggle-settings').click();
+	// Escape closes the panel and gives the keyboard back to the button that opened it.
+	await page.keyboard.press('Escape');
+	await expect(form).toBeHidden();
+	await expect(page.getByTestId('toggle-settings')).toBeFocused();
 }
 
 /**
