@@ -400,6 +400,30 @@ test('with no Hearth page open, the service worker sends work queued offline onc
 	expect(await mine()).toHaveLength(1);
 });
 
+test.describe('on a phone', () => {
+	test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+	test('“Start a task” takes one task and brings it into view, below the fold', async ({
+		page,
+		hearth
+	}) => {
+		importTrees(hearth, seedTrees(`e2e${Date.now().toString(36)}`));
+		await page.goto('/contribute');
+		await expect(page.getByTestId('sync-status')).toContainText('last sync');
+		await page.getByTestId('task-type').selectOption('initial_prompt');
+		await page.getByRole('button', { name: 'Start a task' }).tap();
+
+		const workspace = page.getByRole('region', { name: 'The open task' });
+		await expect(workspace.getByTestId('task-workspace')).toHaveAttribute(
+			'data-task-type',
+			'initial_prompt'
+		);
+		await expect(page.getByTestId('held-count')).toHaveText('1 on this device, 1 matching');
+		await expect(workspace).toBeFocused();
+		await expect(workspace.getByRole('heading', { level: 2 })).toBeInViewport();
+	});
+});
+
 test('a device full of one kind hands tasks back to take another, with plain guidance', async ({
 	page,
 	hearth,

@@ -273,18 +273,30 @@ export class ContributeSession {
 		});
 	}
 
+	/**
+	 * "Start a task": the open task, or the first held one that matches the filter, or else one
+	 * new task leased from the server and opened. One at a time, as most people contribute
+	 * online; a batch is for offline work.
+	 */
+	async startTask(): Promise<void> {
+		if (this.current) return;
+		if (this.matching.length) return this.openNext();
+		await this.takeTasks(1);
+	}
+
 	/** "Take tasks for offline": leases a batch matching the filter. */
-	async takeTasks(): Promise<void> {
+	async takeTasks(count = OFFLINE_BATCH): Promise<void> {
 		this.leasing = true;
 		this.#clearMessages();
 		try {
-			const count = await this.sync.takeTasks({
-				count: OFFLINE_BATCH,
+			const taken = await this.sync.takeTasks({
+				count,
 				lang: this.filter.lang,
 				type: this.filter.type,
 				...(this.filter.tags.length ? { tags: this.filter.tags } : {})
 			});
-			this.#say(takenNotice(count));
+			// One task opens at once: the open task says enough.
+			if (count > 1 || taken === 0) this.#say(takenNotice(taken));
 			await this.reloadTasks();
 			if (!this.current) await this.openNext();
 		} catch (error) {

@@ -44,6 +44,31 @@ async function pendingMutations(storage: HearthStorage) {
 }
 
 describe('ContributeSession', () => {
+	it('starts one task at a time: a held one that matches first, else one new task, opened', async () => {
+		const { server, open } = setup();
+		const session = await open();
+		server.available = [leased(replyTask('r'), [], 1), leased(promptTask('p'), [], 2)];
+
+		await session.startTask();
+		expect(session.tasks.map((t) => t.id)).toEqual(['r']);
+		expect(session.current?.id).toBe('r');
+		expect(session.notice).toBeNull();
+		expect(server.available.map((t) => t.task.id)).toEqual(['p']);
+
+		await session.startTask();
+		expect(session.tasks.map((t) => t.id)).toEqual(['r']);
+
+		await session.setFilter({ ...session.filter, type: 'initial_prompt' });
+		expect(session.current).toBeNull();
+		await session.startTask();
+		expect(session.current?.id).toBe('p');
+
+		await session.setFilter({ ...session.filter, type: 'label_assistant_reply' });
+		await session.startTask();
+		expect(session.current).toBeNull();
+		expect(session.notice).toMatch(/^No tasks match right now/);
+	});
+
 	it('takes tasks for offline work in the device language and opens the first', async () => {
 		const { server, open } = setup();
 		const session = await open();
