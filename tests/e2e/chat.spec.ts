@@ -1,6 +1,7 @@
 // Chatting with the demo model as a person would: pick it, talk, stop, regenerate, edit,
 // reload, go offline. The model is the one the pipeline's ci run trained and evaluated; its
 // greedy replies in the browser must be the ones the pipeline's own evaluation recorded.
+import { readFileSync } from 'node:fs';
 import {
 	chooseModel,
 	greedy,
@@ -241,6 +242,39 @@ test('a question whose reply was deleted waits for “Get a reply”, and a mess
 	await waitForReplies(page, 2);
 	await expect(messages(page).nth(2)).toContainText('What is 4 plus 4?');
 	await expect(page.getByTestId('composer')).toHaveValue('');
+});
+
+test('Export downloads the branch shown as Markdown and every branch as JSON', async ({ page }) => {
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	await send(page, 'What is 2 plus 3?');
+	await waitForReplies(page, 1);
+	await replies(page).first().getByRole('button', { name: 'Regenerate' }).click();
+	await expect(replies(page).first().getByTestId('sibling-switcher')).toContainText('2/2');
+	await waitForReplies(page, 1);
+	const stored = await storedMessages(page);
+	const shown = stored.filter((m) => m.role === 'assistant').at(-1)!.content;
+
+	const download = async (testId: string) => {
+		await page.getByTestId('export').click();
+		const [file] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByTestId(testId).click()
+		]);
+		// The menu closes once a format is chosen.
+		await expect(page.getByTestId(testId)).toBeHidden();
+		return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+	};
+	const markdown = await download('export-markdown');
+	expect(markdown.name).toBe('what-is-2-plus-3.md');
+	expect(markdown.text).toBe(
+		`# What is 2 plus 3?\n\n## User\n\nWhat is 2 plus 3?\n\n## Assistant\n\n${shown.trim()}\n`
+	);
+	const json = await download('export-json');
+	expect(json.name).toBe('what-is-2-plus-3.json');
+	const exported = JSON.parse(json.text) as { format: string; messages: { id: string }[] };
+	expect(exported.format).toBe('hearth.conversation');
+	expect(exported.messages.map((m) => m.id).sort()).toEqual(stored.map((m) => m.id).sort());
 });
 
 test('after the model is cached, a reload with no network still chats', async ({
