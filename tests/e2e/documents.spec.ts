@@ -6,7 +6,7 @@ import { waitForServiceWorkerControl } from './support/service-worker';
 /** The page's own status line (the connection badge in the header is a status too). */
 const report = (page: Page) => page.getByTestId('documents').getByRole('status');
 
-/** My documents, served by the service worker with the network off. */
+/** The Documents page, served by the service worker with the network off. */
 async function openDocumentsOffline(page: Page, context: BrowserContext) {
 	await page.goto('/documents');
 	await waitForServiceWorkerControl(page);
@@ -24,7 +24,7 @@ test('a note and a Markdown file are listed, still there after a reload, and one
 	page
 }) => {
 	await page.goto('/documents');
-	await expect(page.getByRole('heading', { level: 1, name: 'My documents' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: 'Documents' })).toBeVisible();
 	const note = page.getByRole('form', { name: 'New note' });
 	await note.getByRole('textbox', { name: 'Title' }).fill('Bike');
 	await note.getByRole('textbox', { name: 'Text' }).fill('The lock code is 4711.');
