@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { tick, type ComponentProps } from 'svelte';
-import { render, screen, within } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ChatMessage from '$lib/components/chat/ChatMessage.svelte';
 import { ReplyStream } from '$lib/chat/reply-stream.svelte';
@@ -92,9 +92,15 @@ describe('ChatMessage: a user message', () => {
 		const p = props({ message: message({ role: 'user', content: 'Old question' }) });
 		render(ChatMessage, p);
 
+		const scrolled = vi.spyOn(Element.prototype, 'scrollIntoView');
 		await user.click(screen.getByRole('button', { name: 'Edit' }));
 		const box = screen.getByRole('textbox', { name: 'Edit your message' });
 		expect(box).toHaveValue('Old question');
+		// The keyboard is in the box, and the form is brought into view whole.
+		await waitFor(() => expect(box).toHaveFocus());
+		expect(scrolled).toHaveBeenCalledWith({ block: 'nearest' });
+		expect(scrolled.mock.contexts[0]).toBe(box.closest('form'));
+		scrolled.mockRestore();
 		// While editing, the message actions are gone.
 		expect(screen.queryByRole('group', { name: 'Message actions' })).not.toBeInTheDocument();
 
