@@ -352,7 +352,7 @@ test('bad requests and unreachable models fail with readable messages, and the w
 		source: 'http://127.0.0.1:9/mlc-ai/SmolLM2-360M-Instruct-q4f32_1-MLC'
 	};
 	expect(await attempt('load', unreachable)).toBe(
-		'Could not download SmolLM2 360M Instruct (q4f32): 127.0.0.1:9 could not be reached (Failed to fetch)'
+		'Could not reach 127.0.0.1:9 to download the model (Failed to fetch)'
 	);
 	expect(await attempt('load', { ...q4, context_window: -5 })).toMatch(
 		/^model record: context_window: /

@@ -44,13 +44,16 @@ export async function loadWebllmBackend(
 	});
 }
 
-/** Says whether the download or the start failed; fetch reports an unreachable host as a TypeError. */
+/**
+ * Says whether the download or the start failed, in the words the page's own downloads use; fetch
+ * reports an unreachable host as a TypeError. The model is not named: the page says which.
+ */
 function loadFailure(record: WebllmModelRecord, error: unknown): string {
 	const host = new URL(record.source).host;
 	const message = error instanceof Error ? error.message : String(error);
 	return error instanceof TypeError && /fetch|network/i.test(message)
-		? `Could not download ${record.name}: ${host} could not be reached (${message})`
-		: `Could not load ${record.name} from ${host}: ${message}`;
+		? `Could not reach ${host} to download the model (${message})`
+		: `Could not load the model from ${host}: ${message}`;
 }
 
 const finishReasons: Record<string, FinishReason> = {

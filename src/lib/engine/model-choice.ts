@@ -327,7 +327,13 @@ export function standInNotice(
 	const replaced = choice?.replaces;
 	const standIn = choice?.record;
 	if (!replaced || !standIn) return null;
-	const why = error ? `: ${error.replace(/\.?$/, '.')}` : '.';
+	const sentence = (text: string) => text.replace(/\.?$/, '.');
+	// An error that already names the model (as the card shows it) leads on its own.
+	const lead = !error
+		? `${replaced.name} could not be loaded.`
+		: error.startsWith(`${replaced.name} `)
+			? sentence(error)
+			: `${replaced.name} could not be loaded: ${sentence(error)}`;
 	const which = standIn.id === lastWorkedId ? ', the model that last worked here,' : '';
-	return `${replaced.name} could not be loaded${why} ${standIn.name}${which} answers instead until you choose again on the Models page.`;
+	return `${lead} ${standIn.name}${which} answers instead until you choose again on the Models page.`;
 }

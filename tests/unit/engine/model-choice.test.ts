@@ -230,6 +230,17 @@ describe('chooseModel', () => {
 				'Qwen2.5 0.5B Instruct (ONNX q4) could not be loaded: Could not reach huggingface.co to download the model. ' +
 					'Hearth demo (q4), the model that last worked here, answers instead until you choose again on the Models page.'
 			);
+			// An error that names the model already is not prefixed with its name again.
+			expect(
+				standInNotice(
+					choice,
+					'hearth-demo',
+					'Qwen2.5 0.5B Instruct (ONNX q4) could not be started: the graph is not valid'
+				)
+			).toBe(
+				'Qwen2.5 0.5B Instruct (ONNX q4) could not be started: the graph is not valid. ' +
+					'Hearth demo (q4), the model that last worked here, answers instead until you choose again on the Models page.'
+			);
 		});
 
 		it('with nothing that worked yet, falls back to the best of the rest', () => {
