@@ -241,6 +241,13 @@ test('the Models page says where ONNX models run when the user picks the GPU or 
 	);
 	await page.getByTestId('device-override').selectOption('wasm');
 	await expect(fit).toContainText('runs on the CPU with WebAssembly, as you chose');
+
+	// What the choice rests on is there for whoever opens it, and out of the way until then.
+	const details = page.getByTestId('device-details');
+	await expect(details.getByText('WebAssembly threads')).toBeHidden();
+	await details.getByText('What this device offers').click();
+	await expect(details).toContainText('software renderer');
+	await expect(details).toContainText('WebAssembly threads: yes');
 });
 
 test('a model whose download failed before storing anything is not "partly downloaded"', async ({
