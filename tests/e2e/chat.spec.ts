@@ -2,6 +2,7 @@
 // reload, go offline. The model is the one the pipeline's ci run trained and evaluated; its
 // greedy replies in the browser must be the ones the pipeline's own evaluation recorded.
 import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import {
 	chooseModel,
 	greedy,
@@ -16,6 +17,14 @@ import {
 import { expect, test } from './support/demo-fixtures';
 
 test.describe.configure({ timeout: 180_000 });
+
+/** A new conversation with the demo model on the CPU, and its first reply. */
+async function askOnTheCpu(page: Page, question: string): Promise<void> {
+	await chooseModel(page, 'hearth-demo', 'wasm');
+	await page.goto('/');
+	await send(page, question);
+	await waitForReplies(page, 1);
+}
 
 for (const device of ['wasm', 'webgpu'] as DeviceChoice[]) {
 	test(`greedy replies on ${device === 'wasm' ? 'WebAssembly' : 'WebGPU'} equal the pipeline's own evaluation`, async ({
@@ -176,10 +185,7 @@ test('Continue carries a reply cut at max tokens on to what it would have said',
 test('Regenerate and edit make siblings to switch between, and a reload keeps the branch shown', async ({
 	page
 }) => {
-	await chooseModel(page, 'hearth-demo', 'wasm');
-	await page.goto('/');
-	await send(page, 'What is 2 plus 3?');
-	await waitForReplies(page, 1);
+	await askOnTheCpu(page, 'What is 2 plus 3?');
 	// Replies as stored; the page shows them rendered, a frame later.
 	const newestReply = async () =>
 		(await storedMessages(page)).filter((m) => m.role === 'assistant').at(-1)!.content;
@@ -223,10 +229,7 @@ test('Regenerate and edit make siblings to switch between, and a reload keeps th
 test('a question whose reply was deleted waits for “Get a reply”, and a message sent meanwhile stays in the box', async ({
 	page
 }) => {
-	await chooseModel(page, 'hearth-demo', 'wasm');
-	await page.goto('/');
-	await send(page, 'What is 2 plus 3?');
-	await waitForReplies(page, 1);
+	await askOnTheCpu(page, 'What is 2 plus 3?');
 	await replies(page).first().getByRole('button', { name: 'Delete' }).click();
 	await expect(replies(page)).toHaveCount(0);
 
@@ -245,10 +248,7 @@ test('a question whose reply was deleted waits for “Get a reply”, and a mess
 });
 
 test('Export downloads the branch shown as Markdown and every branch as JSON', async ({ page }) => {
-	await chooseModel(page, 'hearth-demo', 'wasm');
-	await page.goto('/');
-	await send(page, 'What is 2 plus 3?');
-	await waitForReplies(page, 1);
+	await askOnTheCpu(page, 'What is 2 plus 3?');
 	await replies(page).first().getByRole('button', { name: 'Regenerate' }).click();
 	await expect(replies(page).first().getByTestId('sibling-switcher')).toContainText('2/2');
 	await waitForReplies(page, 1);
