@@ -147,12 +147,12 @@ function fitOnnx(
 		};
 	}
 	const why = !gpu
-		? 'runs on the CPU with WebAssembly, as there is no WebGPU here'
+		? ON_CPU_WITHOUT_GPU
 		: buffer
 			? `runs on the CPU with WebAssembly, as it ${buffer}`
 			: preferredDevice === 'wasm'
 				? 'runs on the CPU with WebAssembly, as you chose'
-				: "runs on the CPU with WebAssembly, faster than this device's software GPU";
+				: ON_CPU_BESIDE_SOFTWARE_GPU;
 	const threadCount = wasmThreadsFor(probe, record.parameters);
 	const threads = !probe.wasmThreads
 		? 'uses one CPU thread (the page is not cross-origin isolated)'
@@ -181,6 +181,20 @@ export function fitModel(
 	return record.runtime === 'webllm'
 		? fitWebllm(record, probe)
 		: fitOnnx(record, probe, preferredDevice);
+}
+
+// Where a model runs for the same reason the device's situation gives (deviceSituation): a choice
+// that states the situation does not say it again.
+const ON_CPU_WITHOUT_GPU = 'runs on the CPU with WebAssembly, as there is no WebGPU here';
+const ON_CPU_BESIDE_SOFTWARE_GPU =
+	"runs on the CPU with WebAssembly, faster than this device's software GPU";
+
+/** " It <where it runs>." after a choice led by `lead`, unless the lead said so already. */
+function whereItRuns(fit: ModelFit, lead: string, probe: DeviceProbe): string {
+	const said =
+		lead.includes(deviceSituation(probe)) &&
+		[ON_CPU_WITHOUT_GPU, ON_CPU_BESIDE_SOFTWARE_GPU].includes(fit.reasons[0]);
+	return said ? '' : ` It ${fit.reasons[0]}.`;
 }
 
 function deviceSituation(probe: DeviceProbe): string {
@@ -264,7 +278,7 @@ export function chooseModel(
 			record: stand.fit.record,
 			device: stand.fit.device,
 			replaces: failedFit.record,
-			reason: `${lead}${failedFit.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}. It ${stand.fit.reasons[0]}.`,
+			reason: `${lead}${failedFit.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}.${whereItRuns(stand.fit, lead, probe)}`,
 			fits
 		};
 	};
@@ -306,11 +320,12 @@ export function chooseModel(
 	);
 	const largest = smaller ? ', the largest that fits' : '';
 	const note = AVAILABILITY_NOTE[availability(best.record)];
+	const lead = `${instead}${deviceSituation(probe)}: `;
 	return {
 		record: best.record,
 		device: best.device,
 		replaces: null,
-		reason: `${instead}${deviceSituation(probe)}: ${best.record.name}${note}${largest}. It ${best.reasons[0]}.`,
+		reason: `${lead}${best.record.name}${note}${largest}.${whereItRuns(best, lead, probe)}`,
 		fits
 	};
 }

@@ -70,6 +70,11 @@ describe('chooseModel', () => {
 		const choice = chooseModel(probe, modelRecords);
 		expect(choice.record?.id).toBe('qwen2.5-0.5b-instruct-onnx-q4');
 		expect(choice.device).toBe('wasm');
+		// The device's situation says where it runs; the choice does not say it twice.
+		expect(choice.reason).toBe(
+			"This device's WebGPU is a software renderer, so models run faster on the CPU with WebAssembly: " +
+				'Qwen2.5 0.5B Instruct (ONNX q4), the largest that fits.'
+		);
 		expect(verdict(probe, 'smollm2-360m-instruct-q4f32_1')).toMatchObject({
 			fits: true,
 			device: 'webgpu'
@@ -158,8 +163,7 @@ describe('chooseModel', () => {
 			expect(choice.device).toBe('wasm');
 			expect(choice.reason).toBe(
 				'This device has no WebGPU, so models run on the CPU with WebAssembly: ' +
-					'Hearth demo (q4), served by this Hearth server. ' +
-					'It runs on the CPU with WebAssembly, as there is no WebGPU here.'
+					'Hearth demo (q4), served by this Hearth server.'
 			);
 		});
 
@@ -186,8 +190,7 @@ describe('chooseModel', () => {
 			expect(choice.replaces?.id).toBe('hearth-demo');
 			expect(choice.reason).toBe(
 				'This device has no WebGPU, so models run on the CPU with WebAssembly: Hearth demo (q4), ' +
-					'but it could not be loaded, so chat uses Hearth demo (fp32), served by this Hearth server, the next best. ' +
-					'It runs on the CPU with WebAssembly, as there is no WebGPU here.'
+					'but it could not be loaded, so chat uses Hearth demo (fp32), served by this Hearth server, the next best.'
 			);
 		});
 
