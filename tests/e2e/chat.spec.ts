@@ -277,6 +277,31 @@ test('Export downloads the branch shown as Markdown and every branch as JSON', a
 	expect(exported.messages.map((m) => m.id).sort()).toEqual(stored.map((m) => m.id).sort());
 });
 
+test.describe('on a phone', () => {
+	test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+
+	test('the list of conversations covers the chat, and Back or Escape returns to it', async ({
+		page
+	}) => {
+		await askOnTheCpu(page, 'What is 2 plus 3?');
+		const toggle = page.getByRole('button', { name: 'Conversations' });
+		const thread = page.getByTestId('thread');
+
+		await toggle.tap();
+		await expect(page.getByTestId('conversation-item')).toHaveCount(1);
+		await expect(thread).toBeHidden();
+		await page.getByTestId('close-list').tap();
+		await expect(thread).toBeVisible();
+		await expect(toggle).toBeFocused();
+
+		await toggle.tap();
+		await expect(thread).toBeHidden();
+		await page.keyboard.press('Escape');
+		await expect(thread).toBeVisible();
+		await expect(messages(page)).toHaveCount(2);
+	});
+});
+
 test('after the model is cached, a reload with no network still chats', async ({
 	page,
 	context,
