@@ -53,6 +53,14 @@ const SAVE_EVERY_MS = 1000;
 const UNANSWERED =
 	'Your last message has no reply yet. Choose “Get a reply” under it, or edit it, and send this one after.';
 
+/** A message that was not stored, for the reason its message gives: its text is still the user's. */
+export class MessageNotSent extends Error {
+	constructor(cause: unknown) {
+		super(cause instanceof Error ? cause.message : String(cause), { cause });
+		this.name = 'MessageNotSent';
+	}
+}
+
 export type Sampling = NonNullable<StoredConversation['sampling']>;
 export type ConversationSettings = Pick<StoredConversation, 'systemPrompt' | 'sampling' | 'tools'>;
 
@@ -138,25 +146,38 @@ export class ChatSession {
 		this.#patchConversation(id, settings);
 	}
 
-	/** Sends `text` as the next user message of the open conversation (creating it if needed) and streams the reply. */
+	/**
+	 * Sends `text` as the next user message of the open conversation (creating it if needed) and
+	 * streams the reply. Throws MessageNotSent when the message was not stored, so whoever took
+	 * the text from the user can give it back; a failure after that is thrown as it is.
+	 */
 	async send(text: string): Promise<void> {
 		const content = text.trim();
 		if (!content) return;
 		const draftKey = composerKey(this.activeId);
 		const settings = this.active ? {} : $state.snapshot(this.pendingSettings);
-		const conversation = this.active ?? (await this.#create(titleFrom(content)));
-		if (this.streams.has(conversation.id))
-			throw new Error('wait for the reply to finish or stop it');
-		const leaf = conversation.currentLeafId && findNode(this.messages, conversation.currentLeafId);
-		if (leaf && leaf.role === 'user') throw new Error(UNANSWERED);
-		const user = this.#message(conversation.id, conversation.currentLeafId, 'user', content);
-		const reply = this.#message(conversation.id, user.id, 'assistant', '');
-		const grown = addChild(addChild(this.messages, user).messages, reply).messages;
-		// A new conversation gets the settings chosen before its first message, in the same write.
-		await this.#commit(conversation.id, grown, [user, reply], [], {
-			currentLeafId: reply.id,
-			...settings
-		});
+		let conversation: StoredConversation;
+		let user: StoredMessage;
+		let reply: StoredMessage;
+		let grown: StoredMessage[];
+		try {
+			conversation = this.active ?? (await this.#create(titleFrom(content)));
+			if (this.streams.has(conversation.id))
+				throw new Error('wait for the reply to finish or stop it');
+			const leaf =
+				conversation.currentLeafId && findNode(this.messages, conversation.currentLeafId);
+			if (leaf && leaf.role === 'user') throw new Error(UNANSWERED);
+			user = this.#message(conversation.id, conversation.currentLeafId, 'user', content);
+			reply = this.#message(conversation.id, user.id, 'assistant', '');
+			grown = addChild(addChild(this.messages, user).messages, reply).messages;
+			// A new conversation gets the settings chosen before its first message, in the same write.
+			await this.#commit(conversation.id, grown, [user, reply], [], {
+				currentLeafId: reply.id,
+				...settings
+			});
+		} catch (error) {
+			throw new MessageNotSent(error);
+		}
 		this.pendingSettings = {};
 		await this.storage.drafts.discard(draftKey);
 		await this.#stream(conversation.id, reply, pathTo(grown, user.id));

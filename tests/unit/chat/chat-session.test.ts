@@ -1,7 +1,7 @@
 // Client compilation (jsdom) so the session's runes behave as in the browser.
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { ChatSession } from '$lib/chat/chat-session.svelte';
+import { ChatSession, MessageNotSent } from '$lib/chat/chat-session.svelte';
 import type { HearthStorage } from '$lib/db/open';
 import { openTestStorage } from '../db/open-test-storage';
 import { ScriptedEngine } from './scripted-engine';
@@ -240,7 +240,9 @@ describe('ChatSession', () => {
 		await session.deleteMessage(session.thread[1].id);
 		expect(texts(session)).toEqual(['user:q']);
 
-		await expect(session.send('another')).rejects.toThrow(/has no reply yet.*Get a reply/);
+		const refused = session.send('another');
+		await expect(refused).rejects.toThrow(/has no reply yet.*Get a reply/);
+		await expect(refused).rejects.toBeInstanceOf(MessageNotSent);
 		expect(texts(session)).toEqual(['user:q']);
 		expect(texts(await reload(storage))).toEqual(['user:q']);
 
@@ -248,6 +250,17 @@ describe('ChatSession', () => {
 		expect(texts(session)).toEqual(['user:q', 'assistant:b']);
 		await session.send('another');
 		expect(texts(session)).toEqual(['user:q', 'assistant:b', 'user:another', 'assistant:ok']);
+	});
+
+	it('says a message was not sent only when it was not stored', async () => {
+		const { storage, session } = setup();
+		storage.drafts.discard = async () => {
+			throw new Error('the disk is full');
+		};
+		const failing = session.send('kept');
+		await expect(failing).rejects.toThrow('the disk is full');
+		await expect(failing).rejects.not.toBeInstanceOf(MessageNotSent);
+		expect(texts(await reload(storage))[0]).toBe('user:kept');
 	});
 
 	it('stores thumbs on replies, toggling off on a second click', async () => {
