@@ -67,6 +67,9 @@ export class ContributeSession {
 		return reviewWarnings(task.type as TextTaskType, this.draft.text, task.lang);
 	});
 
+	/** How many tasks the last take asked for. */
+	#asked = OFFLINE_BATCH;
+
 	constructor(
 		private readonly storage: HearthStorage,
 		private readonly sync: SyncStatus,
@@ -263,7 +266,7 @@ export class ContributeSession {
 		this.currentId = null;
 		await this.reloadTasks();
 		await this.openNext();
-		void this.sync.syncNow().then(() => {
+		void this.sync.syncAfter().then(() => {
 			// Unless a later notice took its place meanwhile.
 			if (this.notice !== saved) return;
 			this.notice =
@@ -286,6 +289,7 @@ export class ContributeSession {
 
 	/** "Take tasks for offline": leases a batch matching the filter. */
 	async takeTasks(count = OFFLINE_BATCH): Promise<void> {
+		this.#asked = count;
 		this.leasing = true;
 		this.#clearMessages();
 		try {
@@ -317,7 +321,8 @@ export class ContributeSession {
 		const room = this.makeRoom;
 		if (!room) return;
 		await this.#handBack(room.taskIds);
-		await this.takeTasks();
+		// As many as the refused take asked for: one for "Start a task", a batch for offline.
+		await this.takeTasks(this.#asked);
 	}
 
 	/**

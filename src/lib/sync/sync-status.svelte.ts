@@ -122,10 +122,18 @@ export class SyncStatus {
 		this.#contributing++;
 		// Before start() (a page mounts before the layout around it) the first sync comes anyway.
 		// After it, a sync already running may have found nothing to do: one more after it.
-		if (!this.#stopped) void (this.#running ?? Promise.resolve()).then(() => this.syncNow());
+		if (!this.#stopped) void this.syncAfter();
 		return () => {
 			this.#contributing--;
 		};
+	}
+
+	/**
+	 * A sync that starts after the one running, if any: that one may be past pushing, and so miss
+	 * what was just queued. Never throws: errors land in `lastError`.
+	 */
+	syncAfter(): Promise<void> {
+		return (this.#running ?? Promise.resolve()).then(() => this.syncNow());
 	}
 
 	/** Syncs now, or joins the sync already running. Never throws: errors land in `lastError`. */

@@ -251,6 +251,22 @@ describe('ContributeSession', () => {
 		expect(await storage.drafts.get(draftKey('p1'))).toBeDefined();
 	});
 
+	it('makes room for one task when “Start a task” found the device full', async () => {
+		const { server, open } = setup();
+		server.leaseCap = 2;
+		const session = await open();
+		await session.setFilter({ ...session.filter, type: 'initial_prompt' });
+		await take(session, server, leased(promptTask('p1'), [], 1), leased(promptTask('p2'), [], 2));
+
+		await session.setFilter({ ...session.filter, type: 'rank_assistant_replies' });
+		server.available = [leased(rankTask('k1'), [], 3), leased(rankTask('k2'), [], 4)];
+		await session.startTask();
+		expect(session.makeRoom).not.toBeNull();
+		await session.makeRoomAndTake();
+		expect(session.tasks.map((t) => t.id)).toEqual(['k1']);
+		expect(session.current?.id).toBe('k1');
+	});
+
 	it('hands tasks back without a reason, asking first only when work in progress would be lost', async () => {
 		const { storage, server, open } = setup();
 		const session = await open();

@@ -51,6 +51,24 @@ const queueReply = (storage: HearthStorage) =>
 const pulls = (server: FakeSyncServer) => server.calls.filter((c) => c === '/api/sync/pull').length;
 
 describe('SyncStatus', () => {
+	it('syncs again after the sync running, for what was queued while it ran', async () => {
+		const { storage, server, status } = setup({ contributing: false });
+		await queueReply(storage);
+		const running = status.syncNow();
+		// Queued once the running sync may be past its push: only a later sync sends it.
+		await queueTaskResult(storage, replyTask('b'), {
+			type: 'assistant_reply',
+			taskId: 'b',
+			text: 'hello again',
+			lang: 'en'
+		});
+		const after = status.syncAfter();
+		expect(status.syncNow()).toBe(running);
+		await after;
+		expect(pulls(server)).toBe(2);
+		expect(status.pending).toBe(0);
+	});
+
 	it('syncs on start and then on its timer, counting what waits', async () => {
 		const { storage, server, status, timer, win, doc } = setup();
 		await queueReply(storage);
