@@ -37,13 +37,15 @@ class GreedyTest(unittest.TestCase):
 
     def test_a_batch_decodes_each_prompt_as_it_would_alone_and_keeps_their_order(self):
         prompts = [self.prompt, self.prompt[:3], self.prompt * 7 + [1] * 4, self.prompt[2:] * 2, [257]]
-        alone = greedy_by_recompute(self.model, self.prompt, 12)
-        stop = alone[4]
-        # Two prompts a batch: the longest prompt's batch holds one that may run its whole budget.
-        replies = greedy_replies(self.model, prompts, 12, stop, batch_size=2)
+        # Sorted by length, three to a batch: [1, 3, 8] and [12, 60] tokens. The 3-token prompt's
+        # reply starts with 115 and stops there while its batch goes on; the 12-token one gets
+        # its whole budget of 12 beside the near-full 60-token one, which has room for 4.
+        stop = 115
+        replies = greedy_replies(self.model, prompts, 12, stop, batch_size=3)
         self.assertEqual(replies, [greedy(self.model, prompt, 12, stop) for prompt in prompts])
-        self.assertEqual(replies[0], alone[: alone.index(stop) + 1])
-        self.assertEqual(len(replies[2]), 4)  # the near-full prompt's own budget, not its batch's
+        self.assertEqual([len(reply) for reply in replies], [12, 1, 4, 12, 12])
+        self.assertEqual(replies[1], [stop])
+        self.assertEqual(replies[0], greedy_by_recompute(self.model, self.prompt, 12))
         self.assertEqual(greedy_replies(self.model, [self.prompt * 8], 12, stop), [[]])  # no room left
 
 
