@@ -22,8 +22,9 @@ const outsideProtocolAndShared = [
 /**
  * The folders of src/lib below the components, each with the folders it may import besides
  * its own, src/lib/protocol and src/lib/shared (which have rules of their own, below). Lower
- * folders come first; an arrow never points up, so the library has no cycle. A new folder is
- * placed here (tests/unit/app/layers.test.ts fails until it is).
+ * folders come first; an arrow never points up, so the library has no cycle (type-only
+ * `typeof import()` excepted: it loads nothing). A new folder is placed here
+ * (tests/unit/app/layers.test.ts fails until it is).
  */
 /** @type {Record<string, string[]>} */
 export const libraryLayers = {
@@ -44,31 +45,35 @@ export const libraryLayers = {
 };
 
 /**
- * `no-restricted-imports` patterns for one library folder: what it may not import, and why.
+ * The rules for one library folder: what it may not import, statically (`no-restricted-imports`)
+ * or lazily with `import()` (`no-restricted-syntax`, which that rule does not see), and why.
  * @param {string} folder
  * @param {string[]} allowed
+ * @returns {import('eslint').Linter.Config}
  */
-function libraryPatterns(folder, allowed) {
+function libraryLayer(folder, allowed) {
 	const others = Object.keys(libraryLayers).filter((f) => f !== folder && !allowed.includes(f));
 	const may = [...allowed, 'protocol', 'shared'].map((f) => `src/lib/${f}`).join(', ');
-	return [
-		{
-			group: ['$lib/components/*', '**/components/*', '**/routes/*', '$app/*'],
-			message:
-				'Library code must not import components, routes or SvelteKit app state: they import the library, and logic here stays testable without a page.'
-		},
-		{
-			// As `$lib/…` and as the relative paths out of the folder or one of its subfolders.
-			group: others.flatMap((f) => [
-				`$lib/${f}`,
-				`$lib/${f}/*`,
-				`../${f}`,
-				`../${f}/*`,
-				`../../${f}/*`
-			]),
-			message: `src/lib/${folder} may import only ${may}: the folders of src/lib are layers, and an import from a folder beside or above would make a cycle (docs/architecture.md, "Dependency direction").`
+	const message = `src/lib/${folder} may import only ${may}: the folders of src/lib are layers, and an import from a folder beside or above would make a cycle (docs/architecture.md, "Dependency direction").`;
+	const ui = {
+		group: ['$lib/components/*', '**/components/*', '**/routes/*', '$app/*'],
+		message:
+			'Library code must not import components, routes or SvelteKit app state: they import the library, and logic here stays testable without a page.'
+	};
+	// As `$lib/…` and as the relative paths out of the folder or its subfolders.
+	const group = others.flatMap((f) => [
+		`$lib/${f}`,
+		`$lib/${f}/*`,
+		...['../', '../../', '../../../'].flatMap((up) => [`${up}${f}`, `${up}${f}/*`])
+	]);
+	const lazy = `ImportExpression[source.value=/^(\\$lib\\/|(\\.\\.\\/)+)(${others.join('|')})(\\/|$)/]`;
+	return {
+		files: [`src/lib/${folder}/**`],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [ui, { group, message }] }],
+			'no-restricted-syntax': ['error', { selector: lazy, message }]
 		}
-	];
+	};
 }
 
 /**
@@ -128,9 +133,7 @@ export default ts.config(
 		['../*', '$lib/*', '!$lib/protocol', '!$lib/shared', '$app/*', '$workers/*'],
 		'The protocol is loaded by the browser, the worker, the server and the pipeline alike: it imports only its own files and src/lib/shared (as $lib/shared).'
 	),
-	...Object.entries(libraryLayers).map(([folder, allowed]) =>
-		restrictImports([`src/lib/${folder}/**`], libraryPatterns(folder, allowed))
-	),
+	...Object.entries(libraryLayers).map(([folder, allowed]) => libraryLayer(folder, allowed)),
 	layer(
 		['workers/**'],
 		[...outsideProtocolAndShared, '**/training/*'],

@@ -9,7 +9,9 @@ const eslint = new ESLint();
 
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
 	const [result] = await eslint.lintText(code, { filePath });
-	return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+	return result.messages
+		.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax')
+		.map((m) => m.message);
 }
 
 const cases: {
@@ -128,6 +130,18 @@ describe('the folders of src/lib', () => {
 			.map((entry) => entry.name)
 			.filter((name) => !['components', 'protocol', 'shared'].includes(name));
 		expect([...placed].sort()).toEqual(folders.sort());
+	});
+
+	it('refuse a lazy import() of a folder beside or above, as a static one', async () => {
+		const lazy = (source: string) => `export const later = () => import('${source}');\n`;
+		for (const source of ['$lib/tools/tool-settings', '../../chat/tree', '../../sync/sync-engine'])
+			expect(await restrictedImports('src/lib/db/records/example.ts', lazy(source))).toEqual([
+				expect.stringMatching(/^src\/lib\/db may import only src\/lib\/protocol/)
+			]);
+		expect(await restrictedImports('src/lib/state/example.ts', lazy('$lib/db/open'))).toEqual([]);
+		expect(await restrictedImports('src/lib/chat/example.ts', lazy('./queue-donation'))).toEqual(
+			[]
+		);
 	});
 
 	it('import only folders placed before them, so no import makes a cycle', () => {
