@@ -26,6 +26,9 @@ export async function setSettings(
 		if (typeof value === 'boolean') await form.getByLabel(label).setChecked(value);
 		else await form.getByLabel(label).fill(value);
 	}
+	// Escape in a field keeps the panel, and what was typed, open.
+	await page.keyboard.press('Escape');
+	await expect(form).toBeVisible();
 	await form.getByRole('button', { name: 'Save settings' }).click();
 	await expect(form.getByRole('status')).toHaveText('Saved');
 	// Escape closes the panel and gives the keyboard back to the button that opened it.
