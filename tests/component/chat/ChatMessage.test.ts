@@ -443,7 +443,8 @@ describe('ChatMessage: a reply that used tools', () => {
 				message: message({ content: '347 * 829 = 287663.', steps: [calculatorStep] })
 			})
 		);
-		const step = screen.getByTestId('tool-step');
+		// The steps' component loads on demand, a moment after the reply shows.
+		const step = await screen.findByTestId('tool-step');
 		expect(step).toHaveAttribute('data-tool', 'calculator');
 		expect(step).not.toHaveAttribute('open');
 		expect(within(step).getByText('347 * 829', { selector: '.args' })).toBeVisible();
@@ -453,18 +454,19 @@ describe('ChatMessage: a reply that used tools', () => {
 		expect(content()).toHaveTextContent('347 * 829 = 287663.');
 	});
 
-	it('says how many calls the model wrote past a round’s limit, which were not run', () => {
+	it('says how many calls the model wrote past a round’s limit, which were not run', async () => {
 		render(
 			ChatMessage,
 			props({ message: message({ content: 'Done.', steps: [{ ...calculatorStep, notRun: 2 }] }) })
 		);
-		expect(screen.getByTestId('tool-calls-not-run')).toHaveTextContent(
+		expect(await screen.findByTestId('tool-calls-not-run')).toHaveTextContent(
 			'The model wrote 2 more calls than were run: a round runs at most 4.'
 		);
 	});
 
-	it('says nothing of calls not run when every call ran', () => {
+	it('says nothing of calls not run when every call ran', async () => {
 		render(ChatMessage, props({ message: message({ content: 'x', steps: [calculatorStep] }) }));
+		await screen.findByTestId('tool-step');
 		expect(screen.queryByTestId('tool-calls-not-run')).toBeNull();
 	});
 
@@ -494,7 +496,7 @@ describe('ChatMessage: a reply that used tools', () => {
 				})
 			})
 		);
-		await userEvent.click(screen.getByText('encyclopedia'));
+		await userEvent.click(await screen.findByText('encyclopedia'));
 		const result = screen.getByTestId('tool-result');
 		await vi.waitFor(() => expect(result.querySelector('.markdown')?.innerHTML).toContain('click'));
 		expect(result.querySelector('[onerror]')).toBeNull();
