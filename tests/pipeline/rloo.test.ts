@@ -52,7 +52,9 @@ afterAll(() => {
 describe('RLOO on the ci model’s reward model, after its DPO policy', () => {
 	it('runs the rloo stage on the DPO policy and builds the RLOO policy', () => {
 		expect(run.status, run.stderr.slice(-2000)).toBe(0);
-		expect(run.stdout).toMatch(/rloo: \d+ steps, reward-model score/);
+		expect(run.stdout).toMatch(
+			/rloo: \d+ steps in [\d.]+ s \([\d.]+ steps\/s\) on .+, reward-model score/
+		);
 		expect(run.stdout).toContain(`--checkpoint ${OUT}/checkpoints/rloo`);
 		console.log(`rloo, evaluate, build and evaluate-onnx took ${seconds.toFixed(1)} s`);
 	});

@@ -17,7 +17,7 @@ from training.trainer.evaluate import main as evaluate_main
 from training.trainer.generate import greedy, left_pad, sample
 from training.trainer.hf_config import ModelConfig
 from training.trainer.model import CausalLM
-from training.trainer.train import Objective, train
+from training.trainer.train import Objective, World, train
 from training.trainer.train import main as train_main
 
 from .fixtures import IM_END, TINY_MODEL, prompt_ids, tiny_config, write_data, write_run_config, write_tokenizer
@@ -172,6 +172,11 @@ class CountsTheLikedToken(nn.Module):
         return ((input_ids == LIKED) & attention_mask.bool()).sum(-1).float()
 
 
+# Where train() puts the policy (the GPU when there is one): the reference and the sampling
+# generator must be there too.
+DEVICE = World().device
+
+
 class ToyRunTest(unittest.TestCase):
     """A few RLOO steps on a tiny model raise a toy reward, and the KL penalty holds them back."""
 
@@ -179,21 +184,22 @@ class ToyRunTest(unittest.TestCase):
 
     def liked_share(self, model: CausalLM) -> float:
         """The liked token's share of 256 sampled reply tokens (one fixed draw for every model)."""
-        batch = rloo.collate(self.prompts)
+        batch = {name: tensor.to(DEVICE) for name, tensor in rloo.collate(self.prompts).items()}
         stage = rloo_stage(k=2, temperature=1.0, max_new_tokens=8)
-        rows = rloo.rollouts(model, batch, stage, TOY_VOCAB, torch.Generator().manual_seed(99))
+        generator = torch.Generator(DEVICE).manual_seed(99)
+        rows = rloo.rollouts(model.to(DEVICE), batch, stage, TOY_VOCAB, generator)
         replies = rows["input_ids"][rows["response_mask"].bool()]
         return float((replies == LIKED).float().mean())
 
     def trained(self, kl_coef: float) -> tuple[CausalLM, CausalLM]:
         config = ModelConfig(vocab_size=TOY_VOCAB, **{**TINY_MODEL, "num_hidden_layers": 1})
         torch.manual_seed(0)
-        start = CausalLM(config)
+        start = CausalLM(config).to(DEVICE)
         model = CausalLM(config)
         model.load_state_dict(start.state_dict())
         stage = rloo_stage(steps=15, batch_size=4, lr=1e-2, k=4, kl_coef=kl_coef, max_new_tokens=6)
         loss = rloo.make_loss(
-            start, CountsTheLikedToken(), stage, TOY_VOCAB, torch.Generator().manual_seed(0), rloo.Progress()
+            start, CountsTheLikedToken(), stage, TOY_VOCAB, torch.Generator(DEVICE).manual_seed(0), rloo.Progress()
         )
         # No stop token in a vocabulary of 8: every reply runs the whole budget.
         objective = Objective(rloo.collate, loss, lambda prompt: len(prompt["prompt_ids"]))
@@ -242,7 +248,9 @@ class RlooCliTest(unittest.TestCase):
 
     def test_starts_from_the_dpo_policy_and_trains_only_its_top_layer(self):
         self.assertRegex(
-            self.printed["rloo"], r"rloo: 4 steps, reward-model score -?[\d.]+ → -?[\d.]+, KL to the start [\d.]+"
+            self.printed["rloo"],
+            r"rloo: 4 steps in [\d.]+ s \([\d.]+ steps/s\) on \S+ \(.+?\), "
+            r"reward-model score -?[\d.]+ → -?[\d.]+, KL to the start [\d.]+",
         )
         start, trained = read_weights(self.checkpoints / "dpo"), read_weights(self.checkpoints / "rloo")
         self.assertEqual(start.keys(), trained.keys())

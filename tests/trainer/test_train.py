@@ -49,7 +49,9 @@ class TrainCliTest(unittest.TestCase):
         before = initial_policy(trained.config, run.seed)
         with torch.no_grad():
             self.assertLess(float(sft.loss(trained, batch)), 0.7 * float(sft.loss(before, batch)))
-        self.assertRegex(self.printed["sft"], r"sft: 30 steps, loss [\d.]+ → [\d.]+")
+        self.assertRegex(
+            self.printed["sft"], r"sft: 30 steps in [\d.]+ s \([\d.]+ steps/s\) on \S+ \(.+?\), loss [\d.]+ → [\d.]+"
+        )
 
     def test_same_seed_gives_identical_bytes(self):
         run_stage(self.config, "sft", self.data, self.directory / "b" / "sft")
@@ -175,6 +177,8 @@ class DistributedTest(unittest.TestCase):
                     "WORLD_SIZE": "2",
                     "MASTER_ADDR": "127.0.0.1",
                     "MASTER_PORT": port,
+                    # One process per GPU needs two GPUs; with fewer, both processes use the CPU (gloo).
+                    **({"CUDA_VISIBLE_DEVICES": ""} if torch.cuda.device_count() < 2 else {}),
                 },
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,

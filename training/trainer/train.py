@@ -143,6 +143,14 @@ def train(
     return losses
 
 
+def where(world: World) -> str:
+    """The device a run trained on, as an operator reads it in the log."""
+    device = world.device
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
+    processes = f", {world.size} processes" if world.size > 1 else ""
+    return f"{device} ({name}){processes}"
+
+
 def tokenizer_dir(args: argparse.Namespace, run: RunConfig) -> Path:
     """The data manifest's tokenizer, else --tokenizer, else the config's, else the demo tokenizer."""
     return find_tokenizer_dir(args.data, args.tokenizer or run.tokenizer or DEFAULT_TOKENIZER)
@@ -268,10 +276,15 @@ def main(argv: list[str] | None = None) -> None:
         objective = objective_for(args, model, run, world, progress)
         examples = training_examples(args, model.config)
         label = f"{run.name} {args.stage}"
+        started = time.perf_counter()
         losses = train(model, objective, examples, stage, run.seed, world, label, run.precision)
+        seconds = time.perf_counter() - started
         if world.is_main:
             save_checkpoint(args.out, model.cpu())
-            print(f"{args.stage}: {stage.steps} steps, {summary(args.stage, losses, progress)}, wrote {args.out}")
+            print(
+                f"{args.stage}: {stage.steps} steps in {seconds:.1f} s ({stage.steps / seconds:.2f} steps/s) "
+                f"on {where(world)}, {summary(args.stage, losses, progress)}, wrote {args.out}"
+            )
     finally:
         if world.size > 1:
             dist.destroy_process_group()
