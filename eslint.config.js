@@ -81,18 +81,13 @@ function libraryLayer(folder, allowed) {
  * @param {string[]} files
  * @param {string[]} group
  * @param {string} message
- */
-function layer(files, group, message) {
-	return restrictImports(files, [{ group, message }]);
-}
-
-/**
- * @param {string[]} files
- * @param {{ group: string[], message: string }[]} patterns
  * @returns {import('eslint').Linter.Config}
  */
-function restrictImports(files, patterns) {
-	return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+function layer(files, group, message) {
+	return {
+		files,
+		rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] }
+	};
 }
 
 export default ts.config(

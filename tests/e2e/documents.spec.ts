@@ -24,7 +24,9 @@ test('a note and a Markdown file are listed, still there after a reload, and one
 	page
 }) => {
 	await page.goto('/documents');
-	await expect(page.getByRole('heading', { level: 1, name: 'Documents' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Documents', exact: true })
+	).toBeVisible();
 	const note = page.getByRole('form', { name: 'New note' });
 	await note.getByRole('textbox', { name: 'Title' }).fill('Bike');
 	await note.getByRole('textbox', { name: 'Text' }).fill('The lock code is 4711.');
