@@ -54,15 +54,15 @@ test('Settings → Tools: network tools start off, and choices hold across a rel
 }) => {
 	await page.goto('/settings');
 	const form = page.getByTestId('tool-settings');
-	const encyclopedia = form.getByRole('checkbox', { name: /^encyclopedia/ });
+	const encyclopedia = form.getByRole('checkbox', { name: /^Encyclopedia/ });
 	await expect(encyclopedia).toBeDisabled();
 	await expect(encyclopedia).not.toBeChecked();
-	await form.getByRole('checkbox', { name: /^calculator/ }).uncheck();
+	await form.getByRole('checkbox', { name: /^Calculator/ }).uncheck();
 	await expect(form.getByRole('status')).toHaveText('Saved');
 	await form.getByRole('checkbox', { name: /Allow tools that use the network/ }).check();
 	await expect(encyclopedia).toBeEnabled();
 	await page.reload();
-	await expect(form.getByRole('checkbox', { name: /^calculator/ })).not.toBeChecked();
-	await expect(form.getByRole('checkbox', { name: /days_between/ })).toBeChecked();
+	await expect(form.getByRole('checkbox', { name: /^Calculator/ })).not.toBeChecked();
+	await expect(form.getByRole('checkbox', { name: /^Days between two dates/ })).toBeChecked();
 	await expect(encyclopedia).toBeChecked();
 });

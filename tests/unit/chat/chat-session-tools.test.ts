@@ -14,6 +14,7 @@ import { ScriptedEngine } from './scripted-engine';
 
 const lookup = defineTool({
 	name: 'encyclopedia',
+	title: 'Encyclopedia',
 	description: 'Looks things up.',
 	arguments: z.object({ query: z.string() }),
 	network: true,
@@ -182,6 +183,7 @@ describe('ChatSession with tools', () => {
 	it('cuts a tool result to half the model’s context window, for the model and the user alike', async () => {
 		const notes = defineTool({
 			name: 'search_documents',
+			title: 'Search documents',
 			description: 'Searches notes.',
 			arguments: z.object({ query: z.string() }),
 			run: async () => ({ text: `[1] Tides: ${'The moon pulls the sea. '.repeat(40)}` })
@@ -214,6 +216,7 @@ describe('ChatSession with tools', () => {
 	it('stops during a tool call: the reply ends as stopped and the call as stopped', async () => {
 		const never = defineTool({
 			name: 'slow',
+			title: 'Slow',
 			description: 'Slow.',
 			arguments: z.object({}),
 			run: (_args, { signal }) =>

@@ -7,6 +7,7 @@ import { MAX_RESULT_CHARS, resultCharsFor, runToolCall } from '$lib/tools/run-to
 
 const never = defineTool({
 	name: 'never',
+	title: 'Never',
 	description: 'Never answers unless stopped.',
 	arguments: z.object({}),
 	run: (_args, { signal }) =>
@@ -14,6 +15,7 @@ const never = defineTool({
 });
 const broken = defineTool({
 	name: 'broken',
+	title: 'Broken',
 	description: 'Throws.',
 	arguments: z.object({}),
 	run: async () => {
@@ -22,12 +24,14 @@ const broken = defineTool({
 });
 const chatty = defineTool({
 	name: 'chatty',
+	title: 'Chatty',
 	description: 'Says too much.',
 	arguments: z.object({}),
 	run: async () => ({ text: 'x'.repeat(MAX_RESULT_CHARS + 50) })
 });
 const network = defineTool({
 	name: 'lookup',
+	title: 'Lookup',
 	description: 'Needs the network.',
 	arguments: z.object({ query: z.string() }),
 	network: true,

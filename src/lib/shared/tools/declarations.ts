@@ -12,6 +12,7 @@ const MAX_EXPRESSION = 500;
 
 export const calculatorDeclaration: ToolDeclaration<{ expression: string }> = {
 	name: 'calculator',
+	title: 'Calculator',
 	description:
 		'Evaluates an arithmetic expression exactly, e.g. "347 * 829", "sqrt(2) / 3", "5 km to mi".',
 	arguments: z.object({
@@ -30,6 +31,7 @@ const isoDate = z
 
 export const daysBetweenDeclaration: ToolDeclaration<{ from: string; to: string }> = {
 	name: 'days_between',
+	title: 'Days between two dates',
 	description:
 		'Counts the days from one date to another (YYYY-MM-DD); negative when "to" is earlier.',
 	arguments: z.object({ from: isoDate, to: isoDate })
@@ -37,12 +39,14 @@ export const daysBetweenDeclaration: ToolDeclaration<{ from: string; to: string 
 
 export const weekdayDeclaration: ToolDeclaration<{ date: string }> = {
 	name: 'weekday',
+	title: 'Day of the week',
 	description: 'Names the day of the week of a date (YYYY-MM-DD).',
 	arguments: z.object({ date: isoDate })
 };
 
 export const addDaysDeclaration: ToolDeclaration<{ date: string; days: number }> = {
 	name: 'add_days',
+	title: 'A date some days away',
 	description: 'The date a number of days after (or, when negative, before) a date (YYYY-MM-DD).',
 	arguments: z.object({
 		date: isoDate,
@@ -52,6 +56,7 @@ export const addDaysDeclaration: ToolDeclaration<{ date: string; days: number }>
 
 export const searchDocumentsDeclaration: ToolDeclaration<{ query: string }> = {
 	name: 'search_documents',
+	title: 'Search my documents',
 	description:
 		"Searches the user's own notes and files and returns the best passages, numbered [1], [2] … for citing.",
 	arguments: z.object({
@@ -65,6 +70,7 @@ export const searchDocumentsDeclaration: ToolDeclaration<{ query: string }> = {
 
 export const encyclopediaDeclaration: ToolDeclaration<{ query: string }> = {
 	name: 'encyclopedia',
+	title: 'Encyclopedia (Wikipedia)',
 	description:
 		"Looks a subject up in Wikipedia and returns the start of its article (needs the network and the user's permission).",
 	arguments: z.object({

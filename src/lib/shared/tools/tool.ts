@@ -16,6 +16,8 @@ export interface ToolContext {
 /** What the model is told of a tool; the pipeline needs no more to teach it. */
 export interface ToolDeclaration<Args extends Record<string, unknown> = Record<string, unknown>> {
 	name: string;
+	/** What people call it (Settings lists it so); models see only `name`. */
+	title: string;
 	/** One sentence the model (and the Settings page) reads. */
 	description: string;
 	/** Checks the model's arguments; its JSON Schema is what the model is shown. */
