@@ -31,7 +31,7 @@ ensureNpmPackages();
 if (!process.env.HEARTH_STATIC_DIR) {
 	const reason = staleReason();
 	if (reason) {
-		console.log(`[start] building the app (${reason}; about a minute on two cores)…`);
+		console.log(`[start] building the app (${reason}; under a minute on two cores)…`);
 		const started = Date.now();
 		// Vite's own summary is ~190 lines of chunk sizes, and SvelteKit ends it with a hint to
 		// run `vite preview`, which does not apply here: only warnings (stderr) show, and the
