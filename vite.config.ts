@@ -14,8 +14,8 @@ export default defineConfig({
 		// twenty lines of profiling advice in each `npm start` that nobody can act on.
 		rolldownOptions: { checks: { bundlerTimings: false } },
 		// Vite warns of chunks over 500 kB as if a page loaded them; ours that big load on demand:
-		// mathjs with the calculator's first use (0.7 MB) and web-llm in the worker once such a
-		// model is chosen (6.1 MB). What a first visit loads has its own budget, which a test holds
+		// mathjs with the tools, on the first reply that may use one (0.7 MB), and web-llm in the
+		// worker once such a model is chosen (6.1 MB). What a first visit loads has its own budget, which a test holds
 		// (bench/bundle-size.ts, tests/e2e/bundle-budget.spec.ts).
 		chunkSizeWarningLimit: 6500
 	},

@@ -12,7 +12,9 @@ has an rloo section, so that sampling on the device is trained and evaluated too
   GPUs). With one GPU there is one process, and runs are deterministic, so its checkpoints must be
   byte-identical to "gpu"'s;
 - "cpu": the baseline, no GPU visible, each stage for --cpu-fraction of its steps.
-Steps/s are the trainer's own figure: its summary line times the training loop, not the start-up.
+Steps/s are the trainer's own figure: its summary line times the training loop, from the first
+step, with the model already on its device (loading, the GPU's start-up and saving are left out).
+The script fails when a one-GPU torchrun run's checkpoints are not byte-identical to the plain run's.
 Then `training.trainer.evaluate` scores the "gpu" checkpoints, beside --compare (a report of the
 same config and data trained elsewhere, such as the CPU run of `npm run pipeline -- --config ci`).
 """
@@ -28,19 +30,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from training.trainer.config import DEFAULT_POLICY, STAGES
+
 import torch
 
-ROOT = Path(__file__).resolve().parent.parent
-STARTS = {"rm": "sft", "dpo": "sft", "rloo": "dpo"}  # the checkpoint each stage starts from
-SUMMARY = re.compile(r"(\w+): (\d+) steps in ([\d.]+) s \(([\d.]+) steps/s\) on (.*?\)), (.*), wrote ")
+# The trainer's last line, up to the checkpoint it wrote: "sft: 700 steps in 21.0 s (33.31 steps/s) on …".
+SUMMARY = re.compile(r"\w+: \d+ steps in [\d.]+ s \(([\d.]+) steps/s\) on .*?(?=, wrote )")
 
 
 def derived_config(raw: dict, work: Path, name: str, fraction: float = 1.0) -> Path:
     """The config, running rloo after dpo where it can, with each stage's steps scaled."""
     config = json.loads(json.dumps(raw))
-    if "rloo" in config and "rloo" not in config.get("policy", ["dpo"]):
-        config["policy"] = [*config.get("policy", ["dpo"]), "rloo"]
-    for stage in ("sft", "rm", "dpo", "rloo"):
+    policy = config.get("policy", list(DEFAULT_POLICY))
+    if "rloo" in config and "rloo" not in policy:
+        config["policy"] = [*policy, "rloo"]
+    for stage in STAGES:
         if stage in config and fraction < 1:
             steps = max(4, round(config[stage]["steps"] * fraction))
             config[stage] |= {"steps": steps, "warmup": min(config[stage].get("warmup", 0), steps // 2)}
@@ -49,24 +56,22 @@ def derived_config(raw: dict, work: Path, name: str, fraction: float = 1.0) -> P
     return path
 
 
-def train_all(label: str, config: Path, data: Path, out: Path, launcher: list[str], env: dict) -> dict[str, dict]:
-    """Runs every stage of `config` with `launcher`; returns each stage's summary figures."""
-    stages = [s for s in ("sft", "rm", "dpo", "rloo") if s in json.loads(config.read_text())]
+def train_all(label: str, config: Path, data: Path, out: Path, launcher: list[str], env: dict) -> dict[str, float]:
+    """Runs every stage of `config` with `launcher`; returns each stage's steps/s.
+
+    Each stage starts from the checkpoints beside its own, as the trainer does by default."""
+    stages = [s for s in STAGES if s in json.loads(config.read_text())]
     figures = {}
     for stage in stages:
         argv = ["--config", str(config), "--stage", stage, "--data", str(data), "--out", str(out / stage)]
-        if stage in STARTS:
-            argv += ["--init", str(out / STARTS[stage])]
-        if stage == "rloo":
-            argv += ["--reward", str(out / "rm")]
         done = subprocess.run(
             [*launcher, "-m", "training.trainer.train", *argv], cwd=ROOT, env=env, capture_output=True, text=True
         )
         match = SUMMARY.search(done.stdout)
         if done.returncode or not match:
             sys.exit(f"{label} {stage} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-        figures[stage] = {"steps_per_s": float(match[4]), "seconds": float(match[3]), "on": match[5]}
-        print(f"{label:<9} {match[0].split(', wrote')[0]}", flush=True)
+        figures[stage] = float(match[1])
+        print(f"{label:<9} {match[0]}", flush=True)
     return figures
 
 
@@ -82,6 +87,8 @@ def main() -> None:
     parser.add_argument("--cpu-fraction", type=float, default=0.1, help="share of each stage's steps the CPU runs")
     parser.add_argument("--compare", type=Path, help="an evaluation report of the same config trained elsewhere")
     args = parser.parse_args()
+    # The trainer runs in the repository's root; paths given from elsewhere must still hold there.
+    args.config, args.data, args.work = args.config.resolve(), args.data.resolve(), args.work.resolve()
 
     gpus = torch.cuda.device_count()
     print(f"PyTorch {torch.__version__}, {gpus} GPU(s): {[torch.cuda.get_device_name(i) for i in range(gpus)]}")
@@ -102,16 +109,19 @@ def main() -> None:
         "cpu": train_all("cpu", short, args.data, args.work / "cpu", python, no_gpu),
     }
     print("\nstage   steps/s: gpu   torchrun   cpu (baseline)   gpu / cpu   checkpoints gpu vs torchrun")
+    differ = []
     for stage, gpu in runs["gpu"].items():
         same = digest(args.work / "gpu" / stage) == digest(args.work / "torchrun" / stage)
-        cpu, torchrun_rate = runs["cpu"][stage]["steps_per_s"], runs["torchrun"][stage]["steps_per_s"]
-        identical = "byte-identical" if same else ("differ" if gpus == 1 else f"differ ({gpus} processes)")
-        print(
-            f"{stage:<6} {gpu['steps_per_s']:>13.2f} {torchrun_rate:>10.2f} {cpu:>17.2f} "
-            f"{gpu['steps_per_s'] / cpu:>11.1f}×   {identical}"
-        )
+        differ += [] if same else [stage]
+        cpu = runs["cpu"][stage]
+        identical = "byte-identical" if same else f"differ ({gpus} processes)"
+        rates = f"{gpu:>13.2f} {runs['torchrun'][stage]:>10.2f} {cpu:>17.2f} {gpu / cpu:>11.1f}×"
+        print(f"{stage:<6} {rates}   {identical}")
+    if gpus == 1 and differ:
+        sys.exit(f"torchrun with one process wrote other checkpoints than the plain run: {', '.join(differ)}")
 
     report = args.work / "gpu-report.json"
+    report.unlink(missing_ok=True)  # evaluate merges into a report; an earlier run's figures would stay
     evaluate = [*python, "-m", "training.trainer.evaluate", "--config", str(full), "--data", str(args.data)]
     evaluate += ["--checkpoints", str(args.work / "gpu"), "--out", str(report)]
     done = subprocess.run(evaluate, cwd=ROOT, capture_output=True, text=True)

@@ -18,7 +18,7 @@ from training.trainer.config import StageConfig, load_run_config
 from training.trainer.data import read_jsonl, sequence_length
 from training.trainer.model import CausalLM
 from training.trainer.precision import native_bf16
-from training.trainer.train import Objective, initial_policy, main, train
+from training.trainer.train import Objective, World, initial_policy, main, train
 
 from .fixtures import TINY_MODEL, VOCAB_SIZE, tiny_config, write_data, write_run_config, write_tokenizer
 
@@ -107,7 +107,7 @@ class MixedPrecisionTest(unittest.TestCase):
             run_stage(config, "sft", data, directory / name / "sft")
             runs[name] = (directory / name / "sft" / "model.safetensors").read_bytes()
         self.assertEqual(runs["bf16-a"], runs["bf16-b"])
-        if native_bf16(torch.device("cpu")):
+        if native_bf16(World().device):
             self.assertNotEqual(runs["bf16-a"], runs["fp32"])
         else:
             self.assertEqual(runs["bf16-a"], runs["fp32"])
@@ -148,54 +148,37 @@ def free_port() -> int:
 
 class DistributedTest(unittest.TestCase):
     def test_two_processes_take_the_steps_of_one_process_with_twice_the_batch(self):
-        # The environment `torchrun` gives each process, set by hand: Debian's torchrun on
-        # Python 3.11 cannot parse its own default --redirects value.
         directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
         data = write_data(directory / "data", write_tokenizer(directory / "tokenizer"))
+        # One process per GPU needs two GPUs; with fewer, both runs use the CPU (DDP over gloo), the
+        # single process too, so that the comparison is of DDP and not of two devices.
+        device = {"CUDA_VISIBLE_DEVICES": ""} if torch.cuda.device_count() < 2 else {}
+
+        def trainer(config: Path, out: str, env: dict[str, str]) -> subprocess.Popen:
+            command = [sys.executable, "-m", "training.trainer.train", "--config", str(config), "--stage", "sft"]
+            command += ["--data", str(data), "--out", str(directory / out)]
+            output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+            return subprocess.Popen(command, env={**os.environ, **device, **env}, **output)
+
+        # The environment `torchrun` gives each process, set by hand: Debian's torchrun on
+        # Python 3.11 cannot parse its own default --redirects value.
         per_process = write_run_config(directory / "per-process.json", steps=4, batch_size=4)
-        command = [
-            sys.executable,
-            "-m",
-            "training.trainer.train",
-            "--config",
-            str(per_process),
-            "--stage",
-            "sft",
-            "--data",
-            str(data),
-            "--out",
-            str(directory / "ddp"),
-        ]
         port = str(free_port())
-        processes = [
-            subprocess.Popen(
-                command,
-                env={
-                    **os.environ,
-                    "RANK": str(rank),
-                    "LOCAL_RANK": str(rank),
-                    "WORLD_SIZE": "2",
-                    "MASTER_ADDR": "127.0.0.1",
-                    "MASTER_PORT": port,
-                    # One process per GPU needs two GPUs; with fewer, both processes use the CPU (gloo).
-                    **({"CUDA_VISIBLE_DEVICES": ""} if torch.cuda.device_count() < 2 else {}),
-                },
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for rank in range(2)
-        ]
+        world = {"WORLD_SIZE": "2", "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": port}
+        processes = [trainer(per_process, "ddp", {**world, "RANK": str(r), "LOCAL_RANK": str(r)}) for r in range(2)]
         outputs = [process.communicate(timeout=120)[0] for process in processes]
         self.assertEqual([process.returncode for process in processes], [0, 0], outputs)
         self.assertIn("sft: 4 steps", outputs[0])
+        self.assertIn("2 processes", outputs[0])
         self.assertNotIn("wrote", outputs[1])
 
         # Rank r takes every other example of the shuffle, so the two ranks' micro-batches
         # together are the single process's; all sequences here have the same target count,
         # so averaging the two ranks' gradients gives the single process's gradient.
         whole = write_run_config(directory / "whole.json", steps=4, batch_size=8)
-        run_stage(whole, "sft", data, directory / "single")
+        alone = trainer(whole, "single", {})
+        output = alone.communicate(timeout=120)[0]
+        self.assertEqual(alone.returncode, 0, output)
         single, ddp = read_weights(directory / "single"), read_weights(directory / "ddp")
         for name, tensor in single.items():
             torch.testing.assert_close(ddp[name], tensor, rtol=1e-4, atol=1e-5, msg=name)

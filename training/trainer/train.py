@@ -143,10 +143,11 @@ def train(
     return losses
 
 
-def where(world: World) -> str:
+def device_description(world: World) -> str:
     """The device a run trained on, as an operator reads it in the log."""
-    device = world.device
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
+    device, threads = world.device, torch.get_num_threads()
+    cpu = f"CPU, {threads} thread{'s' * (threads > 1)}"
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else cpu
     processes = f", {world.size} processes" if world.size > 1 else ""
     return f"{device} ({name}){processes}"
 
@@ -271,7 +272,8 @@ def main(argv: list[str] | None = None) -> None:
     make_deterministic(run.threads)
     world = join_world()
     try:
-        model = starting_model(args, run)
+        # On the device before the clock starts: a GPU's first use (its context) is not training.
+        model = starting_model(args, run).to(world.device)
         progress = rloo.Progress()
         objective = objective_for(args, model, run, world, progress)
         examples = training_examples(args, model.config)
@@ -283,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
             save_checkpoint(args.out, model.cpu())
             print(
                 f"{args.stage}: {stage.steps} steps in {seconds:.1f} s ({stage.steps / seconds:.2f} steps/s) "
-                f"on {where(world)}, {summary(args.stage, losses, progress)}, wrote {args.out}"
+                f"on {device_description(world)}, {summary(args.stage, losses, progress)}, wrote {args.out}"
             )
     finally:
         if world.size > 1:

@@ -1,8 +1,9 @@
-// What a model is told of every tool Hearth offers: name, description and arguments, in the order
-// models are shown them. This is the browser's default set and the set the pipeline's seed
-// conversations are rendered with, so a model sees at inference the tool list it was trained
-// with. No tool's code is here (the calculator's mathjs, the search index): what only needs the
-// list (Settings, the server's check of a written reply, the datasets stage) loads none of it.
+// What a model is told of every tool Hearth offers (name, description and arguments), and the
+// title people know it by, in the order models are shown them. This is the browser's default set
+// and the set the pipeline's seed conversations are rendered with, so a model sees at inference
+// the tool list it was trained with. No tool's code is here (the calculator's mathjs, the search
+// index): what only needs the list (Settings, the server's check of a written reply, the datasets
+// stage) loads none of it.
 import { isValid, parseISO } from 'date-fns';
 import { z } from 'zod';
 import type { ToolDeclaration } from './tool';

@@ -13,7 +13,7 @@ export interface ToolContext {
 	signal: AbortSignal;
 }
 
-/** What the model is told of a tool; the pipeline needs no more to teach it. */
+/** What the model is told of a tool, and what Settings shows people; the pipeline needs no more. */
 export interface ToolDeclaration<Args extends Record<string, unknown> = Record<string, unknown>> {
 	name: string;
 	/** What people call it (Settings lists it so); models see only `name`. */
