@@ -155,32 +155,36 @@ export class ChatSession {
 		const content = text.trim();
 		if (!content) return;
 		const draftKey = composerKey(this.activeId);
-		const settings = this.active ? {} : $state.snapshot(this.pendingSettings);
-		let conversation: StoredConversation;
-		let user: StoredMessage;
-		let reply: StoredMessage;
-		let grown: StoredMessage[];
-		try {
-			conversation = this.active ?? (await this.#create(titleFrom(content)));
-			if (this.streams.has(conversation.id))
-				throw new Error('wait for the reply to finish or stop it');
-			const leaf =
-				conversation.currentLeafId && findNode(this.messages, conversation.currentLeafId);
-			if (leaf && leaf.role === 'user') throw new Error(UNANSWERED);
-			user = this.#message(conversation.id, conversation.currentLeafId, 'user', content);
-			reply = this.#message(conversation.id, user.id, 'assistant', '');
-			grown = addChild(addChild(this.messages, user).messages, reply).messages;
-			// A new conversation gets the settings chosen before its first message, in the same write.
-			await this.#commit(conversation.id, grown, [user, reply], [], {
-				currentLeafId: reply.id,
-				...settings
-			});
-		} catch (error) {
-			throw new MessageNotSent(error);
-		}
+		const { conversation, user, reply, grown } = await this.#storeQuestion(content).catch(
+			(error: unknown) => {
+				throw new MessageNotSent(error);
+			}
+		);
 		this.pendingSettings = {};
 		await this.storage.drafts.discard(draftKey);
 		await this.#stream(conversation.id, reply, pathTo(grown, user.id));
+	}
+
+	/**
+	 * Stores `content` as the open conversation's next user message (creating the conversation if
+	 * needed), with the empty reply that will stream into it; refuses when it cannot follow.
+	 */
+	async #storeQuestion(content: string) {
+		const settings = this.active ? {} : $state.snapshot(this.pendingSettings);
+		const conversation = this.active ?? (await this.#create(titleFrom(content)));
+		if (this.streams.has(conversation.id))
+			throw new Error('wait for the reply to finish or stop it');
+		const leaf = conversation.currentLeafId && findNode(this.messages, conversation.currentLeafId);
+		if (leaf && leaf.role === 'user') throw new Error(UNANSWERED);
+		const user = this.#message(conversation.id, conversation.currentLeafId, 'user', content);
+		const reply = this.#message(conversation.id, user.id, 'assistant', '');
+		const grown = addChild(addChild(this.messages, user).messages, reply).messages;
+		// A new conversation gets the settings chosen before its first message, in the same write.
+		await this.#commit(conversation.id, grown, [user, reply], [], {
+			currentLeafId: reply.id,
+			...settings
+		});
+		return { conversation, user, reply, grown };
 	}
 
 	/** A new reply to the same prompt, as a sibling of `assistantId`. */

@@ -189,10 +189,10 @@ const ON_CPU_WITHOUT_GPU = 'runs on the CPU with WebAssembly, as there is no Web
 const ON_CPU_BESIDE_SOFTWARE_GPU =
 	"runs on the CPU with WebAssembly, faster than this device's software GPU";
 
-/** " It <where it runs>." after a choice led by `lead`, unless the lead said so already. */
-function whereItRuns(fit: ModelFit, lead: string, probe: DeviceProbe): string {
+/** " It <where it runs>.", unless the choice's lead stated the device's situation, which says so. */
+function whereItRuns(fit: ModelFit, leadStatesSituation: boolean): string {
 	const said =
-		lead.includes(deviceSituation(probe)) &&
+		leadStatesSituation &&
 		[ON_CPU_WITHOUT_GPU, ON_CPU_BESIDE_SOFTWARE_GPU].includes(fit.reasons[0]);
 	return said ? '' : ` It ${fit.reasons[0]}.`;
 }
@@ -271,21 +271,25 @@ export function chooseModel(
 					}))[0];
 
 	/** What runs when `failedFit` just failed, its reason led by `lead`; undefined when it did not. */
-	const standInChoice = (failedFit: ModelFit, lead: string): ModelChoice | undefined => {
+	const standInChoice = (
+		failedFit: ModelFit,
+		lead: string,
+		leadStatesSituation: boolean
+	): ModelChoice | undefined => {
 		const stand = failed(failedFit.record) ? standIn(failedFit) : undefined;
 		if (!stand) return undefined;
 		return {
 			record: stand.fit.record,
 			device: stand.fit.device,
 			replaces: failedFit.record,
-			reason: `${lead}${failedFit.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}.${whereItRuns(stand.fit, lead, probe)}`,
+			reason: `${lead}${failedFit.record.name}, but it could not be loaded, so chat uses ${stand.fit.record.name}${stand.why}.${whereItRuns(stand.fit, leadStatesSituation)}`,
 			fits
 		};
 	};
 
 	const preferred = preferredId ? fits.find((fit) => fit.record.id === preferredId) : undefined;
 	if (preferred?.fits) {
-		const stand = standInChoice(preferred, 'You chose ');
+		const stand = standInChoice(preferred, 'You chose ', false);
 		if (stand) return stand;
 		return {
 			record: preferred.record,
@@ -310,7 +314,8 @@ export function chooseModel(
 			fits
 		};
 	}
-	const stand = standInChoice(best, `${instead}${deviceSituation(probe)}: `);
+	const lead = `${instead}${deviceSituation(probe)}: `;
+	const stand = standInChoice(best, lead, true);
 	if (stand) return stand;
 	const smaller = candidates.some(
 		(fit) =>
@@ -320,12 +325,11 @@ export function chooseModel(
 	);
 	const largest = smaller ? ', the largest that fits' : '';
 	const note = AVAILABILITY_NOTE[availability(best.record)];
-	const lead = `${instead}${deviceSituation(probe)}: `;
 	return {
 		record: best.record,
 		device: best.device,
 		replaces: null,
-		reason: `${lead}${best.record.name}${note}${largest}.${whereItRuns(best, lead, probe)}`,
+		reason: `${lead}${best.record.name}${note}${largest}.${whereItRuns(best, true)}`,
 		fits
 	};
 }
